@@ -1,0 +1,34 @@
+/**
+ * Every error reachkit raises carries one of these codes. They are part of the public API: hosts switch on
+ * them, so a code is never renamed or reused for a different meaning.
+ */
+export const ReachkitErrorCodes = {
+  /** An identity input failed validation; `issues` name the fields. */
+  invalidIdentity: 'invalid_identity',
+  /** A sequence failed validation; `issues` name the steps and rules. */
+  invalidSequence: 'invalid_sequence',
+  /** A campaign input or its settings failed validation. */
+  invalidCampaign: 'invalid_campaign',
+  /** A lead input failed validation. */
+  invalidLead: 'invalid_lead',
+  /** A template has a syntax error (an unclosed `{{`, a malformed fallback). */
+  invalidTemplate: 'invalid_template',
+  /** A state machine was asked for a transition its current state does not allow. */
+  illegalTransition: 'illegal_transition',
+  /** A launched campaign's sequence shape (steps, kinds, branches) cannot change. */
+  sequenceLocked: 'sequence_locked',
+  /** An identity's type (standard or engagement) is fixed at creation. */
+  identityTypeFixed: 'identity_type_fixed',
+  /** A campaign needs a channel its identity does not have (LinkedIn account or email inbox). */
+  identityMissingChannel: 'identity_missing_channel',
+  /** The lead is already enrolled in this campaign. */
+  leadAlreadyEnrolled: 'lead_already_enrolled',
+  /** The lead was removed from this campaign before and can never be added back to it. */
+  leadPreviouslyRemoved: 'lead_previously_removed',
+  /** A template variable without a fallback had no value for this lead. */
+  missingVariable: 'missing_variable',
+  /** A value meant for a message header contains line breaks or other control characters. */
+  unsafeHeaderValue: 'unsafe_header_value',
+} as const
+
+export type ReachkitErrorCode = (typeof ReachkitErrorCodes)[keyof typeof ReachkitErrorCodes]

@@ -1,0 +1,176 @@
+// Errors
+export { type ReachkitErrorCode, ReachkitErrorCodes } from './errors/error-codes'
+export { ReachkitError, type ReachkitErrorOptions } from './errors/reachkit-error'
+export { err, ok, type Result, unwrap } from './errors/result'
+export type { ValidationIssue } from './errors/validation-issue'
+// Campaigns
+export {
+  CAMPAIGN_PRIORITIES,
+  CAMPAIGN_STATUSES,
+  type Campaign,
+  type CampaignPriority,
+  type CampaignStatus,
+} from './model/campaign/campaign'
+export {
+  archiveCampaign,
+  CAMPAIGN_TRANSITIONS,
+  canTransition,
+  duplicateCampaign,
+  isCampaignDue,
+  type LaunchOptions,
+  launchCampaign,
+  pauseCampaign,
+  resumeCampaign,
+  type ScheduleOptions,
+  scheduleCampaign,
+  unscheduleCampaign,
+} from './model/campaign/campaign-lifecycle'
+export {
+  type CampaignSettings,
+  type CampaignSettingsInput,
+  CRM_SYNC_MODES,
+  type CrmSyncMode,
+  REPLY_HANDLING_MODES,
+  type ReplyHandlingMode,
+} from './model/campaign/campaign-settings'
+export { type CampaignInput, defineCampaign, validateCampaign } from './model/campaign/define-campaign'
+export { sequenceShapeChanges } from './model/campaign/sequence-shape'
+export { type CampaignChanges, updateCampaign } from './model/campaign/update-campaign'
+// Identities
+export {
+  defineIdentity,
+  type IdentityWarning,
+  identityWarnings,
+  updateIdentity,
+  validateIdentity,
+} from './model/identity/define-identity'
+export { EMAIL_LIMITS } from './model/identity/email-limits'
+export type {
+  EmailInbox,
+  EmailSignature,
+  Identity,
+  IdentityInput,
+  IdentityType,
+  LinkedInLimits,
+  LinkedInSettings,
+  SenderContact,
+} from './model/identity/identity-schema'
+export { INVITATION_WITHDRAWAL_COOLDOWN_DAYS, LINKEDIN_LIMITS } from './model/identity/linkedin-limits'
+export { canonicalTimeZone } from './model/identity/time-zone'
+export { WEEKDAYS, type Weekday, WORKWEEK } from './model/identity/weekday'
+export {
+  type MinuteWindow,
+  minutesOf,
+  type TimeWindow,
+  type WorkingHours,
+  type WorkingHoursInput,
+  windowsOn,
+  workingMinutesOn,
+} from './model/identity/working-hours'
+export type { InstantInput } from './model/instant'
+// Leads
+export {
+  applyLeadEvent,
+  type Enrolment,
+  effectiveLeadState,
+  enrolLead,
+  type LeadEvent,
+  type LeadEventType,
+} from './model/lead/enrolment'
+export {
+  defineLead,
+  hasLinkedInProfile,
+  hasMobilePhone,
+  hasProfessionalEmail,
+  type Lead,
+  type LeadInput,
+  type LeadProfile,
+  validateLead,
+} from './model/lead/lead'
+export {
+  type ActiveLeadState,
+  describeLeadState,
+  ERROR_SUBSTATUSES,
+  type ErrorSubstatus,
+  FINISHED_SUBSTATUSES,
+  type FinishedSubstatus,
+  IN_PROGRESS_SUBSTATUSES,
+  type InProgressSubstatus,
+  LEAD_STATUSES,
+  LEAD_SUBSTATUSES,
+  type LeadState,
+  type LeadStatus,
+  type LeadSubstatus,
+  substatusOf,
+} from './model/lead/lead-status'
+// Personalisation
+export {
+  type RenderOptions,
+  type RenderVariables,
+  renderMessage,
+} from './model/personalisation/render-message'
+export {
+  type ParsedTemplate,
+  parseTemplate,
+  type TemplatePart,
+  type TemplateSyntaxProblem,
+  templateVariables,
+} from './model/personalisation/template-syntax'
+// Sequences
+export { channelOfStep, channelsOf } from './model/sequence/channels-of'
+export {
+  type Condition,
+  type ConditionInput,
+  type ConditionType,
+  CUSTOM_OPERATORS,
+  type CustomOperator,
+  type CustomRule,
+  type CustomRuleGroup,
+  type CustomValue,
+} from './model/sequence/condition-schema'
+export { matchesCustomRules } from './model/sequence/custom-condition'
+export {
+  describeCondition,
+  describeDelay,
+  describeStep,
+  type FormatSequenceOptions,
+  formatSequence,
+} from './model/sequence/format-sequence'
+export { type ParseSequenceOptions, parseSequence, validateSequence } from './model/sequence/parse-sequence'
+export { type Branches, SequenceBuilder, sequence } from './model/sequence/sequence-builder'
+export { type Edge, type EdgeField, edgesOf } from './model/sequence/sequence-graph'
+export { MAX_STEPS } from './model/sequence/sequence-rules'
+export {
+  type ActionStep,
+  type AiVariable,
+  type ConditionStep,
+  type Delay,
+  type Sequence,
+  type SequenceInput,
+  type SequenceStep,
+  type StepInput,
+  type StepOfKind,
+  sequenceJsonSchema,
+  sequenceSchema,
+} from './model/sequence/sequence-schema'
+export {
+  ACTION_KINDS,
+  type ActionKind,
+  CHANNELS,
+  type Channel,
+  type Queue,
+  REACTIONS,
+  type Reaction,
+  STEP_KIND_INFO,
+  STEP_KINDS,
+  type StepKind,
+  type StepKindInfo,
+} from './model/sequence/step-kinds'
+export { DEFAULT_TEXT_LIMITS, type TextLimits } from './model/sequence/text-limits'
+// Templates
+export {
+  type CampaignTemplate,
+  type TemplateCategory,
+  type TemplateId,
+  templates,
+} from './model/templates/campaign-templates'

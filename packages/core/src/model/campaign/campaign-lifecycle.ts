@@ -1,0 +1,230 @@
+import { ReachkitErrorCodes } from '../../errors/error-codes'
+import { ReachkitError } from '../../errors/reachkit-error'
+import { err, ok, type Result } from '../../errors/result'
+import { issue, type ValidationIssue } from '../../errors/validation-issue'
+import type { Identity } from '../identity/identity-schema'
+import { type InstantInput, toIsoInstant } from '../instant'
+import { channelsOf } from '../sequence/channels-of'
+import type { Campaign, CampaignStatus } from './campaign'
+
+/** Which statuses each status may move to. Archived is terminal. */
+export const CAMPAIGN_TRANSITIONS: Readonly<Record<CampaignStatus, readonly CampaignStatus[]>> = {
+  draft: ['scheduled', 'running', 'archived'],
+  scheduled: ['draft', 'running', 'archived'],
+  running: ['paused', 'archived'],
+  paused: ['running', 'archived'],
+  archived: [],
+}
+
+export function canTransition(from: CampaignStatus, to: CampaignStatus): boolean {
+  return CAMPAIGN_TRANSITIONS[from].includes(to)
+}
+
+export interface LaunchOptions {
+  /** The campaign's identity: launching checks that it has every channel the sequence uses. */
+  readonly identity: Identity
+  readonly at: InstantInput
+}
+
+/** Starts a draft or scheduled campaign now: draft/scheduled -> running. */
+export function launchCampaign(campaign: Campaign, options: LaunchOptions): Result<Campaign> {
+  const moved = transition(campaign, 'running', 'launch')
+  if (!moved.ok) return moved
+  const at = instant(campaign, options.at, 'at')
+  if (!at.ok) return at
+  const ready = checkIdentity(campaign, options.identity)
+  if (!ready.ok) return ready
+  const { startAt: _scheduled, ...rest } = campaign
+  return ok({ ...rest, status: 'running', launchedAt: at.value })
+}
+
+export interface ScheduleOptions extends LaunchOptions {
+  /** When the campaign starts; must be after `at`. */
+  readonly startAt: InstantInput
+}
+
+/** Sets a draft campaign to start at a later time: draft -> scheduled (or moves the start of a scheduled one). */
+export function scheduleCampaign(campaign: Campaign, options: ScheduleOptions): Result<Campaign> {
+  if (campaign.status !== 'scheduled') {
+    const moved = transition(campaign, 'scheduled', 'schedule')
+    if (!moved.ok) return moved
+  }
+  const at = instant(campaign, options.at, 'at')
+  if (!at.ok) return at
+  const startAt = instant(campaign, options.startAt, 'startAt')
+  if (!startAt.ok) return startAt
+  if (startAt.value <= at.value) {
+    return err(
+      invalid(campaign, [
+        issue(
+          'start_in_past',
+          ['startAt'],
+          `must be after the current time ${at.value}; launch the campaign to start it now`,
+        ),
+      ]),
+    )
+  }
+  const ready = checkIdentity(campaign, options.identity)
+  if (!ready.ok) return ready
+  return ok({ ...campaign, status: 'scheduled', startAt: startAt.value })
+}
+
+/** Whether a scheduled campaign's start time has come. */
+export function isCampaignDue(campaign: Campaign, at: InstantInput): boolean {
+  const now = toIsoInstant(at)
+  return (
+    campaign.status === 'scheduled' &&
+    campaign.startAt !== undefined &&
+    now !== null &&
+    campaign.startAt <= now
+  )
+}
+
+/** Returns a scheduled campaign to draft. */
+export function unscheduleCampaign(campaign: Campaign): Result<Campaign> {
+  const moved = transition(campaign, 'draft', 'unschedule')
+  if (!moved.ok) return moved
+  const { startAt: _startAt, ...rest } = campaign
+  return ok({ ...rest, status: 'draft' })
+}
+
+/** Stops a running campaign; every lead in it counts as paused until it resumes. */
+export function pauseCampaign(campaign: Campaign, options: { readonly at: InstantInput }): Result<Campaign> {
+  const moved = transition(campaign, 'paused', 'pause')
+  if (!moved.ok) return moved
+  const at = instant(campaign, options.at, 'at')
+  if (!at.ok) return at
+  return ok({ ...campaign, status: 'paused', pausedAt: at.value })
+}
+
+export function resumeCampaign(campaign: Campaign): Result<Campaign> {
+  const moved = transition(campaign, 'running', 'resume')
+  if (!moved.ok) return moved
+  const { pausedAt: _pausedAt, ...rest } = campaign
+  return ok({ ...rest, status: 'running' })
+}
+
+/** Deactivates a campaign for good. It stays readable; duplicate it to run it again. */
+export function archiveCampaign(
+  campaign: Campaign,
+  options: { readonly at: InstantInput },
+): Result<Campaign> {
+  const moved = transition(campaign, 'archived', 'archive')
+  if (!moved.ok) return moved
+  const at = instant(campaign, options.at, 'at')
+  if (!at.ok) return at
+  return ok({ ...campaign, status: 'archived', archivedAt: at.value })
+}
+
+/** A copy of any campaign (even archived) as a new draft with the same sequence, priority and settings. */
+export function duplicateCampaign(
+  campaign: Campaign,
+  options: { readonly id: string; readonly name?: string },
+): Campaign {
+  return {
+    id: options.id,
+    name: options.name ?? `${campaign.name} (copy)`,
+    identityId: campaign.identityId,
+    priority: campaign.priority,
+    status: 'draft',
+    sequence: structuredClone(campaign.sequence),
+    settings: structuredClone(campaign.settings),
+    duplicatedFrom: campaign.id,
+  }
+}
+
+function transition(campaign: Campaign, to: CampaignStatus, action: string): Result<true> {
+  if (canTransition(campaign.status, to)) return ok(true)
+  return err(illegalCampaignTransition(campaign, to, action))
+}
+
+export function illegalCampaignTransition(
+  campaign: Campaign,
+  to: CampaignStatus,
+  action: string,
+): ReachkitError {
+  const from = campaign.status
+  const hint =
+    from === 'archived'
+      ? 'archived campaigns are terminal; duplicate it to run it again'
+      : `from ${from} a campaign can move to ${CAMPAIGN_TRANSITIONS[from].join(' or ')}`
+  return new ReachkitError(
+    ReachkitErrorCodes.illegalTransition,
+    `Cannot ${action} campaign '${campaign.id}': it would move from ${from} to ${to}, and ${hint}.`,
+    { details: { entity: 'campaign', id: campaign.id, action, from, to } },
+  )
+}
+
+/** The identity must be the campaign's and must have every channel the sequence uses. */
+function checkIdentity(campaign: Campaign, identity: Identity): Result<true> {
+  if (identity.id !== campaign.identityId) {
+    return err(
+      invalid(campaign, [
+        issue(
+          'identity_mismatch',
+          ['identityId'],
+          `is '${campaign.identityId}', but identity '${identity.id}' was given; pass the campaign's own identity`,
+        ),
+      ]),
+    )
+  }
+  const problems: ValidationIssue[] = []
+  const channels = channelsOf(campaign.sequence)
+  if (channels.includes('linkedin') && identity.linkedin === undefined) {
+    problems.push(
+      issue(
+        'linkedin_not_connected',
+        ['identity', 'linkedin'],
+        'is not connected, but the sequence has LinkedIn steps',
+      ),
+    )
+  }
+  if (channels.includes('email')) {
+    const inboxes = identity.email.inboxes.map((inbox) => inbox.address.toLowerCase())
+    if (inboxes.length === 0) {
+      problems.push(
+        issue(
+          'email_not_connected',
+          ['identity', 'email', 'inboxes'],
+          'is empty, but the sequence has email steps',
+        ),
+      )
+    }
+    const named = campaign.settings.email.inboxes
+    if (named !== 'shuffle') {
+      named.forEach((address, index) => {
+        if (!inboxes.includes(address.toLowerCase())) {
+          problems.push(
+            issue(
+              'unknown_inbox',
+              ['settings', 'email', 'inboxes', index],
+              `${address} is not an inbox of identity '${identity.id}'`,
+            ),
+          )
+        }
+      })
+    }
+  }
+  if (problems.length === 0) return ok(true)
+  return err(
+    ReachkitError.fromIssues(
+      ReachkitErrorCodes.identityMissingChannel,
+      `Campaign '${campaign.id}' cannot run on identity '${identity.id}': it`,
+      problems,
+    ),
+  )
+}
+
+function instant(campaign: Campaign, value: InstantInput, field: string): Result<string> {
+  const iso = toIsoInstant(value)
+  if (iso !== null) return ok(iso)
+  return err(
+    invalid(campaign, [
+      issue('invalid_time', [field], `must be a Date or an ISO 8601 time, got ${String(value)}`),
+    ]),
+  )
+}
+
+function invalid(campaign: Campaign, issues: readonly ValidationIssue[]): ReachkitError {
+  return ReachkitError.fromIssues(ReachkitErrorCodes.invalidCampaign, `Campaign '${campaign.id}'`, issues)
+}

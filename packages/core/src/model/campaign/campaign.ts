@@ -1,0 +1,26 @@
+import type { Sequence } from '../sequence/sequence-schema'
+import type { CampaignSettings } from './campaign-settings'
+
+export const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'running', 'paused', 'archived'] as const
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number]
+
+export const CAMPAIGN_PRIORITIES = ['high', 'medium', 'low'] as const
+export type CampaignPriority = (typeof CAMPAIGN_PRIORITIES)[number]
+
+/** A campaign: one identity, one sequence, a priority, settings and a lifecycle status. */
+export interface Campaign {
+  readonly id: string
+  readonly name: string
+  readonly identityId: string
+  readonly priority: CampaignPriority
+  readonly status: CampaignStatus
+  readonly sequence: Sequence
+  readonly settings: CampaignSettings
+  /** When a scheduled campaign starts (ISO 8601). */
+  readonly startAt?: string
+  readonly launchedAt?: string
+  readonly pausedAt?: string
+  readonly archivedAt?: string
+  /** The campaign this one was duplicated from. */
+  readonly duplicatedFrom?: string
+}

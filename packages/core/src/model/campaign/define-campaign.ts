@@ -1,0 +1,120 @@
+import { z } from 'zod'
+import { ReachkitErrorCodes } from '../../errors/error-codes'
+import { ReachkitError } from '../../errors/reachkit-error'
+import { err, ok, type Result } from '../../errors/result'
+import { issue, type ValidationIssue } from '../../errors/validation-issue'
+import { issuesFromZod } from '../../errors/zod-issues'
+import { entityIdSchema } from '../entity-id'
+import { type ParseSequenceOptions, validateSequence } from '../sequence/parse-sequence'
+import type { Sequence, SequenceInput } from '../sequence/sequence-schema'
+import { CAMPAIGN_PRIORITIES, type Campaign } from './campaign'
+import {
+  type CampaignSettings,
+  type CampaignSettingsInput,
+  campaignSettingsSchema,
+} from './campaign-settings'
+
+const campaignInputSchema = z.strictObject({
+  id: entityIdSchema,
+  /** Defaults to "<identityId>'s Campaign", as the product names new campaigns. */
+  name: z.string().trim().min(1).max(200).optional(),
+  identityId: entityIdSchema,
+  sequence: z.unknown(),
+  priority: z.enum(CAMPAIGN_PRIORITIES).default('medium'),
+  settings: z.unknown().optional(),
+})
+
+export interface CampaignInput {
+  readonly id: string
+  readonly name?: string
+  readonly identityId: string
+  /** A sequence document, a parsed `Sequence`, or a builder's output. */
+  readonly sequence: SequenceInput | Sequence
+  readonly priority?: Campaign['priority']
+  readonly settings?: CampaignSettingsInput
+}
+
+/**
+ * Validates a new campaign and returns it as a draft. The sequence is validated with `parseSequence`
+ * (its issues are reported under `sequence.`), and settings get their defaults: contacts CRM sync is `yes`
+ * when the sequence has tasks, because a task needs the contact in the CRM. Throws a `ReachkitError`
+ * with code `invalid_campaign`.
+ */
+export function defineCampaign(input: CampaignInput, options: ParseSequenceOptions = {}): Campaign {
+  const result = validateCampaign(input, options)
+  if (!result.ok) throw result.error
+  return result.value
+}
+
+/** Like `defineCampaign`, but returns the error instead of throwing it. */
+export function validateCampaign(input: unknown, options: ParseSequenceOptions = {}): Result<Campaign> {
+  const parsed = campaignInputSchema.safeParse(input, { reportInput: true })
+  if (!parsed.success) return err(invalid(input, issuesFromZod(parsed.error)))
+  const fields = parsed.data
+  const sequence = validateSequence(fields.sequence, options)
+  if (!sequence.ok) return err(invalid(input, prefixed(sequence.error.issues, 'sequence')))
+  const settings = resolveSettings(fields.settings, sequence.value, fields.id)
+  if (!settings.ok) return err(invalid(input, settings.error))
+  return ok({
+    id: fields.id,
+    name: fields.name ?? `${fields.identityId}'s Campaign`,
+    identityId: fields.identityId,
+    priority: fields.priority,
+    status: 'draft',
+    sequence: sequence.value,
+    settings: settings.value,
+  })
+}
+
+/** Validates settings against the sequence they belong to. */
+export function resolveSettings(
+  input: unknown,
+  sequence: Sequence,
+  campaignId: string,
+): Result<CampaignSettings, ValidationIssue[]> {
+  const parsed = campaignSettingsSchema.safeParse(input ?? {}, { reportInput: true })
+  if (!parsed.success) return err(issuesFromZod(parsed.error, { prefix: ['settings'] }))
+  const issues: ValidationIssue[] = []
+  const steps = Object.entries(sequence.steps)
+  const hasTasks = steps.some(([, step]) => step.kind === 'task')
+  const contacts = parsed.data.crmSync.contacts ?? (hasTasks ? 'yes' : 'no')
+  if (hasTasks && contacts !== 'yes') {
+    issues.push(
+      issue(
+        'tasks_require_contacts_sync',
+        ['settings', 'crmSync', 'contacts'],
+        `must be 'yes' because the sequence has task steps: a task is created on the contact in the CRM, so the contact must be synced first`,
+      ),
+    )
+  }
+  for (const [id, step] of steps) {
+    if (step.kind === 'add_to_campaign' && step.campaignId === campaignId) {
+      issues.push(
+        issue(
+          'adds_to_itself',
+          ['sequence', 'steps', id, 'campaignId'],
+          'names this same campaign; add the lead to a different campaign',
+          id,
+        ),
+      )
+    }
+  }
+  if (issues.length > 0) return err(issues)
+  return ok({ ...parsed.data, crmSync: { contacts, conversations: parsed.data.crmSync.conversations } })
+}
+
+export function prefixed(issues: readonly ValidationIssue[], prefix: string): ValidationIssue[] {
+  return issues.map((each) => issue(each.rule, [prefix, ...each.path], each.message, each.stepId))
+}
+
+function invalid(input: unknown, issues: readonly ValidationIssue[]): ReachkitError {
+  const id =
+    typeof input === 'object' && input !== null && 'id' in input && typeof input.id === 'string'
+      ? input.id
+      : undefined
+  return ReachkitError.fromIssues(
+    ReachkitErrorCodes.invalidCampaign,
+    id === undefined ? 'Campaign' : `Campaign '${id}'`,
+    issues,
+  )
+}

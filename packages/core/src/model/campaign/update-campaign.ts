@@ -1,0 +1,80 @@
+import { ReachkitErrorCodes } from '../../errors/error-codes'
+import { ReachkitError } from '../../errors/reachkit-error'
+import { err, ok, type Result } from '../../errors/result'
+import { issue } from '../../errors/validation-issue'
+import type { ParseSequenceOptions } from '../sequence/parse-sequence'
+import type { Campaign } from './campaign'
+import type { CampaignSettingsInput } from './campaign-settings'
+import { type CampaignInput, validateCampaign } from './define-campaign'
+import { sequenceShapeChanges } from './sequence-shape'
+
+export interface CampaignChanges {
+  readonly name?: string
+  readonly priority?: Campaign['priority']
+  readonly identityId?: string
+  readonly sequence?: CampaignInput['sequence']
+  /** Merged into the current settings: name only the settings that change. */
+  readonly settings?: CampaignSettingsInput
+}
+
+/**
+ * Edits a campaign. Drafts may change anything. Once launched (no longer a draft) the sequence's shape is
+ * locked: delays, message content and condition settings stay editable and apply to future steps only,
+ * but adding, removing or re-linking steps fails with `sequence_locked`, and the identity cannot change.
+ * Archived campaigns cannot be edited.
+ */
+export function updateCampaign(
+  campaign: Campaign,
+  changes: CampaignChanges,
+  options: ParseSequenceOptions = {},
+): Result<Campaign> {
+  if (campaign.status === 'archived') {
+    return err(
+      new ReachkitError(
+        ReachkitErrorCodes.illegalTransition,
+        `Cannot edit campaign '${campaign.id}': it is archived, and archived campaigns are terminal. Duplicate it to make an editable draft.`,
+        {
+          details: { entity: 'campaign', id: campaign.id, action: 'edit', from: 'archived', to: 'archived' },
+        },
+      ),
+    )
+  }
+  const launched = campaign.status !== 'draft'
+  if (launched && changes.identityId !== undefined && changes.identityId !== campaign.identityId) {
+    return err(
+      ReachkitError.fromIssues(ReachkitErrorCodes.invalidCampaign, `Campaign '${campaign.id}'`, [
+        issue(
+          'identity_locked',
+          ['identityId'],
+          `cannot change after launch: leads keep the sender they started with. Duplicate the campaign to use identity '${changes.identityId}'`,
+        ),
+      ]),
+    )
+  }
+  const next = validateCampaign(
+    {
+      id: campaign.id,
+      name: changes.name ?? campaign.name,
+      identityId: changes.identityId ?? campaign.identityId,
+      priority: changes.priority ?? campaign.priority,
+      sequence: changes.sequence ?? campaign.sequence,
+      settings: { ...campaign.settings, ...changes.settings },
+    },
+    options,
+  )
+  if (!next.ok) return next
+  if (launched) {
+    const shape = sequenceShapeChanges(campaign.sequence, next.value.sequence)
+    if (shape.length > 0) {
+      return err(
+        ReachkitError.fromIssues(
+          ReachkitErrorCodes.sequenceLocked,
+          `Campaign '${campaign.id}' is ${campaign.status}, so its sequence shape is locked (delays and content can still change); the new sequence`,
+          shape,
+        ),
+      )
+    }
+  }
+  const { name, identityId, priority, sequence, settings } = next.value
+  return ok({ ...campaign, name, identityId, priority, sequence, settings })
+}

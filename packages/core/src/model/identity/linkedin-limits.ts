@@ -1,0 +1,17 @@
+/**
+ * LinkedIn limits from the product documents (reference 000 "Rate Limits", 001 "LinkedIn actions that can
+ * be rate-limited" and "Connection Request Limits"). Defaults are what a new identity gets; caps are the
+ * most a setting accepts. Visits, reactions and acceptance checks are platform limits: they can be
+ * lowered, never raised. Connection requests and messages are the user's to choose, within a cap.
+ */
+export const LINKEDIN_LIMITS = {
+  connectionsPerDay: { default: 20, max: 100, recommended: 20, recommendedPremium: 30 },
+  messagesPerDay: { default: 100, max: 250, recommended: 100 },
+  profileVisitsPerDay: { default: 50, defaultPremium: 150, max: 50, maxPremium: 150 },
+  minutesBetweenProfileVisits: { default: 4, min: 4 },
+  minutesBetweenPostReactions: { default: 5, min: 5 },
+  acceptanceChecks: { default: { max: 5, perMinutes: 30 }, maxChecks: 5, minPerMinutes: 30 },
+} as const
+
+/** After withdrawing an invitation, LinkedIn refuses a new one to the same person for 3 weeks. */
+export const INVITATION_WITHDRAWAL_COOLDOWN_DAYS = 21

@@ -1,0 +1,110 @@
+import { ReachkitErrorCodes } from '../../errors/error-codes'
+import { ReachkitError } from '../../errors/reachkit-error'
+import { err, ok, type Result } from '../../errors/result'
+import { issue, type ValidationIssue } from '../../errors/validation-issue'
+import { issuesFromZod } from '../../errors/zod-issues'
+import { sequenceRuleIssues } from './sequence-rules'
+import { type Sequence, sequenceSchema } from './sequence-schema'
+import { DEFAULT_TEXT_LIMITS, type TextLimits } from './text-limits'
+
+export interface ParseSequenceOptions {
+  /** Override text length limits (connection note 300, InMail subject 200 and body 1,900 by default). */
+  readonly limits?: Partial<TextLimits>
+}
+
+/** Deeper JSON than this is refused before validation; real sequences nest a few levels. */
+const MAX_DEPTH = 40
+
+/**
+ * Validates a sequence document (an object, or JSON text) and returns it with defaults applied. Throws a
+ * `ReachkitError` with code `invalid_sequence` whose `issues` name the step id, the field and the rule of
+ * every problem: unknown kinds, missing or dangling references, cycles, conditions without both
+ * branches, unreachable steps, text over its limit, template syntax, missing subjects.
+ */
+export function parseSequence(input: unknown, options: ParseSequenceOptions = {}): Sequence {
+  const result = validateSequence(input, options)
+  if (!result.ok) throw result.error
+  return result.value
+}
+
+/** Like `parseSequence`, but returns the error instead of throwing it (for editors that show every issue). */
+export function validateSequence(input: unknown, options: ParseSequenceOptions = {}): Result<Sequence> {
+  const issues = collectIssues(input, options)
+  if (issues.ok) return ok(issues.value)
+  return err(
+    ReachkitError.fromIssues(ReachkitErrorCodes.invalidSequence, sequenceSubject(input), issues.error),
+  )
+}
+
+function collectIssues(input: unknown, options: ParseSequenceOptions): Result<Sequence, ValidationIssue[]> {
+  let document = input
+  if (typeof input === 'string') {
+    try {
+      document = JSON.parse(input)
+    } catch (cause) {
+      const detail = cause instanceof Error ? cause.message : String(cause)
+      return err([issue('invalid_json', [], `is not valid JSON: ${detail}`)])
+    }
+  }
+  let parsed: ReturnType<typeof sequenceSchema.safeParse>
+  try {
+    if (depthExceeds(document, MAX_DEPTH)) {
+      return err([
+        issue('too_deep', [], `nests deeper than ${MAX_DEPTH} levels; a sequence is a flat map of steps`),
+      ])
+    }
+    parsed = sequenceSchema.safeParse(document, { reportInput: true })
+  } catch (cause) {
+    // Only inputs that are not plain data (getters that throw, proxies) get here.
+    const detail = cause instanceof Error ? cause.message : String(cause)
+    return err([issue('unreadable_input', [], `could not be read as a sequence document: ${detail}`)])
+  }
+  if (!parsed.success) {
+    return err(
+      issuesFromZod(parsed.error, { stepIdOf }).map((each) => {
+        if (each.rule !== 'required' || each.stepId === undefined || each.path.length !== 3) return each
+        const field = each.path[2]
+        if (field === 'then' || field === 'else') {
+          return {
+            ...each,
+            rule: 'missing_branch',
+            message: `is missing: a condition needs both branches; set it to a step id, or null to end that path`,
+          }
+        }
+        if (field === 'next') {
+          return {
+            ...each,
+            rule: 'missing_next',
+            message: 'is missing: set it to the following step id, or null to end the path',
+          }
+        }
+        return each
+      }),
+    )
+  }
+  const limits = { ...DEFAULT_TEXT_LIMITS, ...options.limits }
+  const issues = sequenceRuleIssues(parsed.data, limits)
+  return issues.length === 0 ? ok(parsed.data) : err(issues)
+}
+
+function stepIdOf(path: readonly (string | number)[]): string | undefined {
+  return path[0] === 'steps' && path.length >= 2 ? String(path[1]) : undefined
+}
+
+function depthExceeds(value: unknown, limit: number): boolean {
+  const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }]
+  while (stack.length > 0) {
+    const top = stack.pop()
+    if (top === undefined || typeof top.value !== 'object' || top.value === null) continue
+    if (top.depth >= limit) return true
+    for (const child of Object.values(top.value)) stack.push({ value: child, depth: top.depth + 1 })
+  }
+  return false
+}
+
+function sequenceSubject(input: unknown): string {
+  if (typeof input === 'object' && input !== null && 'name' in input && typeof input.name === 'string') {
+    return `Sequence '${input.name}'`
+  }
+  return 'Sequence'
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest'
+import { err, ok, ReachkitError, ReachkitErrorCodes, unwrap } from '../../src/index'
+
+describe('ReachkitError', () => {
+  it('keeps its codes stable: hosts switch on them', () => {
+    expect(ReachkitErrorCodes).toEqual({
+      invalidIdentity: 'invalid_identity',
+      invalidSequence: 'invalid_sequence',
+      invalidCampaign: 'invalid_campaign',
+      invalidLead: 'invalid_lead',
+      invalidTemplate: 'invalid_template',
+      illegalTransition: 'illegal_transition',
+      sequenceLocked: 'sequence_locked',
+      identityTypeFixed: 'identity_type_fixed',
+      identityMissingChannel: 'identity_missing_channel',
+      leadAlreadyEnrolled: 'lead_already_enrolled',
+      leadPreviouslyRemoved: 'lead_previously_removed',
+      missingVariable: 'missing_variable',
+      unsafeHeaderValue: 'unsafe_header_value',
+    })
+  })
+
+  it('carries code, cause, retryability and details, and is recognisable', () => {
+    const cause = new Error('socket closed')
+    const error = new ReachkitError('invalid_lead', 'Lead is wrong', {
+      cause,
+      isRetryable: true,
+      details: { id: 'l1' },
+    })
+    expect(error).toBeInstanceOf(Error)
+    expect(error.name).toBe('ReachkitError')
+    expect(error.cause).toBe(cause)
+    expect(error.isRetryable).toBe(true)
+    expect(error.details).toEqual({ id: 'l1' })
+    expect(ReachkitError.is(error)).toBe(true)
+    expect(ReachkitError.is(error, 'invalid_lead')).toBe(true)
+    expect(ReachkitError.is(error, 'invalid_sequence')).toBe(false)
+    expect(ReachkitError.is(cause)).toBe(false)
+  })
+
+  it('lists every issue in the message', () => {
+    const error = ReachkitError.fromIssues('invalid_identity', "Identity 'ana'", [
+      { rule: 'too_large', field: 'a.b', path: ['a', 'b'], message: 'must be at most 80, got 81' },
+      { rule: 'required', field: '', path: [], message: 'is required' },
+    ])
+    expect(error.message).toBe(
+      "Identity 'ana' has 2 problems:\n  - a.b: must be at most 80, got 81\n  - (root): is required",
+    )
+  })
+})
+
+describe('Result', () => {
+  it('unwraps a success and throws a failure', () => {
+    expect(unwrap(ok(3))).toBe(3)
+    const failure = new ReachkitError('invalid_lead', 'nope')
+    expect(() => unwrap(err(failure))).toThrow(failure)
+  })
+})

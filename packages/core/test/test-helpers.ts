@@ -1,0 +1,48 @@
+import { expect } from 'vitest'
+import { ReachkitError, type ReachkitErrorCode, type Result, type ValidationIssue } from '../src/index'
+
+/** Runs `action`, expects a ReachkitError with `code`, and returns it. */
+export function expectThrows(action: () => unknown, code: ReachkitErrorCode): ReachkitError {
+  try {
+    action()
+  } catch (error) {
+    expect(error).toBeInstanceOf(ReachkitError)
+    expect((error as ReachkitError).code).toBe(code)
+    return error as ReachkitError
+  }
+  throw new Error(`expected a ReachkitError with code ${code}, but nothing was thrown`)
+}
+
+/** Expects a failed result with `code` and returns its error. */
+export function expectFailure<T>(result: Result<T>, code: ReachkitErrorCode): ReachkitError {
+  if (result.ok) throw new Error(`expected a failure with code ${code}, got success`)
+  expect(result.error).toBeInstanceOf(ReachkitError)
+  expect(result.error.code).toBe(code)
+  return result.error
+}
+
+export function expectSuccess<T>(result: Result<T>): T {
+  if (!result.ok) throw new Error(`expected success, got ${result.error.code}: ${result.error.message}`)
+  return result.value
+}
+
+/** Finds the issue with `rule` on `field` (and `stepId` when given), failing with every issue listed if absent. */
+export function expectIssue(
+  error: ReachkitError,
+  expected: { rule: string; field: string; stepId?: string },
+): ValidationIssue {
+  const found = error.issues.find(
+    (each) =>
+      each.rule === expected.rule &&
+      each.field === expected.field &&
+      (expected.stepId === undefined || each.stepId === expected.stepId),
+  )
+  if (found === undefined) {
+    const listed = error.issues
+      .map((each) => `${each.rule} @ ${each.field} (${each.stepId ?? '-'})`)
+      .join('\n  ')
+    throw new Error(`expected issue ${JSON.stringify(expected)}; got:\n  ${listed}`)
+  }
+  expect(error.message).toContain(expected.field)
+  return found
+}
