@@ -1,4 +1,28 @@
 // Errors
+
+// Engine
+export type { AddLeadsResult } from './engine/admin'
+export { type CreateEngineOptions, createEngine, type Engine, type EngineClock } from './engine/create-engine'
+export {
+  ACTION_EVENT_TYPES,
+  type EngineEvent,
+  type EngineEventListener,
+  type EngineEventType,
+} from './engine/engine-events'
+export {
+  AiService,
+  EmailService,
+  EngineSettingsService,
+  LinkedInService,
+  StorageService,
+} from './engine/engine-services'
+export { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './engine/engine-settings'
+export { idempotencyKey, messageIdFor } from './engine/idempotency-key'
+export type { IngestResult } from './engine/ingest'
+export type { ActionFilter, CampaignStats, LeadView } from './engine/queries'
+export { ReachkitEngine, type ReachkitEngineApi } from './engine/reachkit-engine'
+export type { TaskRecord } from './engine/records'
+export type { TickReport } from './engine/tick'
 export { type ReachkitErrorCode, ReachkitErrorCodes } from './errors/error-codes'
 export { ReachkitError, type ReachkitErrorOptions } from './errors/reachkit-error'
 export { err, ok, type Result, unwrap } from './errors/result'
@@ -174,3 +198,28 @@ export {
   type TemplateId,
   templates,
 } from './model/templates/campaign-templates'
+// Scheduler (pure)
+export {
+  type LaneGate,
+  type LaneGateInput,
+  type LaneUsage,
+  laneGate,
+  PACING_JITTER,
+  PACING_SHARE,
+} from './scheduler/lane-gate'
+export {
+  type EmailLane,
+  emailLane,
+  type Lane,
+  type LaneLimits,
+  LINKEDIN_LANES,
+  LINKEDIN_QUEUE_GAP_MS,
+  type LinkedInLane,
+  laneLimits,
+  laneOfStep,
+} from './scheduler/lanes'
+export { pickNext, type WaitingAction } from './scheduler/pick-next'
+export { CAMPAIGN_PRIORITY_RANK, priorityKey } from './scheduler/priority'
+export { hash32, unitInterval } from './scheduler/seeded-random'
+export { substatusForWait, type WaitReason } from './scheduler/wait-reason'
+export { type LocalDay, WorkingCalendar } from './scheduler/working-calendar'

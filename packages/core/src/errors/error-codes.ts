@@ -29,6 +29,12 @@ export const ReachkitErrorCodes = {
   missingVariable: 'missing_variable',
   /** A value meant for a message header contains line breaks or other control characters. */
   unsafeHeaderValue: 'unsafe_header_value',
+  /** No identity, campaign, lead or task with that id in this workspace. */
+  notFound: 'not_found',
+  /** An inbound event could not be matched to a lead or identity. */
+  unmatchedEvent: 'unmatched_event',
+  /** The storage adapter failed; `cause` has its error. */
+  storageFailed: 'storage_failed',
 } as const
 
 export type ReachkitErrorCode = (typeof ReachkitErrorCodes)[keyof typeof ReachkitErrorCodes]

@@ -17,6 +17,9 @@ describe('ReachkitError', () => {
       leadPreviouslyRemoved: 'lead_previously_removed',
       missingVariable: 'missing_variable',
       unsafeHeaderValue: 'unsafe_header_value',
+      notFound: 'not_found',
+      unmatchedEvent: 'unmatched_event',
+      storageFailed: 'storage_failed',
     })
   })
 

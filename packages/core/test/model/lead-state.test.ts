@@ -298,7 +298,7 @@ describe('effectiveLeadState', () => {
 })
 
 describe('status table', () => {
-  it('has every substatus of reference 001, with its status, plus delivery unknown', () => {
+  it('has every substatus of reference 001, with its status, plus delivery unknown and skipped', () => {
     expect(Object.keys(IN_PROGRESS_SUBSTATUSES)).toEqual([
       'scheduled',
       'identity_limits',
@@ -315,6 +315,7 @@ describe('status table', () => {
       'bounced',
       'no_response',
       'not_connected',
+      'skipped',
     ])
     expect(LEAD_SUBSTATUSES.delivery_unknown.status).toBe('error')
     expect(LEAD_SUBSTATUSES.invalid_linkedin_id.label).toBe('Invalid LinkedIn ID')

@@ -1,7 +1,8 @@
 /**
  * Statuses and substatuses of a lead in a campaign, exactly the table "Campaign Statuses and Substatuses
- * Reference" of reference 001, plus `delivery_unknown` (reachkit's at-most-once rule: a send whose outcome
- * cannot be known waits for a person instead of being retried).
+ * Reference" of reference 001, plus two of reachkit's own: `delivery_unknown` (the at-most-once rule: a send
+ * whose outcome cannot be known waits for a person instead of being retried) and `skipped` (the setting
+ * "skip contacts with prior conversations" found one).
  */
 export const LEAD_STATUSES = ['not_started', 'in_progress', 'paused', 'error', 'finished', 'replied'] as const
 export type LeadStatus = (typeof LEAD_STATUSES)[number]
@@ -189,6 +190,12 @@ export const FINISHED_SUBSTATUSES = {
     label: 'Not connected',
     description:
       'The contact did not accept the connection request within the configured time period, or declined.',
+  },
+  skipped: {
+    status: 'finished',
+    label: 'Skipped',
+    description:
+      'The contact already had a LinkedIn conversation with this identity, and the campaign skips contacts with prior conversations.',
   },
 } as const satisfies Record<string, SubstatusInfo<'finished'>>
 

@@ -1,0 +1,392 @@
+import { ReachkitErrorCodes } from '../errors/error-codes'
+import { ReachkitError } from '../errors/reachkit-error'
+import type { Result } from '../errors/result'
+import { issue, type ValidationIssue } from '../errors/validation-issue'
+import type { Campaign } from '../model/campaign/campaign'
+import {
+  archiveCampaign as archiveModel,
+  duplicateCampaign as duplicateModel,
+  launchCampaign as launchModel,
+  pauseCampaign as pauseModel,
+  resumeCampaign as resumeModel,
+  scheduleCampaign as scheduleModel,
+} from '../model/campaign/campaign-lifecycle'
+import { type CampaignInput, defineCampaign } from '../model/campaign/define-campaign'
+import { type CampaignChanges, updateCampaign as updateModel } from '../model/campaign/update-campaign'
+import { defineIdentity, updateIdentity } from '../model/identity/define-identity'
+import type { Identity, IdentityInput } from '../model/identity/identity-schema'
+import type { InstantInput } from '../model/instant'
+import { applyLeadEvent, type Enrolment, enrolLead, type LeadEvent } from '../model/lead/enrolment'
+import { type Lead, type LeadInput, validateLead } from '../model/lead/lead'
+import { logActions } from './action-log'
+import { parkCampaignLeads, startCampaignLeads } from './campaign-leads'
+import { type EngineContext, inTransaction } from './engine-context'
+import type { EngineEvent } from './engine-events'
+import { idempotencyKey } from './idempotency-key'
+import { progressLead } from './progress'
+import { enrolmentKey, newEnrolment, withPriority } from './record-factory'
+import type { CampaignRecord, EnrolmentRecord, LeadRecord } from './records'
+import { parked } from './sequence-runner'
+import type { Store } from './store'
+
+/** Adds or replaces an identity. Its type is fixed at creation; connection flags survive updates. */
+export async function putIdentity(
+  context: EngineContext,
+  input: IdentityInput | Identity,
+): Promise<Identity> {
+  const identity = defineIdentity(input)
+  await inTransaction(context, async (store) => {
+    const existing = await store.get('identities', identity.id)
+    if (existing !== undefined) {
+      const checked = updateIdentity(existing.identity, { type: identity.type })
+      if (!checked.ok) throw checked.error
+    }
+    const inboxes = identity.email.inboxes.map((inbox) => inbox.address.toLowerCase())
+    await store.put('identities', identity.id, {
+      id: identity.id,
+      identity,
+      linkedinConnected: existing?.linkedinConnected ?? true,
+      disconnectedInboxes: (existing?.disconnectedInboxes ?? []).filter((inbox) => inboxes.includes(inbox)),
+    })
+  })
+  context.wake(identity.id)
+  return identity
+}
+
+export async function getIdentity(context: EngineContext, id: string): Promise<Identity> {
+  const record = await inTransaction(context, (store) => store.get('identities', id), { readOnly: true })
+  if (record === undefined) throw notFound('identity', id)
+  return record.identity
+}
+
+export async function listIdentities(context: EngineContext): Promise<Identity[]> {
+  const records = await inTransaction(context, (store) => store.query('identities'), { readOnly: true })
+  return records.map((record) => record.identity)
+}
+
+function campaignRecord(campaign: Campaign): CampaignRecord {
+  return {
+    id: campaign.id,
+    campaign,
+    status: campaign.status,
+    startAtMs:
+      campaign.status === 'scheduled' && campaign.startAt !== undefined ? Date.parse(campaign.startAt) : null,
+  }
+}
+
+async function requireCampaign(store: Store, id: string): Promise<CampaignRecord> {
+  const record = await store.get('campaigns', id)
+  if (record === undefined) throw notFound('campaign', id)
+  return record
+}
+
+/** Validates and stores a new campaign as a draft. Its identity must exist. */
+export async function createCampaign(context: EngineContext, input: CampaignInput): Promise<Campaign> {
+  const campaign = defineCampaign(input)
+  await inTransaction(context, async (store) => {
+    if ((await store.get('identities', campaign.identityId)) === undefined)
+      throw notFound('identity', campaign.identityId)
+    if ((await store.get('campaigns', campaign.id)) !== undefined) {
+      throw ReachkitError.fromIssues(ReachkitErrorCodes.invalidCampaign, `Campaign '${campaign.id}'`, [
+        issue(
+          'already_exists',
+          ['id'],
+          'is already used by another campaign; pick another id or update that campaign',
+        ),
+      ])
+    }
+    await store.put('campaigns', campaign.id, campaignRecord(campaign))
+  })
+  return campaign
+}
+
+export async function getCampaign(context: EngineContext, id: string): Promise<Campaign> {
+  return inTransaction(context, async (store) => (await requireCampaign(store, id)).campaign, {
+    readOnly: true,
+  })
+}
+
+export async function listCampaigns(context: EngineContext): Promise<Campaign[]> {
+  const records = await inTransaction(context, (store) => store.query('campaigns'), { readOnly: true })
+  return records.map((record) => record.campaign)
+}
+
+/** Edits a campaign (see `updateCampaign` of the model for what a launched campaign may change). */
+export async function editCampaign(
+  context: EngineContext,
+  id: string,
+  changes: CampaignChanges,
+): Promise<Campaign> {
+  return inTransaction(context, async (store) => {
+    const record = await requireCampaign(store, id)
+    const updated = unwrapOrThrow(updateModel(record.campaign, changes))
+    await store.put('campaigns', id, campaignRecord(updated))
+    if (updated.priority !== record.campaign.priority) {
+      for await (const enrolment of store.all('enrolments', { index: 'byCampaign', equals: [id] })) {
+        const next = withPriority(enrolment, updated.priority)
+        await store.put('enrolments', next.key, next)
+      }
+    }
+    context.wake(updated.identityId)
+    return updated
+  })
+}
+
+/** Launches a draft or scheduled campaign now and starts its leads. */
+export async function launch(context: EngineContext, id: string): Promise<Campaign> {
+  const campaign = await transition(context, id, (campaign, store) =>
+    store.get('identities', campaign.identityId).then((identity) => {
+      if (identity === undefined) throw notFound('identity', campaign.identityId)
+      return launchModel(campaign, { identity: identity.identity, at: context.now() })
+    }),
+  )
+  context.emit(await startCampaignLeads(context, id))
+  return campaign
+}
+
+/** Schedules a draft campaign to start at `startAt`. */
+export async function schedule(context: EngineContext, id: string, startAt: InstantInput): Promise<Campaign> {
+  return transition(context, id, (campaign, store) =>
+    store.get('identities', campaign.identityId).then((identity) => {
+      if (identity === undefined) throw notFound('identity', campaign.identityId)
+      return scheduleModel(campaign, { identity: identity.identity, at: context.now(), startAt })
+    }),
+  )
+}
+
+export async function pause(context: EngineContext, id: string): Promise<Campaign> {
+  const campaign = await transition(context, id, async (current) =>
+    pauseModel(current, { at: context.now() }),
+  )
+  context.emit(await parkCampaignLeads(context, id))
+  return campaign
+}
+
+export async function resume(context: EngineContext, id: string): Promise<Campaign> {
+  const campaign = await transition(context, id, async (current) => resumeModel(current))
+  context.emit(await startCampaignLeads(context, id))
+  return campaign
+}
+
+export async function archive(context: EngineContext, id: string): Promise<Campaign> {
+  const campaign = await transition(context, id, async (current) =>
+    archiveModel(current, { at: context.now() }),
+  )
+  context.emit(await parkCampaignLeads(context, id))
+  return campaign
+}
+
+export async function duplicate(
+  context: EngineContext,
+  id: string,
+  copy: { id: string; name?: string },
+): Promise<Campaign> {
+  const source = await getCampaign(context, id)
+  const draft = duplicateModel(source, copy)
+  return createCampaign(context, { ...draft, sequence: draft.sequence })
+}
+
+async function transition(
+  context: EngineContext,
+  id: string,
+  change: (campaign: Campaign, store: Store) => Promise<Result<Campaign>>,
+): Promise<Campaign> {
+  const campaign = await inTransaction(context, async (store) => {
+    const record = await requireCampaign(store, id)
+    const next = unwrapOrThrow(await change(record.campaign, store))
+    await store.put('campaigns', id, campaignRecord(next))
+    return next
+  })
+  context.wake(campaign.identityId)
+  return campaign
+}
+
+export interface AddLeadsResult {
+  readonly added: readonly string[]
+  /** Leads already in the campaign, or removed from it before (they can never come back). */
+  readonly skipped: readonly { readonly leadId: string; readonly code: string; readonly message: string }[]
+}
+
+const LEAD_BATCH = 500
+
+/**
+ * Stores leads (creating or updating their profiles) and adds them to a campaign. Every lead is
+ * validated first: one invalid lead rejects the whole call, naming it, and nothing is written. Leads of
+ * a running campaign start at once; those of a draft or scheduled campaign start when it launches.
+ */
+export async function addLeads(
+  context: EngineContext,
+  campaignId: string,
+  inputs: readonly LeadInput[],
+): Promise<AddLeadsResult> {
+  const leads: Lead[] = []
+  const problems: ValidationIssue[] = []
+  inputs.forEach((input, index) => {
+    const result = validateLead(input)
+    if (result.ok) leads.push(result.value)
+    else
+      for (const each of result.error.issues)
+        problems.push(issue(each.rule, [index, ...each.path], each.message))
+  })
+  if (problems.length > 0) throw ReachkitError.fromIssues(ReachkitErrorCodes.invalidLead, 'Leads', problems)
+  const added: string[] = []
+  const skipped: { leadId: string; code: string; message: string }[] = []
+  const events: EngineEvent[] = []
+  for (let offset = 0; offset < leads.length; offset += LEAD_BATCH) {
+    await inTransaction(context, async (store) => {
+      const record = await requireCampaign(store, campaignId)
+      const campaign = record.campaign
+      const now = context.now()
+      for (const lead of leads.slice(offset, offset + LEAD_BATCH)) {
+        await store.put('leads', lead.id, leadRecord(lead))
+        const existing = await store.get('enrolments', enrolmentKey(campaignId, lead.id))
+        const allowed = enrolLead(campaign, lead.id, {
+          at: now,
+          ...(existing === undefined ? {} : { existing: toModel(existing) }),
+        })
+        if (!allowed.ok) {
+          if (allowed.error.code === 'illegal_transition') throw allowed.error
+          skipped.push({ leadId: lead.id, code: allowed.error.code, message: allowed.error.message })
+          continue
+        }
+        const enrolment = newEnrolment({
+          campaignId,
+          leadId: lead.id,
+          identityId: campaign.identityId,
+          priority: campaign.priority,
+          seed: context.settings.seed,
+          at: now,
+        })
+        if (campaign.status === 'running')
+          events.push(...(await progressLead(context, store, enrolment, now)).events)
+        else await store.put('enrolments', enrolment.key, enrolment)
+        added.push(lead.id)
+      }
+      context.wake(campaign.identityId)
+    })
+  }
+  context.emit(events)
+  return { added, skipped }
+}
+
+export function leadRecord(lead: Lead): LeadRecord {
+  return {
+    id: lead.id,
+    lead,
+    emailKey: lead.profile.professionalEmail?.toLowerCase() ?? null,
+    linkedinProfileId: lead.profile.linkedinProfileId ?? null,
+  }
+}
+
+/** The model's view of an enrolment, for its state machine. */
+export function toModel(record: EnrolmentRecord): Enrolment {
+  return {
+    campaignId: record.campaignId,
+    leadId: record.leadId,
+    state: record.state,
+    stepId: record.stepId,
+    enrolledAt: new Date(record.enrolledAt).toISOString(),
+    updatedAt: new Date(record.updatedAt).toISOString(),
+  }
+}
+
+/**
+ * Applies a host command to one lead of a campaign (`lead-removed`, `lead-paused`, `lead-resumed`,
+ * `lead-blocked`), through the lead state machine: an illegal command throws `illegal_transition`.
+ */
+export async function commandLead(
+  context: EngineContext,
+  campaignId: string,
+  leadId: string,
+  event: Extract<LeadEvent, { type: 'lead-removed' | 'lead-paused' | 'lead-resumed' | 'lead-blocked' }>,
+): Promise<void> {
+  const events = await inTransaction(context, async (store) => {
+    const enrolment = await store.get('enrolments', enrolmentKey(campaignId, leadId))
+    if (enrolment === undefined) throw notFound('lead in campaign', `${leadId} in ${campaignId}`)
+    const now = context.now()
+    const moved = unwrapOrThrow(applyLeadEvent(toModel(enrolment), event, { at: now }))
+    const out: EngineEvent[] = []
+    let next: EnrolmentRecord
+    if (event.type === 'lead-resumed') {
+      next = (await progressLead(context, store, { ...enrolment, state: moved.state }, now)).enrolment
+    } else {
+      next = { ...parked(enrolment, now, moved.state), stepId: moved.stepId }
+      await store.put('enrolments', next.key, next)
+    }
+    out.push(
+      ...(await logActions(context, store, now, [
+        {
+          type: 'lead-status-changed',
+          identityId: enrolment.identityId,
+          campaignId,
+          leadId,
+          detail: { from: enrolment.state, to: next.state, command: event.type },
+        },
+      ])),
+    )
+    context.wake(enrolment.identityId)
+    return out
+  })
+  context.emit(events)
+}
+
+/**
+ * Resumes leads in error once the cause is fixed (reconnected account, enriched data, edited message):
+ * "Retry errors" of the product. A send whose delivery was unknown is tried again with the same
+ * idempotency key. Returns the leads retried; leads not in error are left alone.
+ */
+export async function retryErrors(
+  context: EngineContext,
+  leadIds: readonly string[],
+  campaignId?: string,
+): Promise<{ readonly retried: readonly { campaignId: string; leadId: string }[] }> {
+  const retried: { campaignId: string; leadId: string }[] = []
+  const events = await inTransaction(context, async (store) => {
+    const out: EngineEvent[] = []
+    const now = context.now()
+    for (const leadId of leadIds) {
+      const enrolments =
+        campaignId === undefined
+          ? await store.query('enrolments', { index: 'byLead', equals: [leadId] })
+          : [await store.get('enrolments', enrolmentKey(campaignId, leadId))].filter(
+              (each) => each !== undefined,
+            )
+      for (const enrolment of enrolments) {
+        if (enrolment.state.status !== 'error') continue
+        const moved = applyLeadEvent(toModel(enrolment), { type: 'errors-retried' }, { at: now })
+        if (!moved.ok) continue
+        const key = idempotencyKey(
+          context.settings.workspaceId,
+          enrolment.campaignId,
+          leadId,
+          enrolment.stepId ?? '',
+        )
+        const claim = await store.get('claims', key)
+        if (claim !== undefined && claim.status === 'unknown')
+          await store.put('claims', key, { ...claim, status: 'released' })
+        const result = await progressLead(
+          context,
+          store,
+          { ...enrolment, state: moved.value.state, attempts: 0, retryAt: null, claimKey: null },
+          now,
+        )
+        out.push(...result.events)
+        retried.push({ campaignId: enrolment.campaignId, leadId })
+      }
+    }
+    return out
+  })
+  context.emit(events)
+  return { retried }
+}
+
+export function notFound(what: string, id: string): ReachkitError {
+  return new ReachkitError(ReachkitErrorCodes.notFound, `No ${what} '${id}' in this workspace.`, {
+    details: { what, id },
+  })
+}
+
+function unwrapOrThrow<T>(result: Result<T>): T {
+  if (!result.ok) throw result.error
+  return result.value
+}

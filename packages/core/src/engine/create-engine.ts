@@ -1,0 +1,218 @@
+import { Clock, type Duration, Effect, Fiber, Layer, ManagedRuntime } from 'effect'
+import type { Campaign } from '../model/campaign/campaign'
+import type { CampaignInput } from '../model/campaign/define-campaign'
+import type { CampaignChanges } from '../model/campaign/update-campaign'
+import type { Identity, IdentityInput } from '../model/identity/identity-schema'
+import type { InstantInput } from '../model/instant'
+import type { LeadInput } from '../model/lead/lead'
+import type { AiProviderV1 } from '../ports/ai-provider'
+import type { EmailChannelV1 } from '../ports/email-channel'
+import type { InboundEvent } from '../ports/inbound-event'
+import type { LinkedInChannelV1 } from '../ports/linkedin-channel'
+import type { StorageV1 } from '../ports/storage'
+import type { AddLeadsResult } from './admin'
+import type { EngineEvent, EngineEventListener, EngineEventType } from './engine-events'
+import {
+  AiService,
+  EmailService,
+  EngineSettingsService,
+  LinkedInService,
+  StorageService,
+} from './engine-services'
+import type { EngineSettings } from './engine-settings'
+import type { IngestResult } from './ingest'
+import type { ActionFilter, CampaignStats, LeadView } from './queries'
+import { ReachkitEngine, type ReachkitEngineApi } from './reachkit-engine'
+import type { TaskRecord } from './records'
+import type { TickReport } from './tick'
+
+/** A host's clock, for tests and simulations; the engine reads time only through it. */
+export interface EngineClock {
+  now(): Date | number
+}
+
+export interface CreateEngineOptions {
+  readonly storage: StorageV1
+  readonly linkedin?: LinkedInChannelV1
+  readonly email?: EmailChannelV1
+  readonly ai?: AiProviderV1
+  /** Default: the system clock. */
+  readonly clock?: EngineClock
+  /** Seed of tie-breaks and pacing jitter (a number, or `{ seed }`). Default 0. */
+  readonly random?: number | { readonly seed: number }
+  readonly workspaceId?: string
+  readonly workerId?: string
+  readonly settings?: Partial<Omit<EngineSettings, 'workspaceId' | 'workerId' | 'seed'>>
+}
+
+/** The Promise API of the engine. Effect users can take `engine.effect` or build `ReachkitEngine.layer`. */
+export interface Engine {
+  readonly identities: {
+    put(input: IdentityInput | Identity): Promise<Identity>
+    get(id: string): Promise<Identity>
+    list(): Promise<Identity[]>
+  }
+  readonly campaigns: {
+    create(input: CampaignInput): Promise<Campaign>
+    get(id: string): Promise<Campaign>
+    list(): Promise<Campaign[]>
+    update(id: string, changes: CampaignChanges): Promise<Campaign>
+    launch(id: string): Promise<Campaign>
+    schedule(id: string, startAt: InstantInput): Promise<Campaign>
+    pause(id: string): Promise<Campaign>
+    resume(id: string): Promise<Campaign>
+    archive(id: string): Promise<Campaign>
+    duplicate(id: string, copy: { id: string; name?: string }): Promise<Campaign>
+    stats(id: string): Promise<CampaignStats>
+  }
+  readonly leads: {
+    add(campaignId: string, leads: readonly LeadInput[]): Promise<AddLeadsResult>
+    get(campaignId: string, leadId: string): Promise<LeadView>
+    list(campaignId: string): Promise<LeadView[]>
+    remove(campaignId: string, leadId: string): Promise<void>
+    pause(campaignId: string, leadId: string): Promise<void>
+    resume(campaignId: string, leadId: string): Promise<void>
+    block(campaignId: string, leadId: string): Promise<void>
+    retryErrors(
+      leadIds: readonly string[],
+      campaignId?: string,
+    ): Promise<{ readonly retried: readonly { campaignId: string; leadId: string }[] }>
+  }
+  readonly tasks: { list(campaignId: string): Promise<TaskRecord[]> }
+  /** The action log (activity timeline). */
+  actions(filter?: ActionFilter): Promise<EngineEvent[]>
+  /** Runs everything due now; returns what ran and when there is more to do. */
+  tick(): Promise<TickReport>
+  /** Applies an inbound event (reply, acceptance, bounce, ...). */
+  ingest(event: InboundEvent): Promise<IngestResult>
+  /** Runs the engine in the background: ticks when work is due and listens to the channels' events. */
+  start(): void
+  /** Stops the background loop and waits for the current tick to finish. */
+  stop(): Promise<void>
+  /** Listens to events of one type, or `'*'` for all; returns a function that stops listening. */
+  on(type: EngineEventType | '*', listener: EngineEventListener): () => void
+  /** The same operations as Effects. */
+  readonly effect: ReachkitEngineApi
+  /** Stops the engine and releases its runtime (not the storage: close that yourself). */
+  close(): Promise<void>
+}
+
+/**
+ * Creates an engine on your storage and channels.
+ *
+ * ```ts
+ * const engine = createEngine({ storage: createMemoryStorage(), linkedin, email })
+ * await engine.identities.put(ana)
+ * await engine.campaigns.create({ id: 'q2', identityId: 'ana', sequence: templates.linkedinEmail.sequence })
+ * await engine.leads.add('q2', leads)
+ * await engine.campaigns.launch('q2')
+ * engine.start()
+ * ```
+ */
+export function createEngine(options: CreateEngineOptions): Engine {
+  const seed = typeof options.random === 'number' ? options.random : (options.random?.seed ?? 0)
+  let layer = Layer.provide(
+    ReachkitEngine.layer,
+    Layer.mergeAll(
+      Layer.succeed(StorageService, options.storage),
+      Layer.succeed(LinkedInService, options.linkedin),
+      Layer.succeed(EmailService, options.email),
+      Layer.succeed(AiService, options.ai),
+      Layer.succeed(EngineSettingsService, {
+        ...options.settings,
+        seed,
+        ...(options.workspaceId === undefined ? {} : { workspaceId: options.workspaceId }),
+        ...(options.workerId === undefined ? {} : { workerId: options.workerId }),
+      }),
+    ),
+  )
+  if (options.clock !== undefined)
+    layer = Layer.provide(layer, Layer.succeed(Clock.Clock, hostClock(options.clock)))
+  const runtime = ManagedRuntime.make(layer)
+  // The engine service is built once; every call below uses the same instance.
+  const api = runtime.runSync(
+    Effect.gen(function* () {
+      return yield* ReachkitEngine
+    }),
+  )
+  const run = <A, E>(effect: Effect.Effect<A, E>): Promise<A> => runtime.runPromise(effect)
+  let loop: Fiber.Fiber<never, never> | undefined
+  let unsubscribe: (() => void)[] = []
+
+  const engine: Engine = {
+    identities: {
+      put: (input) => run(api.putIdentity(input)),
+      get: (id) => run(api.getIdentity(id)),
+      list: () => run(api.listIdentities),
+    },
+    campaigns: {
+      create: (input) => run(api.createCampaign(input)),
+      get: (id) => run(api.getCampaign(id)),
+      list: () => run(api.listCampaigns),
+      update: (id, changes) => run(api.updateCampaign(id, changes)),
+      launch: (id) => run(api.launchCampaign(id)),
+      schedule: (id, startAt) => run(api.scheduleCampaign(id, startAt)),
+      pause: (id) => run(api.pauseCampaign(id)),
+      resume: (id) => run(api.resumeCampaign(id)),
+      archive: (id) => run(api.archiveCampaign(id)),
+      duplicate: (id, copy) => run(api.duplicateCampaign(id, copy)),
+      stats: (id) => run(api.campaignStats(id)),
+    },
+    leads: {
+      add: (campaignId, leads) => run(api.addLeads(campaignId, leads)),
+      get: (campaignId, leadId) => run(api.lead(campaignId, leadId)),
+      list: (campaignId) => run(api.leads(campaignId)),
+      remove: (campaignId, leadId) => run(api.removeLead(campaignId, leadId)),
+      pause: (campaignId, leadId) => run(api.pauseLead(campaignId, leadId)),
+      resume: (campaignId, leadId) => run(api.resumeLead(campaignId, leadId)),
+      block: (campaignId, leadId) => run(api.blockLead(campaignId, leadId)),
+      retryErrors: (leadIds, campaignId) => run(api.retryErrors(leadIds, campaignId)),
+    },
+    tasks: { list: (campaignId) => run(api.tasks(campaignId)) },
+    actions: (filter) => run(api.actions(filter)),
+    tick: () => run(api.tick),
+    ingest: (event) => run(api.ingest(event)),
+    start() {
+      if (loop !== undefined) return
+      const deliver = async (event: InboundEvent) => {
+        await run(api.ingest(event))
+      }
+      unsubscribe = [options.linkedin?.subscribe?.(deliver), options.email?.subscribe?.(deliver)].filter(
+        (stop): stop is () => void => stop !== undefined,
+      )
+      loop = runtime.runFork(api.run)
+    },
+    async stop() {
+      for (const stop of unsubscribe) stop()
+      unsubscribe = []
+      const running = loop
+      loop = undefined
+      if (running !== undefined) await runtime.runPromise(Fiber.interrupt(running))
+    },
+    on: (type, listener) => api.on(type, listener),
+    effect: api,
+    async close() {
+      await engine.stop()
+      await runtime.dispose()
+    },
+  }
+  return engine
+}
+
+/** An Effect Clock reading the host's clock; sleeping still waits in real time. */
+function hostClock(source: EngineClock): Clock.Clock {
+  const millis = () => {
+    const value = source.now()
+    return typeof value === 'number' ? value : value.getTime()
+  }
+  const live = Effect.runSync(Clock.clockWith(Effect.succeed))
+  return {
+    currentTimeMillisUnsafe: millis,
+    currentTimeMillis: Effect.sync(millis),
+    currentTimeNanosUnsafe: () => BigInt(millis()) * 1_000_000n,
+    currentTimeNanos: Effect.sync(() => BigInt(millis()) * 1_000_000n),
+    monotonicTimeNanosUnsafe: () => live.monotonicTimeNanosUnsafe(),
+    monotonicTimeNanos: live.monotonicTimeNanos,
+    sleep: (duration: Duration.Duration) => live.sleep(duration),
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * What the engine tells its host, as it happens. Executed actions are named after what happened
+ * (`invitation-sent`, `message-sent`), with `action` the step kind that ran (`send_connection`, `email`,
+ * ...); inbound events keep their names (`reply-received`); `lead-status-changed` reports every status
+ * change with `detail.from` and `detail.to`.
+ */
+export type EngineEventType =
+  | 'lead-started'
+  | 'profile-visited'
+  | 'post-reacted'
+  | 'invitation-sent'
+  | 'message-sent'
+  | 'task-created'
+  | 'lead-moved'
+  | 'condition-evaluated'
+  | 'connection-checked'
+  | 'invitation-withdrawn'
+  | 'reply-received'
+  | 'connection-accepted'
+  | 'email-bounced'
+  | 'email-opened'
+  | 'link-clicked'
+  | 'task-completed'
+  | 'channel-disconnected'
+  | 'channel-reconnected'
+  | 'delivery-unknown'
+  | 'lead-status-changed'
+
+export interface EngineEvent {
+  readonly at: string
+  readonly type: EngineEventType
+  readonly identityId?: string
+  readonly campaignId?: string
+  readonly leadId?: string
+  readonly stepId?: string
+  /** The step kind that ran (`send_connection`, `email`, ...), or `withdraw_invitation` / `check_connection`. */
+  readonly action?: string
+  readonly channel?: 'linkedin' | 'email' | 'tasks'
+  readonly inbox?: string
+  readonly messageId?: string
+  readonly detail?: Readonly<Record<string, unknown>>
+}
+
+export type EngineEventListener = (event: EngineEvent) => void
+
+/** The types that are executed actions (as opposed to inbound events and bookkeeping). */
+export const ACTION_EVENT_TYPES: ReadonlySet<EngineEventType> = new Set([
+  'profile-visited',
+  'post-reacted',
+  'invitation-sent',
+  'message-sent',
+  'task-created',
+  'lead-moved',
+  'connection-checked',
+  'invitation-withdrawn',
+])

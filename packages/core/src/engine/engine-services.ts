@@ -1,0 +1,32 @@
+import { Context } from 'effect'
+import type { AiProviderV1 } from '../ports/ai-provider'
+import type { EmailChannelV1 } from '../ports/email-channel'
+import type { LinkedInChannelV1 } from '../ports/linkedin-channel'
+import type { StorageV1 } from '../ports/storage'
+import type { EngineSettings } from './engine-settings'
+
+/** The storage adapter, provided as a layer: `Layer.succeed(StorageService, createSqliteStorage(...))`. */
+export class StorageService extends Context.Service<StorageService, StorageV1>()('@reachkit/core/Storage') {}
+
+/** The LinkedIn channel; absent by default (campaigns with LinkedIn steps then error "LinkedIn disconnected"). */
+export const LinkedInService = Context.Reference<LinkedInChannelV1 | undefined>('@reachkit/core/LinkedIn', {
+  defaultValue: () => undefined,
+})
+
+/** The email channel; absent by default. */
+export const EmailService = Context.Reference<EmailChannelV1 | undefined>('@reachkit/core/Email', {
+  defaultValue: () => undefined,
+})
+
+/** The AI provider; absent by default (AI-written steps then error). */
+export const AiService = Context.Reference<AiProviderV1 | undefined>('@reachkit/core/Ai', {
+  defaultValue: () => undefined,
+})
+
+/** Engine settings; every one has a default (see `EngineSettings`). */
+export const EngineSettingsService = Context.Reference<Partial<EngineSettings>>(
+  '@reachkit/core/EngineSettings',
+  {
+    defaultValue: () => ({}),
+  },
+)

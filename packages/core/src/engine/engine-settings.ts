@@ -1,0 +1,38 @@
+import { DEFAULT_TEXT_LIMITS, type TextLimits } from '../model/sequence/text-limits'
+
+/** Tunables of the engine; every one has a default that suits production. */
+export interface EngineSettings {
+  /** The tenant all data belongs to. Default `default`. */
+  readonly workspaceId: string
+  /** Names this engine process in leases and claims. Default `worker`. */
+  readonly workerId: string
+  /** Seed of the deterministic tie-breaks and pacing jitter. Default 0. */
+  readonly seed: number
+  /** How long a send may take before its claim counts as abandoned (then "delivery unknown"). */
+  readonly claimLeaseMs: number
+  /** How long one worker owns an identity's queues without renewing. */
+  readonly identityLeaseMs: number
+  /** A channel call slower than this counts as "delivery unknown". */
+  readonly channelTimeoutMs: number
+  /** Attempts of a step that failed without sending before the lead goes to error. */
+  readonly maxAttempts: number
+  /** First backoff after such a failure; doubles each attempt. */
+  readonly retryBaseMs: number
+  /** How often a pending invitation is checked when the channel does not push acceptances. */
+  readonly acceptanceCheckIntervalMs: number
+  /** Text limits checked on rendered messages. */
+  readonly textLimits: TextLimits
+}
+
+export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
+  workspaceId: 'default',
+  workerId: 'worker',
+  seed: 0,
+  claimLeaseMs: 10 * 60_000,
+  identityLeaseMs: 5 * 60_000,
+  channelTimeoutMs: 2 * 60_000,
+  maxAttempts: 5,
+  retryBaseMs: 5 * 60_000,
+  acceptanceCheckIntervalMs: 24 * 3_600_000,
+  textLimits: DEFAULT_TEXT_LIMITS,
+}

@@ -1,0 +1,361 @@
+import { applyLeadEvent } from '../model/lead/enrolment'
+import type { ReplyClassification } from '../ports/ai-provider'
+import type { InboundEvent, LeadReference } from '../ports/inbound-event'
+import { type ActionInput, logActions } from './action-log'
+import { toModel } from './admin'
+import { type EngineContext, inTransaction } from './engine-context'
+import type { EngineEvent } from './engine-events'
+import { disconnect } from './execute-action'
+import { newRelation, relationKey } from './record-factory'
+import type { EnrolmentRecord, RelationRecord } from './records'
+import { wakeRelationDependents } from './relation-dependents'
+import { parked } from './sequence-runner'
+import type { Store } from './store'
+
+export interface IngestResult {
+  /** False when no lead (or identity, task) matched the event; nothing changed then. */
+  readonly matched: boolean
+  /** True when the event's `eventId` was seen before; nothing changed then. */
+  readonly duplicate: boolean
+  /** The leads whose campaign state the event changed. */
+  readonly affected: readonly { readonly campaignId: string; readonly leadId: string }[]
+}
+
+/**
+ * Applies an inbound event from an adapter or the host. Replies stop the lead's sequences with that
+ * identity (out-of-office answers finish them as "out of office"), hard bounces finish them as bounced,
+ * acceptances and withdrawals wake leads waiting on them. Events with an `eventId` are applied once,
+ * however often a provider retries them.
+ */
+export async function ingest(context: EngineContext, event: InboundEvent): Promise<IngestResult> {
+  const classification = await classify(context, event)
+  const { result, events } = await inTransaction(context, async (store) => {
+    const now = event.at === undefined ? context.now() : Date.parse(event.at)
+    const seenKey = event.eventId === undefined ? undefined : `event:${event.type}:${event.eventId}`
+    if (seenKey !== undefined && (await store.get('state', seenKey)) !== undefined) {
+      return { result: { matched: true, duplicate: true, affected: [] }, events: [] }
+    }
+    const outcome = await apply(context, store, event, now, classification)
+    if (seenKey !== undefined && outcome.result.matched)
+      await store.put('state', seenKey, { key: seenKey, value: now })
+    return outcome
+  })
+  context.emit(events)
+  return result
+}
+
+async function classify(
+  context: EngineContext,
+  event: InboundEvent,
+): Promise<ReplyClassification | undefined> {
+  if (event.type !== 'reply-received' || event.text === undefined || context.ai === undefined)
+    return undefined
+  try {
+    return await context.ai.classifyReply({
+      text: event.text,
+      channel: event.channel,
+      ...(event.subject === undefined ? {} : { subject: event.subject }),
+    })
+  } catch {
+    // Classification is a nice-to-have: the reply still stops the sequence.
+    return undefined
+  }
+}
+
+type Applied = { result: IngestResult; events: EngineEvent[] }
+
+const unmatched: Applied = { result: { matched: false, duplicate: false, affected: [] }, events: [] }
+
+async function apply(
+  context: EngineContext,
+  store: Store,
+  event: InboundEvent,
+  now: number,
+  classification: ReplyClassification | undefined,
+): Promise<Applied> {
+  switch (event.type) {
+    case 'reply-received': {
+      const found = await resolveLead(store, event.lead)
+      if (found === undefined) return unmatched
+      const identityId = event.identityId ?? found.identityId
+      const campaignId = event.campaignId
+      const outOfOffice = event.outOfOffice === true || classification?.outOfOffice === true
+      const enrolments = (
+        await store.query('enrolments', { index: 'byLead', equals: [found.leadId] })
+      ).filter(
+        (each) =>
+          (identityId === undefined || each.identityId === identityId) &&
+          (campaignId === undefined || each.campaignId === campaignId),
+      )
+      const affected: { campaignId: string; leadId: string }[] = []
+      const entries: ActionInput[] = []
+      for (const enrolment of enrolments) {
+        const changed = await transitionLead(
+          store,
+          enrolment,
+          outOfOffice
+            ? { type: 'out-of-office-received' }
+            : { type: 'reply-received', channel: event.channel },
+          now,
+        )
+        if (changed !== undefined) {
+          affected.push({ campaignId: enrolment.campaignId, leadId: enrolment.leadId })
+          entries.push({
+            type: 'lead-status-changed',
+            identityId: enrolment.identityId,
+            campaignId: enrolment.campaignId,
+            leadId: enrolment.leadId,
+            detail: { from: enrolment.state, to: changed.state },
+          })
+        }
+      }
+      const campaigns = new Set(enrolments.map((each) => each.campaignId))
+      const detail = {
+        outOfOffice,
+        ...(classification === undefined
+          ? {}
+          : { sentiment: classification.sentiment, tags: classification.tags ?? [] }),
+      }
+      const logged: ActionInput[] = [...campaigns].map((id) => ({
+        type: 'reply-received',
+        campaignId: id,
+        identityId: enrolments.find((each) => each.campaignId === id)?.identityId ?? null,
+        leadId: found.leadId,
+        channel: event.channel,
+        detail,
+      }))
+      if (logged.length === 0)
+        logged.push({ type: 'reply-received', leadId: found.leadId, channel: event.channel, detail })
+      for (const identity of new Set(enrolments.map((each) => each.identityId))) {
+        const relation = await relationOf(store, identity, found.leadId)
+        if (relation.conversationWith === null)
+          await store.put('relations', relation.key, { ...relation, conversationWith: 'inbound' })
+      }
+      return {
+        result: { matched: true, duplicate: false, affected },
+        events: await logActions(context, store, now, [...logged, ...entries]),
+      }
+    }
+    case 'connection-accepted':
+    case 'invitation-withdrawn': {
+      const found = await resolveLead(store, event.lead)
+      if (found === undefined || (await store.get('identities', event.identityId)) === undefined)
+        return unmatched
+      const relation = await relationOf(store, event.identityId, found.leadId)
+      const next: RelationRecord =
+        event.type === 'connection-accepted'
+          ? {
+              ...relation,
+              connection: 'connected',
+              acceptedAt: relation.acceptedAt ?? now,
+              pendingSince: null,
+            }
+          : { ...relation, connection: 'withdrawn', withdrawnAt: now, pendingSince: null }
+      await store.put('relations', next.key, next)
+      const invitedBy = await invitingCampaign(store, event.identityId, found.leadId)
+      const events = await logActions(context, store, now, [
+        {
+          type: event.type,
+          identityId: event.identityId,
+          leadId: found.leadId,
+          channel: 'linkedin',
+          ...(invitedBy === undefined ? {} : { campaignId: invitedBy }),
+        },
+      ])
+      events.push(...(await wakeRelationDependents(context, store, next, now)))
+      context.wake(event.identityId)
+      return { result: { matched: true, duplicate: false, affected: [] }, events }
+    }
+    case 'email-bounced': {
+      const found = await resolveLead(store, event.lead)
+      if (found === undefined) return unmatched
+      const campaignId = event.campaignId ?? found.campaignId
+      const affected: { campaignId: string; leadId: string }[] = []
+      const entries: ActionInput[] = []
+      const enrolments = await store.query('enrolments', { index: 'byLead', equals: [found.leadId] })
+      for (const enrolment of enrolments) {
+        if (campaignId !== undefined && enrolment.campaignId !== campaignId) continue
+        if (campaignId === undefined && enrolment.inbox === null) continue
+        entries.push({
+          type: 'email-bounced',
+          identityId: enrolment.identityId,
+          campaignId: enrolment.campaignId,
+          leadId: enrolment.leadId,
+          channel: 'email',
+          detail: { bounce: event.bounce, ...(event.reason === undefined ? {} : { reason: event.reason }) },
+        })
+        const changed = await transitionLead(
+          store,
+          enrolment,
+          { type: 'email-bounced', bounce: event.bounce },
+          now,
+        )
+        if (changed !== undefined) {
+          affected.push({ campaignId: enrolment.campaignId, leadId: enrolment.leadId })
+          entries.push({
+            type: 'lead-status-changed',
+            identityId: enrolment.identityId,
+            campaignId: enrolment.campaignId,
+            leadId: enrolment.leadId,
+            detail: { from: enrolment.state, to: changed.state },
+          })
+        }
+      }
+      return {
+        result: { matched: true, duplicate: false, affected },
+        events: await logActions(context, store, now, entries),
+      }
+    }
+    case 'email-opened':
+    case 'link-clicked': {
+      const found = await resolveLead(store, event.lead)
+      if (found === undefined) return unmatched
+      const events = await logActions(context, store, now, [
+        {
+          type: event.type,
+          leadId: found.leadId,
+          channel: 'email',
+          ...((event.campaignId ?? found.campaignId)
+            ? { campaignId: (event.campaignId ?? found.campaignId) as string }
+            : {}),
+          ...(found.identityId === undefined ? {} : { identityId: found.identityId }),
+          ...(found.messageId === undefined ? {} : { messageId: found.messageId }),
+          detail: {
+            automated: event.automated === true,
+            ...(event.url === undefined ? {} : { url: event.url }),
+          },
+        },
+      ])
+      return { result: { matched: true, duplicate: false, affected: [] }, events }
+    }
+    case 'task-completed': {
+      const task = await store.get('tasks', event.taskId)
+      if (task === undefined) return unmatched
+      if (task.status === 'completed')
+        return { result: { matched: true, duplicate: true, affected: [] }, events: [] }
+      await store.put('tasks', task.key, { ...task, status: 'completed', completedAt: now })
+      const events = await logActions(context, store, now, [
+        {
+          type: 'task-completed',
+          identityId: task.identityId,
+          campaignId: task.campaignId,
+          leadId: task.leadId,
+          stepId: task.stepId,
+          channel: 'tasks',
+          detail: { taskId: task.taskId },
+        },
+      ])
+      return { result: { matched: true, duplicate: false, affected: [] }, events }
+    }
+    case 'channel-disconnected':
+    case 'channel-reconnected': {
+      const identity = await store.get('identities', event.identityId)
+      if (identity === undefined) return unmatched
+      const inbox = event.inbox?.toLowerCase() ?? null
+      if (event.type === 'channel-disconnected') {
+        return {
+          result: { matched: true, duplicate: false, affected: [] },
+          events: await disconnect(context, store, identity.id, event.channel, inbox, now),
+        }
+      }
+      await store.put('identities', identity.id, {
+        ...identity,
+        linkedinConnected: event.channel === 'linkedin' ? true : identity.linkedinConnected,
+        disconnectedInboxes:
+          event.channel === 'email'
+            ? identity.disconnectedInboxes.filter((each) => inbox !== null && each !== inbox)
+            : identity.disconnectedInboxes,
+      })
+      context.wake(identity.id)
+      const events = await logActions(context, store, now, [
+        {
+          type: 'channel-reconnected',
+          identityId: identity.id,
+          channel: event.channel,
+          ...(inbox === null ? {} : { inbox }),
+        },
+      ])
+      return { result: { matched: true, duplicate: false, affected: [] }, events }
+    }
+  }
+}
+
+/** Applies a fact to a lead; returns the new record when the state changed. */
+async function transitionLead(
+  store: Store,
+  enrolment: EnrolmentRecord,
+  event: Parameters<typeof applyLeadEvent>[1],
+  now: number,
+): Promise<EnrolmentRecord | undefined> {
+  const moved = applyLeadEvent(toModel(enrolment), event, { at: now })
+  if (!moved.ok || moved.value.state === enrolment.state) return undefined
+  const next = { ...parked(enrolment, now, moved.value.state), stepId: moved.value.stepId }
+  await store.put('enrolments', next.key, next)
+  return next
+}
+
+interface FoundLead {
+  readonly leadId: string
+  readonly campaignId?: string
+  readonly identityId?: string
+  readonly messageId?: string
+}
+
+/** Finds the lead an event is about: by id, by a Message-ID reachkit sent, by email, by LinkedIn profile. */
+async function resolveLead(
+  store: Store,
+  reference: LeadReference | undefined,
+): Promise<FoundLead | undefined> {
+  if (reference === undefined) return undefined
+  if (reference.messageId !== undefined) {
+    const [sent] = await store.query('actions', {
+      index: 'byMessageId',
+      equals: [reference.messageId],
+      limit: 1,
+    })
+    if (sent?.leadId != null) {
+      return {
+        leadId: sent.leadId,
+        ...(sent.campaignId === null ? {} : { campaignId: sent.campaignId }),
+        ...(sent.identityId === null ? {} : { identityId: sent.identityId }),
+        messageId: reference.messageId,
+      }
+    }
+  }
+  if (reference.leadId !== undefined && (await store.get('leads', reference.leadId)) !== undefined)
+    return { leadId: reference.leadId }
+  if (reference.email !== undefined) {
+    const [lead] = await store.query('leads', {
+      index: 'byEmail',
+      equals: [reference.email.toLowerCase()],
+      limit: 1,
+    })
+    if (lead !== undefined) return { leadId: lead.id }
+  }
+  if (reference.linkedinProfileId !== undefined) {
+    const [lead] = await store.query('leads', {
+      index: 'byLinkedInProfile',
+      equals: [reference.linkedinProfileId],
+      limit: 1,
+    })
+    if (lead !== undefined) return { leadId: lead.id }
+  }
+  return undefined
+}
+
+async function relationOf(store: Store, identityId: string, leadId: string): Promise<RelationRecord> {
+  return (await store.get('relations', relationKey(identityId, leadId))) ?? newRelation(identityId, leadId)
+}
+
+/** The campaign whose invitation the lead answered (for the per-campaign "accepted" metric). */
+async function invitingCampaign(
+  store: Store,
+  identityId: string,
+  leadId: string,
+): Promise<string | undefined> {
+  for await (const action of store.all('actions', { index: 'byLead', equals: [leadId], order: 'desc' }, 50)) {
+    if (action.type === 'invitation-sent' && action.identityId === identityId && action.campaignId !== null)
+      return action.campaignId
+  }
+  return undefined
+}

@@ -1,0 +1,319 @@
+import { effectiveLeadState } from '../model/lead/enrolment'
+import type { LeadState, LeadStatus, LeadSubstatus } from '../model/lead/lead-status'
+import { substatusOf } from '../model/lead/lead-status'
+import type { WaitReason } from '../scheduler/wait-reason'
+import { substatusForWait } from '../scheduler/wait-reason'
+import { toEvent } from './action-log'
+import { notFound, toModel } from './admin'
+import { type EngineContext, inTransaction } from './engine-context'
+import type { EngineEvent } from './engine-events'
+import { gateOf } from './lane-gates'
+import { enrolmentKey } from './record-factory'
+import type { CampaignRecord, EnrolmentRecord, IdentityRecord, TaskRecord } from './records'
+import type { Store } from './store'
+
+/** Where one lead stands in one campaign, and why it is waiting. */
+export interface LeadView {
+  readonly campaignId: string
+  readonly leadId: string
+  readonly status: LeadStatus
+  readonly substatus: LeadSubstatus | null
+  readonly state: LeadState
+  /** The step it waits on or runs next. */
+  readonly stepId: string | null
+  /** For a waiting lead: the machine-readable reason (finer than the substatus). */
+  readonly reason?: WaitReason
+  /** For a waiting lead: the earliest time it may run (it may still wait behind others then). */
+  readonly nextEligibleAt?: string
+  /** The inbox it writes from (lead continuity). */
+  readonly inbox?: string
+}
+
+export async function leadView(
+  context: EngineContext,
+  campaignId: string,
+  leadId: string,
+): Promise<LeadView> {
+  return inTransaction(
+    context,
+    async (store) => {
+      const enrolment = await store.get('enrolments', enrolmentKey(campaignId, leadId))
+      if (enrolment === undefined) throw notFound('lead in campaign', `${leadId} in ${campaignId}`)
+      const campaign = await store.get('campaigns', campaignId)
+      const identity = await store.get('identities', enrolment.identityId)
+      return viewOf(context, store, enrolment, campaign, identity)
+    },
+    { readOnly: true },
+  )
+}
+
+/** Every lead of a campaign, with status, reason and next eligible time. */
+export async function listLeadViews(context: EngineContext, campaignId: string): Promise<LeadView[]> {
+  return inTransaction(
+    context,
+    async (store) => {
+      const campaign = await store.get('campaigns', campaignId)
+      if (campaign === undefined) throw notFound('campaign', campaignId)
+      const identity = await store.get('identities', campaign.campaign.identityId)
+      const views: LeadView[] = []
+      for await (const enrolment of store.all('enrolments', { index: 'byCampaign', equals: [campaignId] })) {
+        views.push(await viewOf(context, store, enrolment, campaign, identity))
+      }
+      return views
+    },
+    { readOnly: true },
+  )
+}
+
+async function viewOf(
+  context: EngineContext,
+  store: Store,
+  enrolment: EnrolmentRecord,
+  campaign: CampaignRecord | undefined,
+  identity: IdentityRecord | undefined,
+): Promise<LeadView> {
+  const now = context.now()
+  const state =
+    campaign === undefined ? enrolment.state : effectiveLeadState(campaign.campaign, toModel(enrolment))
+  const base = {
+    campaignId: enrolment.campaignId,
+    leadId: enrolment.leadId,
+    stepId: enrolment.stepId,
+    ...(enrolment.inbox === null ? {} : { inbox: enrolment.inbox }),
+  }
+  if (
+    state.status === 'not_started' &&
+    campaign?.campaign.status === 'scheduled' &&
+    campaign.campaign.startAt !== undefined
+  ) {
+    return {
+      ...base,
+      status: state.status,
+      substatus: null,
+      state,
+      reason: 'campaign_not_started',
+      nextEligibleAt: campaign.campaign.startAt,
+    }
+  }
+  if (
+    state.status !== 'in_progress' ||
+    enrolment.lane === null ||
+    enrolment.dueAt === null ||
+    identity === undefined
+  ) {
+    return { ...base, status: state.status, substatus: substatusOf(state), state }
+  }
+  let reason: WaitReason = enrolment.wait ?? 'queued'
+  let at = enrolment.dueAt
+  if (enrolment.lane !== 'internal') {
+    const from = Math.max(now, enrolment.dueAt)
+    const gate = await gateOf(context, store, identity, enrolment.lane, from)
+    if (enrolment.dueAt <= now) {
+      reason = gate.opensAt > now ? gate.reason : 'queued'
+      // A lead waiting for its invitation's answer keeps that reason while its check waits in the queue.
+      if (enrolment.wait === 'waiting_for_acceptance') reason = 'waiting_for_acceptance'
+    }
+    at = gate.opensAt
+  }
+  const shown: LeadState = { status: 'in_progress', substatus: substatusForWait(reason) }
+  return {
+    ...base,
+    status: 'in_progress',
+    substatus: shown.substatus,
+    state: shown,
+    reason,
+    ...(Number.isFinite(at) ? { nextEligibleAt: new Date(Math.max(at, now)).toISOString() } : {}),
+  }
+}
+
+/** A campaign's funnel (reference 001, "Overview Tab"), computed from the action log and lead statuses. */
+export interface CampaignStats {
+  readonly total: number
+  readonly statuses: Readonly<Record<LeadStatus, number>>
+  /** At least one step executed. */
+  readonly started: number
+  /** Received at least one message (LinkedIn or email). */
+  readonly contacted: number
+  /** Replied on any channel (out-of-office answers excluded). */
+  readonly replied: number
+  readonly positive: number
+  readonly linkedin: {
+    readonly engaged: number
+    readonly invited: number
+    readonly accepted: number
+    readonly contacted: number
+    readonly replied: number
+    readonly positive: number
+  }
+  readonly email: {
+    readonly sent: number
+    readonly opened: number
+    readonly clicked: number
+    readonly replied: number
+    readonly positive: number
+    readonly bounced: number
+  }
+  readonly tasks: { readonly pending: number; readonly completed: number }
+}
+
+export async function campaignStats(context: EngineContext, campaignId: string): Promise<CampaignStats> {
+  return inTransaction(
+    context,
+    async (store) => {
+      if ((await store.get('campaigns', campaignId)) === undefined) throw notFound('campaign', campaignId)
+      const statuses: Record<LeadStatus, number> = {
+        not_started: 0,
+        in_progress: 0,
+        paused: 0,
+        error: 0,
+        finished: 0,
+        replied: 0,
+      }
+      let total = 0
+      for await (const enrolment of store.all('enrolments', { index: 'byCampaign', equals: [campaignId] })) {
+        total++
+        statuses[enrolment.state.status]++
+      }
+      const leads = (name: string) => {
+        let set = sets.get(name)
+        if (set === undefined) {
+          set = new Set()
+          sets.set(name, set)
+        }
+        return set
+      }
+      const sets = new Map<string, Set<string>>()
+      let emailsSent = 0
+      let bounced = 0
+      for await (const action of store.all('actions', { index: 'byCampaign', equals: [campaignId] })) {
+        const lead = action.leadId
+        if (lead === null) continue
+        const detail = action.detail ?? {}
+        switch (action.type) {
+          case 'lead-started':
+            break
+          case 'profile-visited':
+          case 'post-reacted':
+          case 'invitation-sent':
+          case 'message-sent':
+            leads('started').add(lead)
+            if (action.channel === 'linkedin') leads('engaged').add(lead)
+            if (action.type === 'invitation-sent') leads('invited').add(lead)
+            if (action.type === 'message-sent') {
+              leads('contacted').add(lead)
+              leads(`contacted:${action.channel}`).add(lead)
+              if (action.channel === 'email') emailsSent++
+            }
+            break
+          case 'task-created':
+          case 'lead-moved':
+            leads('started').add(lead)
+            break
+          case 'connection-accepted':
+            leads('accepted').add(lead)
+            break
+          case 'reply-received':
+            if (detail.outOfOffice === true) break
+            leads('replied').add(lead)
+            leads(`replied:${action.channel}`).add(lead)
+            if (detail.sentiment === 'positive') {
+              leads('positive').add(lead)
+              leads(`positive:${action.channel}`).add(lead)
+            }
+            break
+          case 'email-opened':
+            if (detail.automated !== true) leads('opened').add(lead)
+            break
+          case 'link-clicked':
+            if (detail.automated !== true) leads('clicked').add(lead)
+            break
+          case 'email-bounced':
+            if (detail.bounce === 'hard') bounced++
+            break
+        }
+      }
+      let pending = 0
+      let completed = 0
+      for await (const task of store.all('tasks', { index: 'byCampaign', equals: [campaignId] })) {
+        if (task.status === 'completed') completed++
+        else pending++
+      }
+      const size = (name: string) => sets.get(name)?.size ?? 0
+      return {
+        total,
+        statuses,
+        started: size('started'),
+        contacted: size('contacted'),
+        replied: size('replied'),
+        positive: size('positive'),
+        linkedin: {
+          engaged: size('engaged'),
+          invited: size('invited'),
+          accepted: size('accepted'),
+          contacted: size('contacted:linkedin'),
+          replied: size('replied:linkedin'),
+          positive: size('positive:linkedin'),
+        },
+        email: {
+          sent: emailsSent,
+          opened: size('opened'),
+          clicked: size('clicked'),
+          replied: size('replied:email'),
+          positive: size('positive:email'),
+          bounced,
+        },
+        tasks: { pending, completed },
+      }
+    },
+    { readOnly: true },
+  )
+}
+
+export interface ActionFilter {
+  readonly campaignId?: string
+  readonly leadId?: string
+  readonly identityId?: string
+  readonly types?: readonly string[]
+  readonly limit?: number
+}
+
+/** The action log (timeline), oldest first, narrowed by campaign, lead or identity. */
+export async function listActions(context: EngineContext, filter: ActionFilter = {}): Promise<EngineEvent[]> {
+  return inTransaction(
+    context,
+    async (store) => {
+      const query =
+        filter.leadId !== undefined
+          ? { index: 'byLead', equals: [filter.leadId] }
+          : filter.campaignId !== undefined
+            ? { index: 'byCampaign', equals: [filter.campaignId] }
+            : filter.identityId !== undefined
+              ? { index: 'byIdentity', equals: [filter.identityId] }
+              : {}
+      const out: EngineEvent[] = []
+      const limit = filter.limit ?? Number.POSITIVE_INFINITY
+      for await (const action of store.all('actions', query)) {
+        if (filter.campaignId !== undefined && action.campaignId !== filter.campaignId) continue
+        if (filter.identityId !== undefined && action.identityId !== filter.identityId) continue
+        if (filter.types !== undefined && !filter.types.includes(action.type)) continue
+        out.push(toEvent(action))
+        if (out.length >= limit) break
+      }
+      return out
+    },
+    { readOnly: true },
+  )
+}
+
+export async function listTasks(context: EngineContext, campaignId: string): Promise<TaskRecord[]> {
+  return inTransaction(
+    context,
+    async (store) => {
+      const tasks: TaskRecord[] = []
+      for await (const task of store.all('tasks', { index: 'byCampaign', equals: [campaignId] }))
+        tasks.push(task)
+      return tasks
+    },
+    { readOnly: true },
+  )
+}

@@ -1,0 +1,219 @@
+import { Clock, Context, Effect, Layer } from 'effect'
+import { ReachkitErrorCodes } from '../errors/error-codes'
+import { ReachkitError } from '../errors/reachkit-error'
+import type { Campaign } from '../model/campaign/campaign'
+import type { CampaignInput } from '../model/campaign/define-campaign'
+import type { CampaignChanges } from '../model/campaign/update-campaign'
+import type { Identity, IdentityInput } from '../model/identity/identity-schema'
+import type { InstantInput } from '../model/instant'
+import type { LeadInput } from '../model/lead/lead'
+import type { InboundEvent } from '../ports/inbound-event'
+import * as admin from './admin'
+import type { EngineContext, GuardedCall } from './engine-context'
+import type { EngineEvent, EngineEventListener, EngineEventType } from './engine-events'
+import {
+  AiService,
+  EmailService,
+  EngineSettingsService,
+  LinkedInService,
+  StorageService,
+} from './engine-services'
+import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './engine-settings'
+import { type IngestResult, ingest } from './ingest'
+import * as queries from './queries'
+import type { TaskRecord } from './records'
+import { type TickReport, tick, type WakeTable } from './tick'
+
+/** Effect-returning operations of the engine, for hosts that use Effect. */
+export interface ReachkitEngineApi {
+  readonly settings: EngineSettings
+  /** One pass at the current time: runs everything due and reports when there is more to do. */
+  readonly tick: Effect.Effect<TickReport, ReachkitError>
+  /** Ticks forever, sleeping (on the Clock, so TestClock drives it) until the next work or an inbound event. */
+  readonly run: Effect.Effect<never, never>
+  readonly ingest: (event: InboundEvent) => Effect.Effect<IngestResult, ReachkitError>
+  readonly putIdentity: (input: IdentityInput | Identity) => Effect.Effect<Identity, ReachkitError>
+  readonly getIdentity: (id: string) => Effect.Effect<Identity, ReachkitError>
+  readonly listIdentities: Effect.Effect<Identity[], ReachkitError>
+  readonly createCampaign: (input: CampaignInput) => Effect.Effect<Campaign, ReachkitError>
+  readonly getCampaign: (id: string) => Effect.Effect<Campaign, ReachkitError>
+  readonly listCampaigns: Effect.Effect<Campaign[], ReachkitError>
+  readonly updateCampaign: (id: string, changes: CampaignChanges) => Effect.Effect<Campaign, ReachkitError>
+  readonly launchCampaign: (id: string) => Effect.Effect<Campaign, ReachkitError>
+  readonly scheduleCampaign: (id: string, startAt: InstantInput) => Effect.Effect<Campaign, ReachkitError>
+  readonly pauseCampaign: (id: string) => Effect.Effect<Campaign, ReachkitError>
+  readonly resumeCampaign: (id: string) => Effect.Effect<Campaign, ReachkitError>
+  readonly archiveCampaign: (id: string) => Effect.Effect<Campaign, ReachkitError>
+  readonly duplicateCampaign: (
+    id: string,
+    copy: { id: string; name?: string },
+  ) => Effect.Effect<Campaign, ReachkitError>
+  readonly campaignStats: (id: string) => Effect.Effect<queries.CampaignStats, ReachkitError>
+  readonly addLeads: (
+    campaignId: string,
+    leads: readonly LeadInput[],
+  ) => Effect.Effect<admin.AddLeadsResult, ReachkitError>
+  readonly lead: (campaignId: string, leadId: string) => Effect.Effect<queries.LeadView, ReachkitError>
+  readonly leads: (campaignId: string) => Effect.Effect<queries.LeadView[], ReachkitError>
+  readonly removeLead: (campaignId: string, leadId: string) => Effect.Effect<void, ReachkitError>
+  readonly pauseLead: (campaignId: string, leadId: string) => Effect.Effect<void, ReachkitError>
+  readonly resumeLead: (campaignId: string, leadId: string) => Effect.Effect<void, ReachkitError>
+  readonly blockLead: (campaignId: string, leadId: string) => Effect.Effect<void, ReachkitError>
+  readonly retryErrors: (
+    leadIds: readonly string[],
+    campaignId?: string,
+  ) => Effect.Effect<{ readonly retried: readonly { campaignId: string; leadId: string }[] }, ReachkitError>
+  readonly actions: (filter?: queries.ActionFilter) => Effect.Effect<EngineEvent[], ReachkitError>
+  readonly tasks: (campaignId: string) => Effect.Effect<TaskRecord[], ReachkitError>
+  /** Listens to events of one type, or of every type with `'*'`; returns a function that stops listening. */
+  readonly on: (type: EngineEventType | '*', listener: EngineEventListener) => () => void
+}
+
+/** The engine as an Effect service. Build it with `ReachkitEngine.layer`, providing `StorageService`. */
+export class ReachkitEngine extends Context.Service<ReachkitEngine, ReachkitEngineApi>()(
+  '@reachkit/core/Engine',
+) {
+  static readonly layer: Layer.Layer<ReachkitEngine, never, StorageService> = Layer.effect(
+    ReachkitEngine,
+    makeEngineEffect(),
+  )
+}
+
+/** Any failure from a port or a listener that is not already a ReachkitError becomes `storage_failed`. */
+function asReachkitError(error: unknown): ReachkitError {
+  if (error instanceof ReachkitError) return error
+  return new ReachkitError(
+    ReachkitErrorCodes.storageFailed,
+    `The engine could not complete the operation: ${error instanceof Error ? error.message : String(error)}`,
+    { cause: error, isRetryable: true },
+  )
+}
+
+function makeEngineEffect(): Effect.Effect<ReachkitEngineApi, never, StorageService> {
+  return Effect.gen(function* () {
+    const storage = yield* StorageService
+    const linkedin = yield* LinkedInService
+    const email = yield* EmailService
+    const ai = yield* AiService
+    const overrides = yield* EngineSettingsService
+    const clock = yield* Clock.Clock
+    const services = yield* Effect.context<never>()
+    const runWithServices = Effect.runPromiseWith(services)
+    const settings: EngineSettings = { ...DEFAULT_ENGINE_SETTINGS, ...overrides }
+    const listeners = new Map<EngineEventType | '*', Set<EngineEventListener>>()
+    const wakes: WakeTable = new Map()
+    let signal: (() => void) | undefined
+    let sequence = 0
+
+    const context: EngineContext = {
+      storage,
+      linkedin,
+      email,
+      ai,
+      settings,
+      now: () => clock.currentTimeMillisUnsafe(),
+      emit: (events) => {
+        for (const event of events) {
+          for (const key of [event.type, '*'] as const) {
+            for (const listener of listeners.get(key) ?? []) listener(event)
+          }
+        }
+      },
+      wake: (identityId) => {
+        wakes.set(identityId, 0)
+        signal?.()
+      },
+      nextSequence: () => sequence++,
+      bootId: clock.currentTimeMillisUnsafe().toString(36),
+      callChannel: <T>(call: () => Promise<T>): Promise<GuardedCall<T>> =>
+        runWithServices(
+          Effect.tryPromise({ try: call, catch: (error) => error }).pipe(
+            Effect.timeout(settings.channelTimeoutMs),
+            Effect.map((value): GuardedCall<T> => ({ ok: true, value })),
+            Effect.catchCause((cause) =>
+              Effect.succeed<GuardedCall<T>>({
+                ok: false,
+                failure: String(cause).includes('TimeoutError') ? 'timeout' : 'threw',
+                message: String(cause).split('\n')[0] ?? 'unknown failure',
+              }),
+            ),
+          ),
+        ),
+    }
+
+    const lift = <A>(work: () => Promise<A>): Effect.Effect<A, ReachkitError> =>
+      Effect.tryPromise({ try: work, catch: asReachkitError })
+
+    const tickEffect = lift(async () => {
+      const { report, events } = await tick(context, wakes)
+      context.emit(events)
+      return report
+    })
+
+    const MAX_IDLE_MS = 60_000
+    const run: Effect.Effect<never, never> = Effect.forever(
+      Effect.gen(function* () {
+        const report = yield* tickEffect.pipe(
+          Effect.catchCause(() => Effect.succeed<TickReport | undefined>(undefined)),
+        )
+        const now = clock.currentTimeMillisUnsafe()
+        const next = report?.nextWakeAt === undefined ? now + MAX_IDLE_MS : Date.parse(report.nextWakeAt)
+        const wait = report === undefined ? 5_000 : Math.min(Math.max(next - now, 0), MAX_IDLE_MS)
+        const woken = new Promise<void>((resolve) => {
+          signal = resolve
+        })
+        yield* Effect.race(
+          Effect.sleep(wait),
+          Effect.promise(() => woken),
+        )
+        signal = undefined
+      }),
+    )
+
+    const engineContext = context
+    const api: ReachkitEngineApi = {
+      settings,
+      tick: tickEffect,
+      run,
+      ingest: (event) => lift(() => ingest(engineContext, event)),
+      putIdentity: (input) => lift(() => admin.putIdentity(engineContext, input)),
+      getIdentity: (id) => lift(() => admin.getIdentity(engineContext, id)),
+      listIdentities: lift(() => admin.listIdentities(engineContext)),
+      createCampaign: (input) => lift(() => admin.createCampaign(engineContext, input)),
+      getCampaign: (id) => lift(() => admin.getCampaign(engineContext, id)),
+      listCampaigns: lift(() => admin.listCampaigns(engineContext)),
+      updateCampaign: (id, changes) => lift(() => admin.editCampaign(engineContext, id, changes)),
+      launchCampaign: (id) => lift(() => admin.launch(engineContext, id)),
+      scheduleCampaign: (id, startAt) => lift(() => admin.schedule(engineContext, id, startAt)),
+      pauseCampaign: (id) => lift(() => admin.pause(engineContext, id)),
+      resumeCampaign: (id) => lift(() => admin.resume(engineContext, id)),
+      archiveCampaign: (id) => lift(() => admin.archive(engineContext, id)),
+      duplicateCampaign: (id, copy) => lift(() => admin.duplicate(engineContext, id, copy)),
+      campaignStats: (id) => lift(() => queries.campaignStats(engineContext, id)),
+      addLeads: (campaignId, leads) => lift(() => admin.addLeads(engineContext, campaignId, leads)),
+      lead: (campaignId, leadId) => lift(() => queries.leadView(engineContext, campaignId, leadId)),
+      leads: (campaignId) => lift(() => queries.listLeadViews(engineContext, campaignId)),
+      removeLead: (campaignId, leadId) =>
+        lift(() => admin.commandLead(engineContext, campaignId, leadId, { type: 'lead-removed' })),
+      pauseLead: (campaignId, leadId) =>
+        lift(() => admin.commandLead(engineContext, campaignId, leadId, { type: 'lead-paused' })),
+      resumeLead: (campaignId, leadId) =>
+        lift(() => admin.commandLead(engineContext, campaignId, leadId, { type: 'lead-resumed' })),
+      blockLead: (campaignId, leadId) =>
+        lift(() => admin.commandLead(engineContext, campaignId, leadId, { type: 'lead-blocked' })),
+      retryErrors: (leadIds, campaignId) => lift(() => admin.retryErrors(engineContext, leadIds, campaignId)),
+      actions: (filter) => lift(() => queries.listActions(engineContext, filter)),
+      tasks: (campaignId) => lift(() => queries.listTasks(engineContext, campaignId)),
+      on: (type, listener) => {
+        let set = listeners.get(type)
+        if (set === undefined) {
+          set = new Set()
+          listeners.set(type, set)
+        }
+        set.add(listener)
+        return () => set.delete(listener)
+      },
+    }
+    return api
+  })
+}

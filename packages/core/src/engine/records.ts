@@ -1,0 +1,166 @@
+import type { Campaign, CampaignPriority, CampaignStatus } from '../model/campaign/campaign'
+import type { Identity } from '../model/identity/identity-schema'
+import type { Lead } from '../model/lead/lead'
+import type { LeadState } from '../model/lead/lead-status'
+import type { Lane } from '../scheduler/lanes'
+import type { WaitReason } from '../scheduler/wait-reason'
+
+/**
+ * The documents the engine keeps in storage (one type per collection of `STORAGE_COLLECTIONS`). Times are
+ * epoch milliseconds; absent values are `null`, because documents are JSON.
+ */
+export interface IdentityRecord {
+  readonly id: string
+  readonly identity: Identity
+  /** False after a `channel-disconnected` event for LinkedIn, until it reconnects. */
+  readonly linkedinConnected: boolean
+  /** Inboxes (lower case) whose credentials stopped working. */
+  readonly disconnectedInboxes: readonly string[]
+}
+
+export interface CampaignRecord {
+  readonly id: string
+  readonly campaign: Campaign
+  /** Index fields. */
+  readonly status: CampaignStatus
+  readonly startAtMs: number | null
+}
+
+export interface LeadRecord {
+  readonly id: string
+  readonly lead: Lead
+  /** Index fields: the professional email in lower case, and the LinkedIn profile id. */
+  readonly emailKey: string | null
+  readonly linkedinProfileId: string | null
+}
+
+/** A lead in a campaign, with everything the scheduler needs about its next step. */
+export interface EnrolmentRecord {
+  readonly key: string
+  readonly campaignId: string
+  readonly leadId: string
+  readonly identityId: string
+  readonly state: LeadState
+  /** The step the lead is at: waiting on, or about to run. */
+  readonly stepId: string | null
+  readonly enrolledAt: number
+  readonly updatedAt: number
+  /** When the current step became current: its delay counts from here. */
+  readonly stepSince: number
+  /** The lane of the pending work, or null when nothing is pending (paused, finished, in error...). */
+  readonly lane: Lane | null
+  /** When the pending work may run (its delay has passed). */
+  readonly dueAt: number | null
+  /** Index fields: `waitingDueAt` (= `dueAt`) while the work is not yet due, `readyLane` once it is. */
+  readonly waitingDueAt: number | null
+  readonly readyLane: Lane | null
+  readonly priorityKey: number
+  readonly campaignPriority: CampaignPriority
+  /** Seeded random number fixed at enrolment: the last tie-break between equal leads. */
+  readonly tieBreak: number
+  /** Why the lead waits, as last decided (the live reason is computed by queries). */
+  readonly wait: WaitReason | null
+  /** LinkedIn messages and emails this lead has received in this campaign (priority depth). */
+  readonly linkedinMessages: number
+  readonly emails: number
+  /** The inbox the lead writes with (lead continuity), chosen when it starts. */
+  readonly inbox: string | null
+  /** The email thread of this lead: the first subject and every Message-ID sent. */
+  readonly thread: { readonly subject: string; readonly messageIds: readonly string[] } | null
+  /** The lead took the "not accepted" branch and has not been contacted since. */
+  readonly notConnected: boolean
+  /** Failed attempts of the current step that are known not to have gone out. */
+  readonly attempts: number
+  /** The provider asked to wait until then before trying this step again. */
+  readonly retryAt: number | null
+  /** Idempotency key of the send in flight, if any. */
+  readonly claimKey: string | null
+}
+
+export type ConnectionState = 'unknown' | 'none' | 'pending' | 'connected' | 'withdrawn'
+
+/** What one identity knows of one lead on LinkedIn, shared by all its campaigns. */
+export interface RelationRecord {
+  readonly key: string
+  readonly identityId: string
+  readonly leadId: string
+  readonly connection: ConnectionState
+  readonly invitedAt: number | null
+  readonly acceptedAt: number | null
+  readonly withdrawnAt: number | null
+  /** Index field: `invitedAt` while the invitation is pending. */
+  readonly pendingSince: number | null
+  readonly lastCheckedAt: number | null
+  /** Who started the conversation with the lead: a campaign id, `inbound`, or null for none. */
+  readonly conversationWith: string | null
+}
+
+/** One entry of the action log: every executed action, inbound event and status change. */
+export interface ActionRecord {
+  readonly key: string
+  readonly at: number
+  readonly type: string
+  readonly identityId: string | null
+  readonly campaignId: string | null
+  readonly leadId: string | null
+  readonly stepId: string | null
+  readonly action: string | null
+  readonly channel: 'linkedin' | 'email' | 'tasks' | null
+  readonly inbox: string | null
+  readonly messageId: string | null
+  readonly detail: Readonly<Record<string, unknown>> | null
+}
+
+export interface TaskRecord {
+  readonly key: string
+  readonly taskId: string
+  readonly campaignId: string
+  readonly leadId: string
+  readonly identityId: string
+  readonly stepId: string
+  readonly title: string
+  readonly body: string | null
+  readonly type: string
+  readonly status: 'pending' | 'completed'
+  readonly createdAt: number
+  readonly dueAt: number
+  readonly completedAt: number | null
+}
+
+/** A lane's usage: the count of its current local day and its recent action times. */
+export interface CounterRecord {
+  readonly key: string
+  readonly identityId: string
+  readonly date: string
+  readonly count: number
+  readonly lastAt: number | null
+  readonly recent: readonly number[]
+}
+
+export type ClaimStatus = 'claimed' | 'sent' | 'failed' | 'unknown' | 'released'
+
+/** The durable promise that (lead, step) is being sent, written before any channel call. */
+export interface ClaimRecord {
+  readonly key: string
+  readonly campaignId: string
+  readonly leadId: string
+  readonly stepId: string
+  readonly identityId: string
+  readonly lane: Lane
+  readonly status: ClaimStatus
+  readonly owner: string
+  readonly token: number
+  readonly claimedAt: number
+  readonly leaseUntil: number
+  /** Index field: `leaseUntil` while the claim is open. */
+  readonly openUntil: number | null
+  /** Counter keys charged for this send, refunded if it certainly did not go out. */
+  readonly charged: readonly string[]
+}
+
+export interface LeaseRecord {
+  readonly key: string
+  readonly owner: string
+  readonly token: number
+  readonly expiresAt: number
+}

@@ -1,0 +1,103 @@
+import type { CollectionName, IndexQuery, StorageTransaction, StoredDocument } from '../ports/storage'
+import type {
+  ActionRecord,
+  CampaignRecord,
+  ClaimRecord,
+  CounterRecord,
+  EnrolmentRecord,
+  IdentityRecord,
+  LeadRecord,
+  LeaseRecord,
+  RelationRecord,
+  TaskRecord,
+} from './records'
+
+interface Documents {
+  identities: IdentityRecord
+  campaigns: CampaignRecord
+  leads: LeadRecord
+  enrolments: EnrolmentRecord
+  relations: RelationRecord
+  actions: ActionRecord
+  tasks: TaskRecord
+  counters: CounterRecord
+  claims: ClaimRecord
+  leases: LeaseRecord
+  state: { readonly key: string; readonly value: unknown }
+}
+
+/** Separates the parts of compound keys; ids may not contain control characters, so it cannot clash. */
+const SEPARATOR = '\u001f'
+
+export function compoundKey(...parts: readonly string[]): string {
+  return parts.join(SEPARATOR)
+}
+
+/** The storage transaction, typed with the engine's records. */
+export class Store {
+  readonly #tx: StorageTransaction
+
+  constructor(tx: StorageTransaction) {
+    this.#tx = tx
+  }
+
+  async get<C extends keyof Documents & CollectionName>(
+    collection: C,
+    key: string,
+  ): Promise<Documents[C] | undefined> {
+    return (await this.#tx.get(collection, key)) as Documents[C] | undefined
+  }
+
+  async getMany<C extends keyof Documents & CollectionName>(
+    collection: C,
+    keys: readonly string[],
+  ): Promise<Documents[C][]> {
+    return (await this.#tx.getMany(collection, keys)) as Documents[C][]
+  }
+
+  put<C extends keyof Documents & CollectionName>(
+    collection: C,
+    key: string,
+    document: Documents[C],
+  ): Promise<void> {
+    return this.#tx.put(collection, key, document as unknown as StoredDocument)
+  }
+
+  delete(collection: CollectionName, key: string): Promise<void> {
+    return this.#tx.delete(collection, key)
+  }
+
+  async query<C extends keyof Documents & CollectionName>(
+    collection: C,
+    query?: IndexQuery,
+  ): Promise<Documents[C][]> {
+    return (await this.#tx.query(collection, query)) as Documents[C][]
+  }
+
+  /** Every document of a query, page by page. */
+  async *all<C extends keyof Documents & CollectionName>(
+    collection: C,
+    query: IndexQuery = {},
+    pageSize = 500,
+  ): AsyncGenerator<Documents[C]> {
+    let after: string | undefined
+    for (;;) {
+      const page = await this.query(collection, {
+        ...query,
+        limit: pageSize,
+        ...(after === undefined ? {} : { after }),
+      })
+      for (const document of page) yield document
+      if (page.length < pageSize) return
+      const last = page[page.length - 1] as unknown as StoredDocument
+      after = keyOf(collection, last)
+    }
+  }
+}
+
+/** The key a record was stored under. */
+export function keyOf(collection: CollectionName, document: StoredDocument): string {
+  if (collection === 'identities' || collection === 'campaigns' || collection === 'leads')
+    return String(document.id)
+  return String(document.key)
+}

@@ -1,0 +1,308 @@
+import { isCampaignDue, launchCampaign } from '../model/campaign/campaign-lifecycle'
+import { emailLane, type Lane, LINKEDIN_LANES } from '../scheduler/lanes'
+import { pickNext } from '../scheduler/pick-next'
+import { nextWithdrawal, nextWithdrawalAt, withdrawInvitation } from './auto-withdraw'
+import { startCampaignLeads } from './campaign-leads'
+import { type EngineContext, inTransaction } from './engine-context'
+import type { EngineEvent } from './engine-events'
+import { executeAction, markUnknown } from './execute-action'
+import { gateFrom, loadCounters } from './lane-gates'
+import { acquireLease, identityLeaseKey } from './leases'
+import { progressLead } from './progress'
+import { enrolmentKey } from './record-factory'
+import type { EnrolmentRecord, IdentityRecord, RelationRecord } from './records'
+
+export interface TickReport {
+  /** When the tick ran. */
+  readonly at: string
+  /** Channel actions carried out (sends, visits, checks, withdrawals). */
+  readonly executed: number
+  /** When the engine next has something to do, if anything is pending. */
+  readonly nextWakeAt: string | undefined
+}
+
+const BATCH = 200
+/** Safety stop for one identity in one tick; pacing and gaps keep real numbers far below it. */
+const MAX_ACTIONS_PER_TICK = 500
+
+/** Per-identity time of the next work, kept between ticks so idle identities cost nothing. */
+export type WakeTable = Map<string, number>
+
+/**
+ * One pass of the engine at the current time: resolves abandoned claims, starts scheduled campaigns, and
+ * for every identity whose next work is due runs internal steps and whatever its queues allow now.
+ */
+export async function tick(
+  context: EngineContext,
+  wakes: WakeTable,
+): Promise<{ report: TickReport; events: EngineEvent[] }> {
+  const start = context.now()
+  const events: EngineEvent[] = []
+  const overview = await inTransaction(
+    context,
+    async (store) => ({
+      identities: await store.query('identities'),
+      abandoned: await store.query('claims', { index: 'open', range: { lte: start }, limit: 1 }),
+      dueCampaigns: await store.query('campaigns', {
+        index: 'byStatus',
+        equals: ['scheduled'],
+        range: { lte: start },
+        limit: 1,
+      }),
+    }),
+    { readOnly: true },
+  )
+  if (overview.abandoned.length > 0) events.push(...(await recoverAbandonedClaims(context, start)))
+  if (overview.dueCampaigns.length > 0) events.push(...(await startDueCampaigns(context, start)))
+  let executed = 0
+  for (const identity of overview.identities) {
+    const wake = wakes.get(identity.id) ?? 0
+    if (wake > start) continue
+    const result = await processIdentity(context, identity)
+    executed += result.executed
+    events.push(...result.events)
+    wakes.set(identity.id, result.wakeAt ?? Number.POSITIVE_INFINITY)
+  }
+  const later = await inTransaction(
+    context,
+    async (store) => ({
+      claim: (await store.query('claims', { index: 'open', limit: 1 }))[0]?.openUntil ?? undefined,
+      campaign:
+        (await store.query('campaigns', { index: 'byStatus', equals: ['scheduled'], limit: 1 }))[0]
+          ?.startAtMs ?? undefined,
+    }),
+    { readOnly: true },
+  )
+  let next = Math.min(later.claim ?? Number.POSITIVE_INFINITY, later.campaign ?? Number.POSITIVE_INFINITY)
+  for (const identity of overview.identities) next = Math.min(next, wakes.get(identity.id) ?? 0)
+  return {
+    report: {
+      at: new Date(start).toISOString(),
+      executed,
+      nextWakeAt: Number.isFinite(next) ? new Date(Math.max(next, start)).toISOString() : undefined,
+    },
+    events,
+  }
+}
+
+/** Claims whose lease ran out without an outcome: the send may have happened, so never resend. */
+async function recoverAbandonedClaims(context: EngineContext, now: number): Promise<EngineEvent[]> {
+  return inTransaction(context, async (store) => {
+    const events: EngineEvent[] = []
+    for (const claim of await store.query('claims', { index: 'open', range: { lte: now }, limit: BATCH })) {
+      await store.put('claims', claim.key, { ...claim, status: 'unknown', openUntil: null })
+      const enrolment = await store.get('enrolments', enrolmentKey(claim.campaignId, claim.leadId))
+      if (enrolment !== undefined && enrolment.claimKey === claim.key) {
+        events.push(
+          ...(await markUnknown(
+            context,
+            store,
+            enrolment,
+            now,
+            'the engine stopped while this send was in flight',
+          )),
+        )
+        context.wake(enrolment.identityId)
+      }
+    }
+    return events
+  })
+}
+
+/** Scheduled campaigns whose start time has come begin running. */
+async function startDueCampaigns(context: EngineContext, now: number): Promise<EngineEvent[]> {
+  const due = await inTransaction(
+    context,
+    (store) => store.query('campaigns', { index: 'byStatus', equals: ['scheduled'], range: { lte: now } }),
+    { readOnly: true },
+  )
+  const events: EngineEvent[] = []
+  for (const record of due) {
+    if (!isCampaignDue(record.campaign, now)) continue
+    const launched = await inTransaction(context, async (store) => {
+      const identity = await store.get('identities', record.campaign.identityId)
+      if (identity === undefined) return false
+      const result = launchCampaign(record.campaign, { identity: identity.identity, at: now })
+      const campaign = result.ok ? result.value : { ...record.campaign, status: 'paused' as const }
+      await store.put('campaigns', record.id, {
+        id: record.id,
+        campaign,
+        status: campaign.status,
+        startAtMs: null,
+      })
+      return result.ok
+    })
+    if (launched) events.push(...(await startCampaignLeads(context, record.id)))
+  }
+  return events
+}
+
+/** Runs everything due for one identity and returns when it next has work. */
+export async function processIdentity(
+  context: EngineContext,
+  identity: IdentityRecord,
+): Promise<{ executed: number; events: EngineEvent[]; wakeAt: number | undefined }> {
+  const events: EngineEvent[] = []
+  const now = context.now()
+  const token = await inTransaction(context, (store) =>
+    acquireLease(context, store, identityLeaseKey(identity.id), now),
+  )
+  if (token === undefined) return { executed: 0, events, wakeAt: now + context.settings.identityLeaseMs }
+
+  events.push(...(await runDueWork(context, identity.id)))
+  const fresh =
+    (await inTransaction(context, (store) => store.get('identities', identity.id), { readOnly: true })) ??
+    identity
+  const lanes = lanesOf(fresh)
+  const linkedinLanes = lanes.filter((lane) => lane.startsWith('linkedin:') && lane !== 'linkedin:withdraw')
+  const emailLanes = lanes.filter((lane) => lane.startsWith('email:'))
+
+  let executed = 0
+  const skipped = new Set<Lane>()
+  /** When each lane with waiting work opens, as last seen. */
+  const opens = new Map<Lane, number>()
+  // The LinkedIn queue: one action at a time, the best waiting action among the lanes open now.
+  while (executed < MAX_ACTIONS_PER_TICK && fresh.identity.linkedin !== undefined) {
+    const at = context.now()
+    const { open, withdrawal } = await inTransaction(
+      context,
+      async (store) => {
+        const counters = await loadCounters(store, fresh.id)
+        const heads: (EnrolmentRecord & { lane: Lane })[] = []
+        for (const lane of linkedinLanes) {
+          opens.delete(lane)
+          if (skipped.has(lane)) continue
+          const [head] = await store.query('enrolments', {
+            index: 'ready',
+            equals: [fresh.id, lane],
+            limit: 1,
+          })
+          if (head === undefined) continue
+          const gate = gateFrom(context, fresh, lane, at, counters)
+          opens.set(lane, gate.opensAt)
+          if (gate.opensAt <= at) heads.push({ ...head, lane })
+        }
+        opens.delete('linkedin:withdraw')
+        const stale = skipped.has('linkedin:withdraw') ? undefined : await nextWithdrawal(store, fresh, at)
+        let due: RelationRecord | undefined
+        if (stale !== undefined) {
+          const gate = gateFrom(context, fresh, 'linkedin:withdraw', at, counters)
+          opens.set('linkedin:withdraw', gate.opensAt)
+          if (gate.opensAt <= at) due = stale
+        }
+        return { open: heads, withdrawal: due }
+      },
+      { readOnly: true },
+    )
+    const pick = pickNext(open, () => true)
+    if (pick !== undefined) {
+      const result = await executeAction(context, fresh, pick, pick.lane, token)
+      events.push(...result.events)
+      if (result.result === 'skipped') skipped.add(pick.lane)
+      else executed++
+      continue
+    }
+    if (withdrawal !== undefined) {
+      const out = await withdrawInvitation(context, fresh, withdrawal, token)
+      if (out.length === 0) skipped.add('linkedin:withdraw')
+      events.push(...out)
+      executed++
+      continue
+    }
+    break
+  }
+  // The email queue: each inbox is its own lane, with its own limits.
+  while (executed < MAX_ACTIONS_PER_TICK && emailLanes.length > 0) {
+    const at = context.now()
+    const open = await inTransaction(
+      context,
+      async (store) => {
+        const counters = await loadCounters(store, fresh.id)
+        const heads: (EnrolmentRecord & { lane: Lane })[] = []
+        for (const lane of emailLanes) {
+          opens.delete(lane)
+          if (skipped.has(lane)) continue
+          const [head] = await store.query('enrolments', {
+            index: 'ready',
+            equals: [fresh.id, lane],
+            limit: 1,
+          })
+          if (head === undefined) continue
+          const gate = gateFrom(context, fresh, lane, at, counters)
+          opens.set(lane, gate.opensAt)
+          if (gate.opensAt <= at) heads.push({ ...head, lane })
+        }
+        return heads
+      },
+      { readOnly: true },
+    )
+    if (open.length === 0) break
+    for (const head of open) {
+      const result = await executeAction(context, fresh, head, head.lane, token)
+      events.push(...result.events)
+      if (result.result === 'skipped') skipped.add(head.lane)
+      else executed++
+    }
+  }
+  // What just ran may have made more work due now (a condition after a send, a reply check).
+  events.push(...(await runDueWork(context, fresh.id)))
+  const wakeAt = await inTransaction(
+    context,
+    async (store) => {
+      let next = Number.POSITIVE_INFINITY
+      const [waiting] = await store.query('enrolments', { index: 'waiting', equals: [fresh.id], limit: 1 })
+      if (waiting?.waitingDueAt != null) next = waiting.waitingDueAt
+      for (const [lane, at] of opens) if (!skipped.has(lane)) next = Math.min(next, at)
+      // Lanes that became busy again through the work just done are looked at on the next tick.
+      for (const lane of [...linkedinLanes, ...emailLanes]) {
+        if (opens.has(lane)) continue
+        const [head] = await store.query('enrolments', { index: 'ready', equals: [fresh.id, lane], limit: 1 })
+        if (head !== undefined) next = Math.min(next, context.now())
+      }
+      const withdrawAt = await nextWithdrawalAt(store, fresh)
+      if (withdrawAt !== undefined && !opens.has('linkedin:withdraw')) next = Math.min(next, withdrawAt)
+      return Number.isFinite(next) ? Math.max(next, context.now()) : undefined
+    },
+    { readOnly: true },
+  )
+  return { executed, events, wakeAt }
+}
+
+function lanesOf(identity: IdentityRecord): Lane[] {
+  const lanes: Lane[] = identity.identity.linkedin === undefined ? [] : [...LINKEDIN_LANES]
+  for (const inbox of identity.identity.email.inboxes) lanes.push(emailLane(inbox.address))
+  return lanes
+}
+
+/**
+ * Handles every piece of waiting work whose time has come: internal steps (starts, conditions, tasks,
+ * timeouts) run now; channel actions move into their lane's ready queue, where priority orders them.
+ */
+async function runDueWork(context: EngineContext, identityId: string): Promise<EngineEvent[]> {
+  const events: EngineEvent[] = []
+  for (let round = 0; round < 10_000; round++) {
+    const now = context.now()
+    const handled = await inTransaction(context, async (store) => {
+      const due = await store.query('enrolments', {
+        index: 'waiting',
+        equals: [identityId],
+        range: { lte: now },
+        limit: BATCH,
+      })
+      for (const enrolment of due) {
+        if (enrolment.lane === 'internal' || enrolment.lane === null) {
+          events.push(...(await progressLead(context, store, enrolment, now)).events)
+        } else {
+          await store.put('enrolments', enrolment.key, {
+            ...enrolment,
+            waitingDueAt: null,
+            readyLane: enrolment.lane,
+          })
+        }
+      }
+      return due.length
+    })
+    if (handled < BATCH) break
+  }
+  return events
+}

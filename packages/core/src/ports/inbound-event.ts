@@ -1,0 +1,78 @@
+/**
+ * Events the engine accepts from adapters and hosts (`engine.ingest(event)`). A lead is named by
+ * `leadId`, or found by `email` (its professional email), `linkedinProfileId`, or the `inReplyTo` /
+ * `messageId` of a message reachkit sent. `at` defaults to the engine's current time.
+ */
+export type InboundEvent =
+  | {
+      readonly type: 'reply-received'
+      readonly channel: 'linkedin' | 'email'
+      readonly lead?: LeadReference
+      readonly identityId?: string
+      readonly campaignId?: string
+      /** Set when the reply is an automatic out-of-office answer (the lead is finished, not replied). */
+      readonly outOfOffice?: boolean
+      readonly text?: string
+      readonly subject?: string
+      readonly at?: string
+      /** Provider id of the inbound message, used to ignore the same event delivered twice. */
+      readonly eventId?: string
+    }
+  | {
+      readonly type: 'connection-accepted'
+      readonly identityId: string
+      readonly lead: LeadReference
+      readonly at?: string
+      readonly eventId?: string
+    }
+  | {
+      readonly type: 'invitation-withdrawn'
+      readonly identityId: string
+      readonly lead: LeadReference
+      readonly at?: string
+      readonly eventId?: string
+    }
+  | {
+      readonly type: 'email-bounced'
+      readonly bounce: 'hard' | 'soft'
+      readonly lead?: LeadReference
+      readonly campaignId?: string
+      readonly reason?: string
+      readonly at?: string
+      readonly eventId?: string
+    }
+  | {
+      readonly type: 'email-opened' | 'link-clicked'
+      readonly lead?: LeadReference
+      readonly campaignId?: string
+      readonly url?: string
+      /** Likely an automated prefetch (security scanner, image proxy) rather than a person. */
+      readonly automated?: boolean
+      readonly at?: string
+      readonly eventId?: string
+    }
+  | {
+      readonly type: 'task-completed'
+      readonly taskId: string
+      readonly at?: string
+      readonly eventId?: string
+    }
+  | {
+      readonly type: 'channel-disconnected' | 'channel-reconnected'
+      readonly identityId: string
+      readonly channel: 'linkedin' | 'email'
+      /** For email: the inbox; absent means every inbox of the identity. */
+      readonly inbox?: string
+      readonly at?: string
+      readonly eventId?: string
+    }
+
+export interface LeadReference {
+  readonly leadId?: string
+  readonly email?: string
+  readonly linkedinProfileId?: string
+  /** Message-ID of a message reachkit sent (an email's In-Reply-To or a bounce's original message). */
+  readonly messageId?: string
+}
+
+export type InboundEventType = InboundEvent['type']

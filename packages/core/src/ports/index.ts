@@ -1,0 +1,35 @@
+export type {
+  AiContext,
+  AiProviderV1,
+  ClassifyReplyRequest,
+  FillVariablesRequest,
+  GenerateMessageRequest,
+  ReplyClassification,
+} from './ai-provider'
+export type { EmailAddress, EmailChannelV1, EmailMessage, EmailOutcome } from './email-channel'
+export type { InboundEvent, InboundEventType, LeadReference } from './inbound-event'
+export type {
+  ConnectionCheck,
+  ConnectionStatus,
+  LinkedInCapabilities,
+  LinkedInChannelV1,
+  LinkedInConversation,
+  LinkedInFailureReason,
+  LinkedInOutcome,
+  LinkedInReaction,
+  LinkedInRequest,
+  LinkedInTarget,
+} from './linkedin-channel'
+export {
+  COLLECTION_NAMES,
+  type CollectionName,
+  type IndexDefinition,
+  type IndexQuery,
+  type IndexRange,
+  type IndexValue,
+  STORAGE_COLLECTIONS,
+  type StorageTransaction,
+  type StorageV1,
+  type StoredDocument,
+  type TransactionOptions,
+} from './storage'

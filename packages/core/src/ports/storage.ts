@@ -1,0 +1,121 @@
+/**
+ * The Storage port: a small transactional document store with ordered secondary indexes. reachkit's core
+ * declares the collections and their indexes (`STORAGE_COLLECTIONS`); an adapter stores documents as JSON
+ * and keeps the declared indexes. Everything else (claims, leases, limit counters, due-work queues) is
+ * built by the core on these primitives, so an adapter is small and its behaviour is fully checked by
+ * `storageConformance` from `@reachkit/core/testing`.
+ */
+export interface StorageV1 {
+  readonly specificationVersion: 'v1'
+  /**
+   * Runs `work` in one transaction scoped to one workspace. All reads see a consistent state, all writes
+   * commit together or not at all (a thrown error rolls everything back), and concurrent transactions
+   * behave as if run one after another (serializable). No call reads or writes another workspace.
+   */
+  transaction<T>(
+    workspaceId: string,
+    work: (tx: StorageTransaction) => Promise<T>,
+    options?: TransactionOptions,
+  ): Promise<T>
+  /** Releases connections and file handles. */
+  close?(): Promise<void>
+}
+
+export interface TransactionOptions {
+  /** The transaction only reads; adapters may run it without taking a write lock. Default false. */
+  readonly readOnly?: boolean
+}
+
+/** A stored document: a JSON object (no `undefined`, no functions, no class instances). */
+export type StoredDocument = { readonly [field: string]: unknown }
+
+/** A value an index orders by. `null` and absent fields keep a document out of that index. */
+export type IndexValue = string | number
+
+export interface StorageTransaction {
+  /** The document with this key, or undefined. */
+  get(collection: CollectionName, key: string): Promise<StoredDocument | undefined>
+  /** The documents with these keys, in the order asked; keys without a document are skipped. */
+  getMany(collection: CollectionName, keys: readonly string[]): Promise<StoredDocument[]>
+  /** Inserts or replaces the document with this key. */
+  put(collection: CollectionName, key: string, document: StoredDocument): Promise<void>
+  /** Deletes the document with this key, if any. */
+  delete(collection: CollectionName, key: string): Promise<void>
+  /** Documents in index order (see `IndexQuery`). */
+  query(collection: CollectionName, query?: IndexQuery): Promise<StoredDocument[]>
+}
+
+/**
+ * A query over one index. Documents are ordered by the index's fields, then by key. `equals` fixes the
+ * first fields; `range` bounds the field after them; `after` continues a previous page after the document
+ * with that key. Without `index`, the order is by key alone. A document is in an index only when every
+ * field of the index is a string or a number.
+ */
+export interface IndexQuery {
+  readonly index?: string
+  readonly equals?: readonly IndexValue[]
+  readonly range?: IndexRange
+  readonly order?: 'asc' | 'desc'
+  readonly limit?: number
+  readonly after?: string
+}
+
+export interface IndexRange {
+  readonly gt?: IndexValue
+  readonly gte?: IndexValue
+  readonly lt?: IndexValue
+  readonly lte?: IndexValue
+}
+
+export type CollectionName = keyof typeof STORAGE_COLLECTIONS
+
+export interface IndexDefinition {
+  readonly name: string
+  /** Top-level document fields, in order. */
+  readonly fields: readonly string[]
+}
+
+/**
+ * The collections of specification v1 and their indexes. Adapters create one table (or map) per
+ * collection and one ordered index per entry. Index field values are numbers (epoch milliseconds,
+ * counts) or strings, never mixed within one field.
+ */
+export const STORAGE_COLLECTIONS = {
+  identities: { indexes: [] },
+  campaigns: { indexes: [{ name: 'byStatus', fields: ['status', 'startAtMs'] }] },
+  leads: {
+    indexes: [
+      { name: 'byEmail', fields: ['emailKey'] },
+      { name: 'byLinkedInProfile', fields: ['linkedinProfileId'] },
+    ],
+  },
+  enrolments: {
+    indexes: [
+      { name: 'byCampaign', fields: ['campaignId', 'leadId'] },
+      { name: 'byLead', fields: ['leadId', 'campaignId'] },
+      { name: 'waiting', fields: ['identityId', 'waitingDueAt'] },
+      { name: 'ready', fields: ['identityId', 'readyLane', 'priorityKey'] },
+    ],
+  },
+  relations: {
+    indexes: [
+      { name: 'byLead', fields: ['leadId', 'identityId'] },
+      { name: 'pendingInvitations', fields: ['identityId', 'pendingSince'] },
+    ],
+  },
+  actions: {
+    indexes: [
+      { name: 'byCampaign', fields: ['campaignId', 'at'] },
+      { name: 'byLead', fields: ['leadId', 'at'] },
+      { name: 'byIdentity', fields: ['identityId', 'at'] },
+      { name: 'byMessageId', fields: ['messageId'] },
+    ],
+  },
+  tasks: { indexes: [{ name: 'byCampaign', fields: ['campaignId', 'createdAt'] }] },
+  counters: { indexes: [{ name: 'byIdentity', fields: ['identityId'] }] },
+  claims: { indexes: [{ name: 'open', fields: ['openUntil'] }] },
+  leases: { indexes: [] },
+  state: { indexes: [] },
+} as const satisfies Record<string, { readonly indexes: readonly IndexDefinition[] }>
+
+export const COLLECTION_NAMES = Object.keys(STORAGE_COLLECTIONS) as CollectionName[]

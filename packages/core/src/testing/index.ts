@@ -1,0 +1,23 @@
+export { createDeterministicAi, type DeterministicAiOptions } from './deterministic-ai'
+export {
+  createMemoryEmailChannel,
+  type MemoryEmailChannel,
+  type MemoryEmailOptions,
+} from './memory-email-channel'
+export {
+  createMemoryLinkedInChannel,
+  type LinkedInCall,
+  type LinkedInMethod,
+  type MemoryLinkedInChannel,
+  type MemoryLinkedInOptions,
+} from './memory-linkedin-channel'
+export { createMemoryStorage, type MemoryStorage } from './memory-storage'
+export {
+  type LeadBehavior,
+  type SimulatedLead,
+  type SimulationEvent,
+  type SimulationInput,
+  type SimulationProgress,
+  type SimulationResult,
+  simulate,
+} from './simulate'

@@ -1,0 +1,44 @@
+import type { EmailChannelV1, EmailMessage, EmailOutcome } from '../ports/email-channel'
+import type { InboundEvent } from '../ports/inbound-event'
+
+export interface MemoryEmailOptions {
+  /** Decides the outcome of a send: return an outcome, throw to simulate a lost connection, or undefined for success. */
+  readonly respond?: (message: EmailMessage) => EmailOutcome | undefined | Promise<EmailOutcome | undefined>
+}
+
+export interface MemoryEmailChannel extends EmailChannelV1 {
+  /** Every message accepted for sending, in order. */
+  readonly sent: readonly EmailMessage[]
+  /** Every send attempted, including refused ones. */
+  readonly attempts: readonly EmailMessage[]
+  deliver(event: InboundEvent): Promise<void>
+}
+
+/** The reference email channel: records messages and never touches the network. */
+export function createMemoryEmailChannel(options: MemoryEmailOptions = {}): MemoryEmailChannel {
+  const sent: EmailMessage[] = []
+  const attempts: EmailMessage[] = []
+  const subscribers = new Set<(event: InboundEvent) => Promise<void>>()
+  return {
+    specificationVersion: 'v1',
+    sent,
+    attempts,
+    async send(message) {
+      attempts.push(message)
+      const scripted = await options.respond?.(message)
+      if (scripted !== undefined) {
+        if (scripted.ok) sent.push(message)
+        return scripted
+      }
+      sent.push(message)
+      return { ok: true, messageId: message.messageId }
+    },
+    subscribe(deliver) {
+      subscribers.add(deliver)
+      return () => subscribers.delete(deliver)
+    },
+    async deliver(event) {
+      for (const subscriber of subscribers) await subscriber(event)
+    },
+  }
+}
