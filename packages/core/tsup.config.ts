@@ -1,7 +1,13 @@
 import { defineConfig } from 'tsup'
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', ports: 'src/ports/index.ts', testing: 'src/testing/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    ports: 'src/ports/index.ts',
+    testing: 'src/testing/index.ts',
+    conformance: 'src/conformance/index.ts',
+  },
+  external: ['vitest'],
   format: ['esm'],
   dts: true,
   sourcemap: true,

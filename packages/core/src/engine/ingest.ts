@@ -126,7 +126,9 @@ async function apply(
       }))
       if (logged.length === 0)
         logged.push({ type: 'reply-received', leadId: found.leadId, channel: event.channel, detail })
-      for (const identity of new Set(enrolments.map((each) => each.identityId))) {
+      const identities = new Set(enrolments.map((each) => each.identityId))
+      if (identityId !== undefined) identities.add(identityId)
+      for (const identity of identities) {
         const relation = await relationOf(store, identity, found.leadId)
         if (relation.conversationWith === null)
           await store.put('relations', relation.key, { ...relation, conversationWith: 'inbound' })

@@ -149,11 +149,11 @@ export async function processIdentity(
   )
   if (token === undefined) return { executed: 0, events, wakeAt: now + context.settings.identityLeaseMs }
 
-  events.push(...(await runDueWork(context, identity.id)))
   const fresh =
     (await inTransaction(context, (store) => store.get('identities', identity.id), { readOnly: true })) ??
     identity
   const lanes = lanesOf(fresh)
+  events.push(...(await runDueWork(context, fresh.id, lanes)))
   const linkedinLanes = lanes.filter((lane) => lane.startsWith('linkedin:') && lane !== 'linkedin:withdraw')
   const emailLanes = lanes.filter((lane) => lane.startsWith('email:'))
 
@@ -245,7 +245,7 @@ export async function processIdentity(
     }
   }
   // What just ran may have made more work due now (a condition after a send, a reply check).
-  events.push(...(await runDueWork(context, fresh.id)))
+  events.push(...(await runDueWork(context, fresh.id, lanes)))
   const wakeAt = await inTransaction(
     context,
     async (store) => {
@@ -268,7 +268,7 @@ export async function processIdentity(
   return { executed, events, wakeAt }
 }
 
-function lanesOf(identity: IdentityRecord): Lane[] {
+export function lanesOf(identity: IdentityRecord): Lane[] {
   const lanes: Lane[] = identity.identity.linkedin === undefined ? [] : [...LINKEDIN_LANES]
   for (const inbox of identity.identity.email.inboxes) lanes.push(emailLane(inbox.address))
   return lanes
@@ -278,8 +278,13 @@ function lanesOf(identity: IdentityRecord): Lane[] {
  * Handles every piece of waiting work whose time has come: internal steps (starts, conditions, tasks,
  * timeouts) run now; channel actions move into their lane's ready queue, where priority orders them.
  */
-async function runDueWork(context: EngineContext, identityId: string): Promise<EngineEvent[]> {
+async function runDueWork(
+  context: EngineContext,
+  identityId: string,
+  lanes: readonly Lane[],
+): Promise<EngineEvent[]> {
   const events: EngineEvent[] = []
+  const known = new Set(lanes)
   for (let round = 0; round < 10_000; round++) {
     const now = context.now()
     const handled = await inTransaction(context, async (store) => {
@@ -290,7 +295,9 @@ async function runDueWork(context: EngineContext, identityId: string): Promise<E
         limit: BATCH,
       })
       for (const enrolment of due) {
-        if (enrolment.lane === 'internal' || enrolment.lane === null) {
+        // Work in a lane the identity no longer has (an inbox removed) goes back through the runner,
+        // which puts the lead in the matching error instead of leaving it queued forever.
+        if (enrolment.lane === 'internal' || enrolment.lane === null || !known.has(enrolment.lane)) {
           events.push(...(await progressLead(context, store, enrolment, now)).events)
         } else {
           await store.put('enrolments', enrolment.key, {

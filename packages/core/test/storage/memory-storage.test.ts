@@ -1,0 +1,4 @@
+import { storageConformance } from '../../src/conformance'
+import { createMemoryStorage } from '../../src/testing'
+
+storageConformance({ name: 'in-memory', create: () => createMemoryStorage() })
