@@ -1,19 +1,23 @@
 import { existsSync, readdirSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
+
+const root = dirname(fileURLToPath(import.meta.url))
 
 // Tests read sibling packages' TypeScript sources through this export condition, so no build is needed.
 const conditions = ['@reachkit/source']
 
-/** One vitest project per workspace package that has tests. */
+/** One vitest project per workspace package that has tests (found from this file, whatever the cwd). */
 const projects = ['packages', 'examples'].flatMap((folder) =>
-  readdirSync(folder, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && existsSync(`${folder}/${entry.name}/package.json`))
-    .filter((entry) => existsSync(`${folder}/${entry.name}/test`))
+  readdirSync(join(root, folder), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(root, folder, entry.name, 'package.json')))
+    .filter((entry) => existsSync(join(root, folder, entry.name, 'test')))
     .map((entry) => ({
       extends: true as const,
       test: {
         name: `${folder}/${entry.name}`,
-        root: `${folder}/${entry.name}`,
+        root: join(root, folder, entry.name),
         include: ['test/**/*.test.ts'],
       },
     })),

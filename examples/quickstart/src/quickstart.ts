@@ -1,117 +1,151 @@
 import {
+  type Channel,
   channelsOf,
   defineCampaign,
   defineIdentity,
-  defineLead,
   formatSequence,
-  type Identity,
-  identityWarnings,
-  launchCampaign,
-  renderMessage,
-  type SequenceStep,
+  type IdentityInput,
   templates,
-  updateCampaign,
 } from '@reachkit/core'
+import { type SimulationProgress, type SimulationResult, simulate } from '@reachkit/core/testing'
+import Table from 'cli-table3'
+import { generateLeads } from './generated-leads'
 
-const channelNames = { linkedin: 'LinkedIn', email: 'Email', tasks: 'Tasks' } as const
+const channelNames: Record<Channel, string> = { linkedin: 'LinkedIn', email: 'Email', tasks: 'Tasks' }
 
-/** Builds a campaign from a template, validates it, and writes what it would do, line by line. */
-export function runQuickstart(write: (line: string) => void = console.log): void {
-  // 1. A sender identity: defaults from the product documents fill in what is not given.
-  const ana = defineIdentity({
-    id: 'ana',
-    name: 'Ana Ruiz',
-    workingHours: {
-      timezone: 'Europe/Madrid',
-      days: ['mon', 'tue', 'wed', 'thu', 'fri'],
-      windows: [{ start: '09:00', end: '18:00' }],
-    },
-    linkedin: { accountId: 'li_123', premium: false, limits: { connectionsPerDay: 20, messagesPerDay: 100 } },
-    email: { inboxes: [{ address: 'ana@acme.io', limits: { perDay: 30, perHour: 5 } }] },
-  })
+export const ana: IdentityInput = {
+  id: 'ana',
+  name: 'Ana Ruiz',
+  workingHours: {
+    timezone: 'Europe/Madrid',
+    days: ['mon', 'tue', 'wed', 'thu', 'fri'],
+    windows: [{ start: '09:00', end: '18:00' }],
+  },
+  linkedin: { accountId: 'li_123', premium: false, limits: { connectionsPerDay: 20, messagesPerDay: 100 } },
+  email: {
+    inboxes: [
+      { address: 'ana@acme.io', limits: { perDay: 30, perHour: 5 } },
+      { address: 'ana@acme-mail.io' },
+    ],
+  },
+}
 
-  // 2. A campaign from one of the seven templates, validated with its settings.
+export interface QuickstartOptions {
+  readonly write?: (line: string) => void
+  readonly onProgress?: (progress: SimulationProgress) => void
+  readonly leads?: number
+  readonly days?: number
+}
+
+/**
+ * The quickstart: a campaign from a template, validated and printed, then run for 21 simulated days on
+ * 200 generated leads, with a per-day activity table and the campaign funnel.
+ */
+export async function runQuickstart(options: QuickstartOptions = {}): Promise<SimulationResult> {
+  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`))
+  const days = options.days ?? 21
+  const leadCount = options.leads ?? 200
+
+  // 1. An identity and a campaign from one of the seven templates, validated.
+  const identity = defineIdentity(ana)
   const template = templates.linkedinEmail
-  const draft = defineCampaign({
+  const campaign = defineCampaign({
     id: 'q2-outbound',
     name: 'Q2 outbound',
-    identityId: ana.id,
+    identityId: identity.id,
     priority: 'high',
     sequence: template.sequence,
-    settings: { tags: ['q2'], email: { inboxes: 'shuffle', trackClicks: true } },
+    settings: { tags: ['q2'], email: { inboxes: 'shuffle' } },
   })
-  const running = launchCampaign(draft, { identity: ana, at: '2026-03-02T08:00:00Z' })
-  if (!running.ok) throw running.error
-
-  write('reachkit quickstart')
-  write('')
-  write(`Identity   ${describeIdentity(ana)}`)
-  for (const warning of identityWarnings(ana)) write(`           ! ${warning.message}`)
-  write(`Campaign   "${draft.name}" from template "${template.name}", priority ${draft.priority}`)
-  write(`Status     ${draft.status} -> ${running.value.status}`)
+  write(`Campaign   "${campaign.name}" from template "${template.name}", priority ${campaign.priority}`)
   write(
-    `Channels   ${channelsOf(draft.sequence)
+    `Identity   ${identity.name}, ${identity.workingHours.timezone}, ${identity.linkedin?.limits.connectionsPerDay} invitations and ${identity.linkedin?.limits.messagesPerDay} messages a day, ${identity.email.inboxes.length} inboxes`,
+  )
+  write(
+    `Channels   ${channelsOf(campaign.sequence)
       .map((channel) => channelNames[channel])
       .join(', ')}`,
   )
   write('')
-  write('Sequence')
-  for (const line of formatSequence(draft.sequence).split('\n')) write(`  ${line}`)
-
-  // 3. What a lead would receive: templates rendered with the lead's data and fallbacks.
-  const eva = defineLead({ id: 'eva', profile: { firstName: 'Eva', lastName: 'Lind', company: 'Northwind' } })
+  for (const line of formatSequence(campaign.sequence).split('\n')) write(`  ${line}`)
   write('')
-  write(`Preview for ${eva.profile.firstName} ${eva.profile.lastName} (${eva.profile.company?.name})`)
-  for (const [id, step] of Object.entries(draft.sequence.steps)) {
-    const preview = previewOf(step, eva)
-    if (preview !== undefined) write(`  ${id.padEnd(16)} ${preview}`)
-  }
 
-  // 4. Bad input gets an error that names the step and the rule; nothing is changed.
+  // 2. Run it forward in virtual time.
+  const leads = generateLeads(leadCount, 7)
+  const result = await simulate({
+    start: '2026-03-02T06:00:00Z',
+    days,
+    seed: 7,
+    identities: [ana],
+    campaigns: [
+      {
+        id: campaign.id,
+        name: campaign.name,
+        identityId: identity.id,
+        priority: campaign.priority,
+        sequence: campaign.sequence,
+        settings: { tags: ['q2'] },
+      },
+    ],
+    leads: leads.map(({ id, profile, behavior }) => ({
+      id,
+      campaignId: campaign.id,
+      profile: profile ?? {},
+      behavior,
+    })),
+    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+  })
+
+  // 3. What happened, day by day in Ana's time zone, and the funnel.
+  write(`Activity over ${days} days (${leadCount} leads, Europe/Madrid dates)`)
+  const table = new Table({
+    head: ['Day', 'Invitations', 'LinkedIn msgs', 'Emails', 'Accepted', 'Replies'],
+    style: { head: [], border: [] },
+  })
+  const inbound = new Map<string, { accepted: number; replies: number }>()
+  for (const event of result.events) {
+    if (event.type !== 'connection-accepted' && event.type !== 'reply-received') continue
+    const date = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Madrid' }).format(new Date(event.at))
+    const counts = inbound.get(date) ?? { accepted: 0, replies: 0 }
+    if (event.type === 'connection-accepted') counts.accepted++
+    else counts.replies++
+    inbound.set(date, counts)
+  }
+  for (const row of result.summary.identities) {
+    const counts = row.counts
+    const other = inbound.get(row.date) ?? { accepted: 0, replies: 0 }
+    const weekday = new Date(`${row.date}T12:00:00Z`).toLocaleDateString('en-GB', {
+      weekday: 'short',
+      timeZone: 'UTC',
+    })
+    table.push([
+      `${weekday} ${row.date}`,
+      counts.send_connection ?? 0,
+      counts.linkedin_message ?? 0,
+      counts.email ?? 0,
+      other.accepted,
+      other.replies,
+    ])
+  }
+  for (const line of table.toString().split('\n')) write(line)
   write('')
-  write('Validation')
-  const tooLong = structuredClone(draft.sequence) as { steps: Record<string, { note?: string }> }
-  const connect = tooLong.steps.connect
-  if (connect !== undefined) connect.note = `${'Hi! '.repeat(80)}`
-  const edit = updateCampaign(running.value, { sequence: tooLong as never })
-  write(`  editing the running campaign with a 320-character note: ${edit.ok ? 'accepted' : edit.error.code}`)
-  if (!edit.ok)
-    for (const problem of edit.error.issues)
-      write(`    ${problem.field} (${problem.rule}): ${problem.message}`)
-  const locked = updateCampaign(running.value, { sequence: templates.emailOnly.sequence })
-  write(
-    `  replacing its sequence after launch: ${locked.ok ? 'accepted' : `${locked.error.code}, ${locked.error.issues.length} shape changes`}`,
-  )
-}
-
-function describeIdentity(identity: Identity): string {
-  const hours = identity.workingHours
-  const windows = hours.windows.map((window) => `${window.start}-${window.end}`).join(', ')
-  const parts = [`${identity.name} (${identity.id}), ${hours.timezone}, ${hours.days.join('/')} ${windows}`]
-  if (identity.linkedin !== undefined) {
-    const limits = identity.linkedin.limits
-    parts.push(
-      `LinkedIn ${limits.connectionsPerDay} invitations/day, ${limits.messagesPerDay} messages/day, ${limits.profileVisitsPerDay} visits/day`,
-    )
+  const funnel = result.summary.campaigns[0]
+  if (funnel !== undefined) {
+    write('Funnel')
+    const percent = (value: number) =>
+      `${value}`.padStart(5) + `  ${Math.round((value / funnel.total) * 100)}%`.padStart(6)
+    write(`  Leads          ${percent(funnel.total)}`)
+    write(`  Started        ${percent(funnel.started)}`)
+    write(`  Invited        ${percent(funnel.linkedin.invited)}`)
+    write(`  Accepted       ${percent(funnel.linkedin.accepted)}`)
+    write(`  Contacted      ${percent(funnel.contacted)}`)
+    write(`  Replied        ${percent(funnel.replied)}`)
+    write(`  Positive       ${percent(funnel.positive)}`)
+    write(`  Emails sent    ${`${funnel.email.sent}`.padStart(5)}   bounced ${funnel.email.bounced}`)
+    const statuses = Object.entries(funnel.statuses)
+      .filter(([, count]) => count > 0)
+      .map(([status, count]) => `${status.replace('_', ' ')} ${count}`)
+    write(`  Lead statuses  ${statuses.join(', ')}`)
   }
-  for (const inbox of identity.email.inboxes) {
-    parts.push(`${inbox.address} ${inbox.limits.perDay}/day ${inbox.limits.perHour}/hour`)
-  }
-  return parts.join('\n           ')
-}
-
-function previewOf(step: SequenceStep, lead: ReturnType<typeof defineLead>): string | undefined {
-  const text =
-    step.kind === 'send_connection'
-      ? step.note
-      : step.kind === 'linkedin_message'
-        ? (step.body ?? step.chunks?.join(' / '))
-        : step.kind === 'email'
-          ? step.body
-          : undefined
-  if (text === undefined) return undefined
-  const rendered = renderMessage(text, lead)
-  const output = rendered.ok ? rendered.value : `(${rendered.error.code})`
-  const flat = output.replace(/\s+/g, ' ')
-  return flat.length > 90 ? `${flat.slice(0, 89)}…` : flat
+  return result
 }

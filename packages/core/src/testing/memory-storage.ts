@@ -168,7 +168,7 @@ type IndexValue = string | number
  */
 function frozenCopy(value: unknown): unknown {
   if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isFinite(value)) return null
+    if (typeof value === 'number') return Number.isFinite(value) ? (value === 0 ? 0 : value) : null
     return value
   }
   if (value instanceof Date) return value.toISOString()

@@ -19,7 +19,8 @@ const LOW = littleEndian ? 0 : 1
 function encodeValue(value: IndexValue): string {
   if (typeof value === 'string')
     return `s${value.includes('\u0000') ? value.replaceAll('\u0000', '\u0000\u0001') : value}`
-  float[0] = value
+  // -0 is 0, as in JSON and in databases.
+  float[0] = value === 0 ? 0 : value
   let high = words[HIGH] as number
   let low = words[LOW] as number
   if (high & 0x8000_0000) {
@@ -49,29 +50,49 @@ export function indexValues(
   return values
 }
 
-/** An ordered index kept as a sorted array of encoded entries. */
+const CHUNK = 512
+
+interface Chunk {
+  entries: string[]
+  keys: string[]
+}
+
+/**
+ * An ordered index kept as a list of sorted chunks: finding a position is two binary searches, and an
+ * insert moves at most one chunk's entries, so large indexes (an action log of a long simulation) stay
+ * cheap to change.
+ */
 export class SortedIndex {
-  readonly #entries: string[] = []
-  readonly #keys: string[] = []
+  #chunks: Chunk[] = [{ entries: [], keys: [] }]
+  #size = 0
 
   get size(): number {
-    return this.#entries.length
+    return this.#size
   }
 
   insert(values: readonly IndexValue[], key: string): void {
     const entry = encodePrefix(values) + encodeValue(key)
-    const position = this.#lowerBound(entry)
-    this.#entries.splice(position, 0, entry)
-    this.#keys.splice(position, 0, key)
+    const [chunkIndex, position] = this.#locate(entry)
+    const chunk = this.#chunks[chunkIndex] as Chunk
+    chunk.entries.splice(position, 0, entry)
+    chunk.keys.splice(position, 0, key)
+    this.#size++
+    if (chunk.entries.length > 2 * CHUNK) {
+      const entries = chunk.entries.splice(CHUNK)
+      const keys = chunk.keys.splice(CHUNK)
+      this.#chunks.splice(chunkIndex + 1, 0, { entries, keys })
+    }
   }
 
   remove(values: readonly IndexValue[], key: string): void {
     const entry = encodePrefix(values) + encodeValue(key)
-    const position = this.#lowerBound(entry)
-    if (this.#entries[position] === entry) {
-      this.#entries.splice(position, 1)
-      this.#keys.splice(position, 1)
-    }
+    const [chunkIndex, position] = this.#locate(entry)
+    const chunk = this.#chunks[chunkIndex] as Chunk
+    if (chunk.entries[position] !== entry) return
+    chunk.entries.splice(position, 1)
+    chunk.keys.splice(position, 1)
+    this.#size--
+    if (chunk.entries.length === 0 && this.#chunks.length > 1) this.#chunks.splice(chunkIndex, 1)
   }
 
   /** Keys matching the query, in its order. `afterValues` are the index values of the `after` document. */
@@ -85,32 +106,72 @@ export class SortedIndex {
     if (range.lt !== undefined) upper = prefix + encodeValue(range.lt)
     else if (range.lte !== undefined) upper = prefix + encodeValue(range.lte) + AFTER_VALUE
     else if (prefix !== '') upper = `${prefix.slice(0, -1)}\u0001`
-    let start = this.#lowerBound(lower)
-    let end = upper === undefined ? this.#entries.length : this.#lowerBound(upper)
     if (afterValues !== undefined && query.after !== undefined) {
       const cursor = encodePrefix(afterValues) + encodeValue(query.after)
-      if (query.order === 'desc') end = Math.min(end, this.#lowerBound(cursor))
-      else start = Math.max(start, this.#lowerBound(`${cursor}\u0000`))
+      if (query.order === 'desc') upper = upper === undefined || cursor < upper ? cursor : upper
+      else if (`${cursor}\u0000` > lower) lower = `${cursor}\u0000`
     }
-    const limit = Math.min(query.limit ?? Number.POSITIVE_INFINITY, Math.max(0, end - start))
+    const limit = query.limit ?? Number.POSITIVE_INFINITY
+    const keys: string[] = []
+    if (limit <= 0) return keys
     if (query.order === 'desc') {
-      const keys: string[] = []
-      for (let i = end - 1; keys.length < limit; i--) keys.push(this.#keys[i] as string)
-      return keys
+      let [chunkIndex, position] = upper === undefined ? this.#end() : this.#locate(upper)
+      for (;;) {
+        position--
+        while (position < 0) {
+          chunkIndex--
+          if (chunkIndex < 0) return keys
+          position = (this.#chunks[chunkIndex] as Chunk).entries.length - 1
+        }
+        const chunk = this.#chunks[chunkIndex] as Chunk
+        if ((chunk.entries[position] as string) < lower) return keys
+        keys.push(chunk.keys[position] as string)
+        if (keys.length >= limit) return keys
+      }
     }
-    return this.#keys.slice(start, start + limit)
+    let [chunkIndex, position] = this.#locate(lower)
+    for (;;) {
+      let chunk = this.#chunks[chunkIndex] as Chunk
+      while (position >= chunk.entries.length) {
+        chunkIndex++
+        if (chunkIndex >= this.#chunks.length) return keys
+        chunk = this.#chunks[chunkIndex] as Chunk
+        position = 0
+      }
+      const entry = chunk.entries[position] as string
+      if (upper !== undefined && entry >= upper) return keys
+      keys.push(chunk.keys[position] as string)
+      if (keys.length >= limit) return keys
+      position++
+    }
   }
 
-  /** Position of the first entry not less than `target`. */
-  #lowerBound(target: string): number {
-    const entries = this.#entries
+  #end(): [number, number] {
+    const last = this.#chunks.length - 1
+    return [last, (this.#chunks[last] as Chunk).entries.length]
+  }
+
+  /** The chunk and position of the first entry not less than `target`. */
+  #locate(target: string): [number, number] {
+    const chunks = this.#chunks
+    // The first chunk whose last entry is not less than the target (or the last chunk).
     let low = 0
-    let high = entries.length
+    let high = chunks.length - 1
     while (low < high) {
       const middle = (low + high) >>> 1
-      if ((entries[middle] as string) < target) low = middle + 1
+      const entries = (chunks[middle] as Chunk).entries
+      const last = entries[entries.length - 1]
+      if (last !== undefined && last < target) low = middle + 1
       else high = middle
     }
-    return low
+    const entries = (chunks[low] as Chunk).entries
+    let from = 0
+    let to = entries.length
+    while (from < to) {
+      const middle = (from + to) >>> 1
+      if ((entries[middle] as string) < target) from = middle + 1
+      else to = middle
+    }
+    return [low, from]
   }
 }
