@@ -8,6 +8,7 @@ export {
   type EngineEvent,
   type EngineEventListener,
   type EngineEventType,
+  INBOUND_EVENT_TYPES,
 } from './engine/engine-events'
 export {
   AiService,

@@ -23,9 +23,10 @@ import { parkCampaignLeads, startCampaignLeads } from './campaign-leads'
 import { type EngineContext, inTransaction } from './engine-context'
 import type { EngineEvent } from './engine-events'
 import { idempotencyKey } from './idempotency-key'
+import { lanesOf } from './lane-gates'
 import { progressLead } from './progress'
 import { enrolmentKey, newEnrolment, withPriority } from './record-factory'
-import type { CampaignRecord, EnrolmentRecord, LeadRecord } from './records'
+import type { CampaignRecord, EnrolmentRecord, IdentityRecord, LeadRecord } from './records'
 import { parked } from './sequence-runner'
 import type { Store } from './store'
 
@@ -35,20 +36,39 @@ export async function putIdentity(
   input: IdentityInput | Identity,
 ): Promise<Identity> {
   const identity = defineIdentity(input)
-  await inTransaction(context, async (store) => {
+  const events = await inTransaction(context, async (store) => {
     const existing = await store.get('identities', identity.id)
     if (existing !== undefined) {
       const checked = updateIdentity(existing.identity, { type: identity.type })
       if (!checked.ok) throw checked.error
     }
     const inboxes = identity.email.inboxes.map((inbox) => inbox.address.toLowerCase())
-    await store.put('identities', identity.id, {
+    const record: IdentityRecord = {
       id: identity.id,
       identity,
       linkedinConnected: existing?.linkedinConnected ?? true,
       disconnectedInboxes: (existing?.disconnectedInboxes ?? []).filter((inbox) => inboxes.includes(inbox)),
-    })
+    }
+    await store.put('identities', identity.id, record)
+    if (existing === undefined) return []
+    // Leads ready in a lane the identity lost (a removed inbox, LinkedIn removed) go back through the
+    // runner, which puts them in the matching error: a lead keeps its sender or waits for a person.
+    // (Leads still waiting in such a lane are caught when their time comes.)
+    const kept = new Set(lanesOf(record))
+    const out: EngineEvent[] = []
+    const now = context.now()
+    for (const lane of lanesOf(existing)) {
+      if (kept.has(lane)) continue
+      for (const enrolment of await store.query('enrolments', {
+        index: 'ready',
+        equals: [identity.id, lane],
+      })) {
+        out.push(...(await progressLead(context, store, enrolment, now)).events)
+      }
+    }
+    return out
   })
+  context.emit(events)
   context.wake(identity.id)
   return identity
 }

@@ -1,10 +1,8 @@
 import { logActions } from './action-log'
-import { charge, chargeLane, counterKeys } from './counters'
+import { chargeAction, mayActNow } from './charge-action'
 import { type EngineContext, inTransaction } from './engine-context'
 import type { EngineEvent } from './engine-events'
 import { disconnect } from './execute-action'
-import { calendarOf, gateOf } from './lane-gates'
-import { holdsLease, identityLeaseKey } from './leases'
 import type { IdentityRecord, RelationRecord } from './records'
 import { wakeRelationDependents } from './relation-dependents'
 import type { Store } from './store'
@@ -56,11 +54,8 @@ export async function withdrawInvitation(
   const account = identity.identity.linkedin
   const start = context.now()
   const charged = await inTransaction(context, async (store) => {
-    if (!(await holdsLease(context, store, identityLeaseKey(identity.id), token, start))) return false
-    const gate = await gateOf(context, store, identity, 'linkedin:withdraw', start)
-    if (gate.opensAt > start) return false
-    await chargeLane(store, identity.identity, 'linkedin:withdraw', calendarOf(identity), start)
-    await charge(store, identity.id, counterKeys.queue(identity.id, 'linkedin'), 'all', start, 1)
+    if (!(await mayActNow(context, store, identity, 'linkedin:withdraw', token, start))) return false
+    await chargeAction(store, identity, 'linkedin:withdraw', start)
     return true
   })
   if (!charged || linkedin === undefined || account === undefined) return []

@@ -54,3 +54,16 @@ export const ACTION_EVENT_TYPES: ReadonlySet<EngineEventType> = new Set([
   'connection-checked',
   'invitation-withdrawn',
 ])
+
+/** The types of inbound events (from adapters and hosts), as they appear in the action log. */
+export const INBOUND_EVENT_TYPES: ReadonlySet<EngineEventType> = new Set([
+  'reply-received',
+  'connection-accepted',
+  'invitation-withdrawn',
+  'email-bounced',
+  'email-opened',
+  'link-clicked',
+  'task-completed',
+  'channel-disconnected',
+  'channel-reconnected',
+])

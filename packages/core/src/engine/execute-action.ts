@@ -2,14 +2,14 @@ import type { ErrorSubstatus } from '../model/lead/lead-status'
 import type { SequenceStep } from '../model/sequence/sequence-schema'
 import type { EmailOutcome } from '../ports/email-channel'
 import type { LinkedInOutcome } from '../ports/linkedin-channel'
-import { isLinkedInLane, type Lane } from '../scheduler/lanes'
+import type { Lane } from '../scheduler/lanes'
 import { type ActionInput, logActions } from './action-log'
-import { charge, chargeLane, counterKeys, refund } from './counters'
+import { chargeAction, mayActNow } from './charge-action'
+import { charge, counterKeys, refund } from './counters'
 import { type EngineContext, inTransaction } from './engine-context'
 import type { EngineEvent } from './engine-events'
 import { idempotencyKey, messageIdFor } from './idempotency-key'
-import { blockLane, calendarOf, gateOf } from './lane-gates'
-import { holdsLease, identityLeaseKey } from './leases'
+import { blockLane, calendarOf } from './lane-gates'
 import { type LeadContext, loadLeadContext, progressLead } from './progress'
 import type { EnrolmentRecord, IdentityRecord, RelationRecord } from './records'
 import { type RenderedAction, renderStep, type SendableStep } from './render-step'
@@ -99,14 +99,7 @@ async function prepare(
 ): Promise<Prepared> {
   const now = context.now()
   const enrolment = await store.get('enrolments', head.key)
-  if (
-    enrolment === undefined ||
-    enrolment.readyLane !== lane ||
-    enrolment.claimKey !== null ||
-    enrolment.stepId !== head.stepId
-  ) {
-    return { kind: 'skipped', events: [] }
-  }
+  if (!stillReady(enrolment, head, lane)) return { kind: 'skipped', events: [] }
   const lead = await loadLeadContext(store, enrolment)
   if (lead === undefined || lead.campaign.campaign.status !== 'running') {
     return { kind: 'resolved', events: (await progressLead(context, store, enrolment, now, lead)).events }
@@ -162,6 +155,20 @@ async function prepare(
   return { kind: 'ready', enrolment, step, lead }
 }
 
+/** The lead is still where the decision found it: ready in this lane, at this step, with no send in flight. */
+function stillReady(
+  enrolment: EnrolmentRecord | undefined,
+  head: EnrolmentRecord,
+  lane: Lane,
+): enrolment is EnrolmentRecord {
+  return (
+    enrolment !== undefined &&
+    enrolment.readyLane === lane &&
+    enrolment.claimKey === null &&
+    enrolment.stepId === head.stepId
+  )
+}
+
 /** A message to someone this identity has never written to starts a new conversation. */
 function startsConversation(step: SequenceStep, relation: RelationRecord): boolean {
   const message = step.kind === 'email' || step.kind.startsWith('linkedin_')
@@ -185,35 +192,21 @@ async function claim(
   lead: LeadContext,
 ): Promise<Claimed | undefined> {
   const now = context.now()
-  if (!(await holdsLease(context, store, identityLeaseKey(identity.id), token, now))) return undefined
   const enrolment = await store.get('enrolments', head.key)
-  if (
-    enrolment === undefined ||
-    enrolment.readyLane !== lane ||
-    enrolment.claimKey !== null ||
-    enrolment.stepId !== head.stepId
-  ) {
-    return undefined
-  }
+  if (!stillReady(enrolment, head, lane)) return undefined
   const existing = await store.get('claims', key)
   if (existing !== undefined && existing.status !== 'released' && existing.status !== 'failed')
     return undefined
-  const gate = await gateOf(context, store, identity, lane, now)
-  if (gate.opensAt > now) return undefined
-
-  const calendar = calendarOf(identity)
-  const charged = [await chargeLane(store, identity.identity, lane, calendar, now)]
-  if (isLinkedInLane(lane))
-    charged.push(await charge(store, identity.id, counterKeys.queue(identity.id, 'linkedin'), 'all', now, 1))
+  if (!(await mayActNow(context, store, identity, lane, token, now))) return undefined
+  const charged = await chargeAction(store, identity, lane, now)
   const step = lead.campaign.campaign.sequence.steps[enrolment.stepId ?? '']
   if (
     identity.identity.monthlyConversationLimit !== undefined &&
     step !== undefined &&
     startsConversation(step, lead.relation)
   ) {
-    charged.push(
-      await charge(store, identity.id, counterKeys.month(identity.id), calendar.monthOf(now), now, 1),
-    )
+    const month = calendarOf(identity).monthOf(now)
+    charged.push(await charge(store, identity.id, counterKeys.month(identity.id), month, now, 1))
   }
   const leaseUntil = now + context.settings.claimLeaseMs
   await store.put('claims', key, {
@@ -351,7 +344,7 @@ const EVENT_OF_ACTION: Record<RenderedAction['kind'], ActionInput['type']> = {
 
 /** What a failed send means for the lead. */
 type Handling =
-  | { readonly kind: 'error'; readonly substatus: ErrorSubstatus; readonly disconnect?: 'linkedin' | 'inbox' }
+  | { readonly kind: 'error'; readonly substatus: ErrorSubstatus; readonly disconnects?: true }
   | {
       readonly kind: 'retry'
       readonly afterMs?: number
@@ -365,9 +358,9 @@ type Handling =
 function handlingOf(outcome: Extract<ChannelOutcome, { ok: false }>): Handling {
   switch (outcome.reason) {
     case 'disconnected':
-      return { kind: 'error', substatus: 'linkedin_disconnected', disconnect: 'linkedin' }
+      return { kind: 'error', substatus: 'linkedin_disconnected', disconnects: true }
     case 'restricted':
-      return { kind: 'error', substatus: 'linkedin_disconnected', disconnect: 'linkedin' }
+      return { kind: 'error', substatus: 'linkedin_disconnected', disconnects: true }
     case 'inmail_credits_exhausted':
       return { kind: 'error', substatus: 'inmail_credits_limit' }
     case 'invalid_profile':
@@ -501,10 +494,10 @@ async function complete(
   const detail = { reason: outcome.reason, message: outcome.message }
   switch (handling.kind) {
     case 'error': {
-      if (handling.disconnect !== undefined)
+      if (handling.disconnects === true)
         events.push(...(await disconnect(context, store, identity.id, channel, enrolment.inbox, now)))
       const substatus =
-        channel === 'email' && handling.disconnect !== undefined ? 'email_disconnected' : handling.substatus
+        channel === 'email' && handling.disconnects === true ? 'email_disconnected' : handling.substatus
       events.push(...(await fail(context, store, enrolment, substatus, now, outcome.message, detail)))
       return events
     }
@@ -583,11 +576,8 @@ async function checkConnection(
   const account = identity.identity.linkedin
   const start = context.now()
   const charged = await inTransaction(context, async (store) => {
-    if (!(await holdsLease(context, store, identityLeaseKey(identity.id), token, start))) return false
-    const gate = await gateOf(context, store, identity, 'linkedin:check', start)
-    if (gate.opensAt > start) return false
-    await chargeLane(store, identity.identity, 'linkedin:check', calendarOf(identity), start)
-    await charge(store, identity.id, counterKeys.queue(identity.id, 'linkedin'), 'all', start, 1)
+    if (!(await mayActNow(context, store, identity, 'linkedin:check', token, start))) return false
+    await chargeAction(store, identity, 'linkedin:check', start)
     return true
   })
   if (!charged) return { result: 'skipped', events: [] }

@@ -90,24 +90,15 @@ async function apply(
       const affected: { campaignId: string; leadId: string }[] = []
       const entries: ActionInput[] = []
       for (const enrolment of enrolments) {
-        const changed = await transitionLead(
+        await applyFact(
           store,
           enrolment,
           outOfOffice
             ? { type: 'out-of-office-received' }
             : { type: 'reply-received', channel: event.channel },
           now,
+          { affected, entries },
         )
-        if (changed !== undefined) {
-          affected.push({ campaignId: enrolment.campaignId, leadId: enrolment.leadId })
-          entries.push({
-            type: 'lead-status-changed',
-            identityId: enrolment.identityId,
-            campaignId: enrolment.campaignId,
-            leadId: enrolment.leadId,
-            detail: { from: enrolment.state, to: changed.state },
-          })
-        }
       }
       const campaigns = new Set(enrolments.map((each) => each.campaignId))
       const detail = {
@@ -186,22 +177,10 @@ async function apply(
           channel: 'email',
           detail: { bounce: event.bounce, ...(event.reason === undefined ? {} : { reason: event.reason }) },
         })
-        const changed = await transitionLead(
-          store,
-          enrolment,
-          { type: 'email-bounced', bounce: event.bounce },
-          now,
-        )
-        if (changed !== undefined) {
-          affected.push({ campaignId: enrolment.campaignId, leadId: enrolment.leadId })
-          entries.push({
-            type: 'lead-status-changed',
-            identityId: enrolment.identityId,
-            campaignId: enrolment.campaignId,
-            leadId: enrolment.leadId,
-            detail: { from: enrolment.state, to: changed.state },
-          })
-        }
+        await applyFact(store, enrolment, { type: 'email-bounced', bounce: event.bounce }, now, {
+          affected,
+          entries,
+        })
       }
       return {
         result: { matched: true, duplicate: false, affected },
@@ -282,18 +261,29 @@ async function apply(
   }
 }
 
-/** Applies a fact to a lead; returns the new record when the state changed. */
-async function transitionLead(
+/**
+ * Applies a fact (a reply, a bounce) to one lead in a campaign through the lead state machine; when its
+ * state changes, records the lead as affected and logs the change.
+ */
+async function applyFact(
   store: Store,
   enrolment: EnrolmentRecord,
-  event: Parameters<typeof applyLeadEvent>[1],
+  fact: Parameters<typeof applyLeadEvent>[1],
   now: number,
-): Promise<EnrolmentRecord | undefined> {
-  const moved = applyLeadEvent(toModel(enrolment), event, { at: now })
-  if (!moved.ok || moved.value.state === enrolment.state) return undefined
+  into: { affected: { campaignId: string; leadId: string }[]; entries: ActionInput[] },
+): Promise<void> {
+  const moved = applyLeadEvent(toModel(enrolment), fact, { at: now })
+  if (!moved.ok || moved.value.state === enrolment.state) return
   const next = { ...parked(enrolment, now, moved.value.state), stepId: moved.value.stepId }
   await store.put('enrolments', next.key, next)
-  return next
+  into.affected.push({ campaignId: enrolment.campaignId, leadId: enrolment.leadId })
+  into.entries.push({
+    type: 'lead-status-changed',
+    identityId: enrolment.identityId,
+    campaignId: enrolment.campaignId,
+    leadId: enrolment.leadId,
+    detail: { from: enrolment.state, to: next.state },
+  })
 }
 
 interface FoundLead {

@@ -1,5 +1,12 @@
 import { type LaneGate, laneGate } from '../scheduler/lane-gate'
-import { isLinkedInLane, type Lane, LINKEDIN_QUEUE_GAP_MS, laneLimits } from '../scheduler/lanes'
+import {
+  emailLane,
+  isLinkedInLane,
+  type Lane,
+  LINKEDIN_LANES,
+  LINKEDIN_QUEUE_GAP_MS,
+  laneLimits,
+} from '../scheduler/lanes'
 import { WorkingCalendar } from '../scheduler/working-calendar'
 import { counterKeys, usageOf } from './counters'
 import type { EngineContext } from './engine-context'
@@ -75,4 +82,11 @@ export async function gateOf(
 export async function blockLane(store: Store, identityId: string, lane: Lane, until: number): Promise<void> {
   const key = counterKeys.block(identityId, lane)
   await store.put('counters', key, { key, identityId, date: 'block', count: 0, lastAt: until, recent: [] })
+}
+
+/** The lanes an identity has: the LinkedIn lanes with a LinkedIn account, and one per inbox. */
+export function lanesOf(identity: IdentityRecord): Lane[] {
+  const lanes: Lane[] = identity.identity.linkedin === undefined ? [] : [...LINKEDIN_LANES]
+  for (const inbox of identity.identity.email.inboxes) lanes.push(emailLane(inbox.address))
+  return lanes
 }

@@ -22,7 +22,7 @@ import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './engine-settings'
 import { type IngestResult, ingest } from './ingest'
 import * as queries from './queries'
 import type { TaskRecord } from './records'
-import { type TickReport, tick, type WakeTable } from './tick'
+import { type HeldLeases, type TickReport, tick, type WakeTable } from './tick'
 
 /** Effect-returning operations of the engine, for hosts that use Effect. */
 export interface ReachkitEngineApi {
@@ -102,6 +102,7 @@ function makeEngineEffect(): Effect.Effect<ReachkitEngineApi, never, StorageServ
     const settings: EngineSettings = { ...DEFAULT_ENGINE_SETTINGS, ...overrides }
     const listeners = new Map<EngineEventType | '*', Set<EngineEventListener>>()
     const wakes: WakeTable = new Map()
+    const leases: HeldLeases = new Map()
     let signal: (() => void) | undefined
     let sequence = 0
 
@@ -145,7 +146,7 @@ function makeEngineEffect(): Effect.Effect<ReachkitEngineApi, never, StorageServ
       Effect.tryPromise({ try: work, catch: asReachkitError })
 
     const tickEffect = lift(async () => {
-      const { report, events } = await tick(context, wakes)
+      const { report, events } = await tick(context, wakes, leases)
       context.emit(events)
       return report
     })

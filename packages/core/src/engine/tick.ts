@@ -1,16 +1,17 @@
 import { isCampaignDue, launchCampaign } from '../model/campaign/campaign-lifecycle'
-import { emailLane, type Lane, LINKEDIN_LANES } from '../scheduler/lanes'
+import type { Lane } from '../scheduler/lanes'
 import { pickNext } from '../scheduler/pick-next'
 import { nextWithdrawal, nextWithdrawalAt, withdrawInvitation } from './auto-withdraw'
 import { startCampaignLeads } from './campaign-leads'
 import { type EngineContext, inTransaction } from './engine-context'
 import type { EngineEvent } from './engine-events'
 import { executeAction, markUnknown } from './execute-action'
-import { gateFrom, loadCounters } from './lane-gates'
+import { gateFrom, lanesOf, loadCounters } from './lane-gates'
 import { acquireLease, identityLeaseKey } from './leases'
 import { progressLead } from './progress'
 import { enrolmentKey } from './record-factory'
-import type { EnrolmentRecord, IdentityRecord, RelationRecord } from './records'
+import type { CounterRecord, EnrolmentRecord, IdentityRecord, RelationRecord } from './records'
+import type { Store } from './store'
 
 export interface TickReport {
   /** When the tick ran. */
@@ -28,6 +29,9 @@ const MAX_ACTIONS_PER_TICK = 500
 /** Per-identity time of the next work, kept between ticks so idle identities cost nothing. */
 export type WakeTable = Map<string, number>
 
+/** Leases this worker holds, so a fresh one is reused without a write; claims stay fenced regardless. */
+export type HeldLeases = Map<string, { readonly token: number; readonly expiresAt: number }>
+
 /**
  * One pass of the engine at the current time: resolves abandoned claims, starts scheduled campaigns, and
  * for every identity whose next work is due runs internal steps and whatever its queues allow now.
@@ -35,6 +39,7 @@ export type WakeTable = Map<string, number>
 export async function tick(
   context: EngineContext,
   wakes: WakeTable,
+  leases: HeldLeases = new Map(),
 ): Promise<{ report: TickReport; events: EngineEvent[] }> {
   const start = context.now()
   const events: EngineEvent[] = []
@@ -58,7 +63,7 @@ export async function tick(
   for (const identity of overview.identities) {
     const wake = wakes.get(identity.id) ?? 0
     if (wake > start) continue
-    const result = await processIdentity(context, identity)
+    const result = await processIdentity(context, identity, leases)
     executed += result.executed
     events.push(...result.events)
     wakes.set(identity.id, result.wakeAt ?? Number.POSITIVE_INFINITY)
@@ -141,13 +146,23 @@ async function startDueCampaigns(context: EngineContext, now: number): Promise<E
 export async function processIdentity(
   context: EngineContext,
   identity: IdentityRecord,
+  leases: HeldLeases = new Map(),
 ): Promise<{ executed: number; events: EngineEvent[]; wakeAt: number | undefined }> {
   const events: EngineEvent[] = []
   const now = context.now()
-  const token = await inTransaction(context, (store) =>
-    acquireLease(context, store, identityLeaseKey(identity.id), now),
-  )
-  if (token === undefined) return { executed: 0, events, wakeAt: now + context.settings.identityLeaseMs }
+  const leaseMs = context.settings.identityLeaseMs
+  const held = leases.get(identity.id)
+  let token = held !== undefined && held.expiresAt > now + leaseMs / 2 ? held.token : undefined
+  if (token === undefined) {
+    token = await inTransaction(context, (store) =>
+      acquireLease(context, store, identityLeaseKey(identity.id), now),
+    )
+    if (token === undefined) {
+      leases.delete(identity.id)
+      return { executed: 0, events, wakeAt: now + leaseMs }
+    }
+    leases.set(identity.id, { token, expiresAt: now + leaseMs })
+  }
 
   const fresh =
     (await inTransaction(context, (store) => store.get('identities', identity.id), { readOnly: true })) ??
@@ -168,20 +183,7 @@ export async function processIdentity(
       context,
       async (store) => {
         const counters = await loadCounters(store, fresh.id)
-        const heads: (EnrolmentRecord & { lane: Lane })[] = []
-        for (const lane of linkedinLanes) {
-          opens.delete(lane)
-          if (skipped.has(lane)) continue
-          const [head] = await store.query('enrolments', {
-            index: 'ready',
-            equals: [fresh.id, lane],
-            limit: 1,
-          })
-          if (head === undefined) continue
-          const gate = gateFrom(context, fresh, lane, at, counters)
-          opens.set(lane, gate.opensAt)
-          if (gate.opensAt <= at) heads.push({ ...head, lane })
-        }
+        const heads = await openHeads(context, store, fresh, linkedinLanes, at, counters, opens, skipped)
         opens.delete('linkedin:withdraw')
         const stale = skipped.has('linkedin:withdraw') ? undefined : await nextWithdrawal(store, fresh, at)
         let due: RelationRecord | undefined
@@ -216,24 +218,8 @@ export async function processIdentity(
     const at = context.now()
     const open = await inTransaction(
       context,
-      async (store) => {
-        const counters = await loadCounters(store, fresh.id)
-        const heads: (EnrolmentRecord & { lane: Lane })[] = []
-        for (const lane of emailLanes) {
-          opens.delete(lane)
-          if (skipped.has(lane)) continue
-          const [head] = await store.query('enrolments', {
-            index: 'ready',
-            equals: [fresh.id, lane],
-            limit: 1,
-          })
-          if (head === undefined) continue
-          const gate = gateFrom(context, fresh, lane, at, counters)
-          opens.set(lane, gate.opensAt)
-          if (gate.opensAt <= at) heads.push({ ...head, lane })
-        }
-        return heads
-      },
+      async (store) =>
+        openHeads(context, store, fresh, emailLanes, at, await loadCounters(store, fresh.id), opens, skipped),
       { readOnly: true },
     )
     if (open.length === 0) break
@@ -268,10 +254,31 @@ export async function processIdentity(
   return { executed, events, wakeAt }
 }
 
-export function lanesOf(identity: IdentityRecord): Lane[] {
-  const lanes: Lane[] = identity.identity.linkedin === undefined ? [] : [...LINKEDIN_LANES]
-  for (const inbox of identity.identity.email.inboxes) lanes.push(emailLane(inbox.address))
-  return lanes
+/**
+ * The best ready action of each lane that is open now. Records when every lane with waiting work opens,
+ * for the identity's next wake-up; lanes in `skipped` are left alone for the rest of this tick.
+ */
+async function openHeads(
+  context: EngineContext,
+  store: Store,
+  identity: IdentityRecord,
+  lanes: readonly Lane[],
+  at: number,
+  counters: ReadonlyMap<string, CounterRecord>,
+  opens: Map<Lane, number>,
+  skipped: ReadonlySet<Lane>,
+): Promise<(EnrolmentRecord & { lane: Lane })[]> {
+  const heads: (EnrolmentRecord & { lane: Lane })[] = []
+  for (const lane of lanes) {
+    opens.delete(lane)
+    if (skipped.has(lane)) continue
+    const [head] = await store.query('enrolments', { index: 'ready', equals: [identity.id, lane], limit: 1 })
+    if (head === undefined) continue
+    const gate = gateFrom(context, identity, lane, at, counters)
+    opens.set(lane, gate.opensAt)
+    if (gate.opensAt <= at) heads.push({ ...head, lane })
+  }
+  return heads
 }
 
 /**

@@ -21,3 +21,4 @@ export {
   type SimulationResult,
   simulate,
 } from './simulate'
+export { VirtualClock } from './virtual-clock'

@@ -1,5 +1,5 @@
 import { createEngine } from '../engine/create-engine'
-import { ACTION_EVENT_TYPES, type EngineEvent } from '../engine/engine-events'
+import { ACTION_EVENT_TYPES, type EngineEvent, INBOUND_EVENT_TYPES } from '../engine/engine-events'
 import type { CampaignStats } from '../engine/queries'
 import type { CampaignPriority } from '../model/campaign/campaign'
 import type { CampaignSettingsInput } from '../model/campaign/campaign-settings'
@@ -124,18 +124,6 @@ export interface SimulationResult {
   }
 }
 
-const INBOUND_TYPES = new Set([
-  'reply-received',
-  'connection-accepted',
-  'invitation-withdrawn',
-  'email-bounced',
-  'email-opened',
-  'link-clicked',
-  'task-completed',
-  'channel-disconnected',
-  'channel-reconnected',
-])
-
 /**
  * Runs identities, campaigns and scripted leads forward in virtual time with the real engine, in-memory
  * storage and channels. Deterministic: the same input and seed give the same result.
@@ -214,7 +202,7 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
 
   const recorded: SimulationEvent[] = []
   engine.on('*', (event) => {
-    if (ACTION_EVENT_TYPES.has(event.type) || INBOUND_TYPES.has(event.type))
+    if (ACTION_EVENT_TYPES.has(event.type) || INBOUND_EVENT_TYPES.has(event.type))
       recorded.push(simulationEvent(event))
     react(event)
   })

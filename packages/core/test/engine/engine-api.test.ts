@@ -463,6 +463,28 @@ describe('tasks, moves and inboxes', () => {
     expect(await engine.leads.get('c', 'l1')).toMatchObject({ status: 'finished' })
   })
 
+  it('errors a lead that is already due in a removed inbox, instead of leaving it queued', async () => {
+    const { engine, email, runUntil } = await fixture({
+      sequence: mail,
+      identity: { email: { inboxes: [{ address: 'one@acme.io', limits: { perDay: 1, perHour: 1 } }] } },
+      leads: 3,
+    })
+    // One email a day: by the afternoon, two leads are due and waiting in the inbox's lane.
+    await runUntil('2026-03-02T15:00:00Z')
+    expect(email.sent).toHaveLength(1)
+    await engine.identities.put({
+      ...identity({ id: 'ana' }),
+      email: { inboxes: [{ address: 'two@acme.io' }] },
+    })
+    // The two leads due now error at once; the third, waiting for its follow-up, errors when it is due.
+    const missing = async () =>
+      (await engine.leads.list('c')).filter((lead) => lead.substatus === 'missing_email')
+    expect(await missing()).toHaveLength(2)
+    await runUntil('2026-03-04T15:00:00Z')
+    expect(await missing()).toHaveLength(3)
+    expect(email.sent).toHaveLength(1)
+  })
+
   it('uses only the named inboxes of a campaign', async () => {
     const { email, runUntil } = await fixture({
       sequence: mail,

@@ -15,29 +15,13 @@ import {
   type MemoryEmailOptions,
   type MemoryLinkedInChannel,
   type MemoryLinkedInOptions,
+  VirtualClock,
 } from '../../src/testing'
 import { identity, leadProfile } from './harness'
 
-/** A virtual clock the test moves by hand. */
-export class ManualClock {
-  #now: number
-  constructor(start: string) {
-    this.#now = Date.parse(start)
-  }
-  now(): number {
-    return this.#now
-  }
-  set(at: string | number): void {
-    this.#now = typeof at === 'number' ? at : Date.parse(at)
-  }
-  advance(ms: number): void {
-    this.#now += ms
-  }
-}
-
 export interface Fixture {
   readonly engine: Engine
-  readonly clock: ManualClock
+  readonly clock: VirtualClock
   readonly storage: StorageV1
   readonly linkedin: MemoryLinkedInChannel
   readonly email: MemoryEmailChannel
@@ -62,7 +46,7 @@ export interface FixtureOptions {
 
 /** An engine with one identity `ana`, one campaign `c`, and `leads` leads `l0`, `l1`, ... */
 export async function fixture(options: FixtureOptions): Promise<Fixture> {
-  const clock = new ManualClock(options.start ?? '2026-03-02T08:00:00Z')
+  const clock = new VirtualClock(options.start ?? '2026-03-02T08:00:00Z')
   const storage = options.storage ?? createMemoryStorage()
   const linkedin = createMemoryLinkedInChannel(options.linkedin)
   const email = createMemoryEmailChannel(options.email)

@@ -2,6 +2,7 @@ import { ReachkitErrorCodes } from '../../errors/error-codes'
 import { ReachkitError } from '../../errors/reachkit-error'
 import { err, ok, type Result } from '../../errors/result'
 import { foldControlCharacters, hasControlCharacter } from '../control-characters'
+import { leadField, valueAt } from '../lead/lead-field'
 import { parseTemplate } from './template-syntax'
 
 export interface RenderOptions {
@@ -88,24 +89,10 @@ function missingVariables(names: readonly string[]): ReachkitError {
 
 function resolve(path: readonly string[], lead: RenderVariables, options: RenderOptions): string | undefined {
   const [head, ...rest] = path
-  if (head === 'ai' && rest.length > 0) return asText(walk(options.ai, rest))
+  if (head === 'ai' && rest.length > 0) return asText(valueAt(options.ai, rest))
   if (head === 'sender' && rest.length > 0 && options.sender !== undefined)
-    return asText(walk(options.sender, rest))
-  const profile = lead.profile
-  if (typeof profile === 'object' && profile !== null) {
-    const fromProfile = asText(walk(profile, path))
-    if (fromProfile !== undefined) return fromProfile
-  }
-  return asText(walk(lead, path))
-}
-
-function walk(root: unknown, path: readonly string[]): unknown {
-  let current = root
-  for (const segment of path) {
-    if (typeof current !== 'object' || current === null || !Object.hasOwn(current, segment)) return undefined
-    current = (current as Record<string, unknown>)[segment]
-  }
-  return current
+    return asText(valueAt(options.sender, rest))
+  return asText(leadField(lead, path, (value) => asText(value) !== undefined))
 }
 
 /** Text for a resolved value; blank strings, objects and arrays count as missing. */

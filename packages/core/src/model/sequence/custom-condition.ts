@@ -1,3 +1,4 @@
+import { leadField } from '../lead/lead-field'
 import type { CustomRule, CustomRuleGroup, CustomValue } from './condition-schema'
 
 /**
@@ -6,7 +7,9 @@ import type { CustomRule, CustomRuleGroup, CustomValue } from './condition-schem
  */
 export function matchesCustomRules(group: CustomRuleGroup, lead: Readonly<Record<string, unknown>>): boolean {
   const test = (rule: CustomRule | CustomRuleGroup) =>
-    'rules' in rule ? matchesCustomRules(rule, lead) : matchesRule(rule, lookup(lead, rule.field))
+    'rules' in rule
+      ? matchesCustomRules(rule, lead)
+      : matchesRule(rule, leadField(lead, rule.field.split('.')))
   return group.match === 'all' ? group.rules.every(test) : group.rules.some(test)
 }
 
@@ -42,22 +45,6 @@ function matchesRule(rule: CustomRule, actual: unknown): boolean {
     case 'not_in':
       return !Array.isArray(value) || !value.some((candidate) => same(actual, candidate))
   }
-}
-
-function lookup(lead: Readonly<Record<string, unknown>>, field: string): unknown {
-  const path = field.split('.')
-  const profile = lead.profile
-  const fromProfile = typeof profile === 'object' && profile !== null ? walk(profile, path) : undefined
-  return fromProfile !== undefined ? fromProfile : walk(lead, path)
-}
-
-function walk(root: unknown, path: readonly string[]): unknown {
-  let current = root
-  for (const segment of path) {
-    if (typeof current !== 'object' || current === null || !Object.hasOwn(current, segment)) return undefined
-    current = (current as Record<string, unknown>)[segment]
-  }
-  return current
 }
 
 function isEmpty(value: unknown): boolean {
