@@ -1,5 +1,15 @@
+import { rmSync } from 'node:fs'
 import { SingleBar } from 'cli-progress'
-import { runQuickstart } from './quickstart'
+import { DEFAULT_DATABASE, runQuickstart } from './quickstart'
+
+// `pnpm start -- --fresh` forgets the saved run and starts over.
+if (process.argv.includes('--fresh')) {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${DEFAULT_DATABASE}${suffix}`, { force: true })
+}
+
+// Ctrl-C stops the simulation cleanly: its state stays in the SQLite file and the next run continues.
+const stop = new AbortController()
+process.once('SIGINT', () => stop.abort())
 
 const bar = new SingleBar({
   format: '  simulating [{bar}] {percentage}% | {day} | {events} events',
@@ -7,14 +17,19 @@ const bar = new SingleBar({
   stream: process.stderr,
   clearOnComplete: true,
 })
-bar.start(100, 0, { day: '', events: 0 })
+let started = false
 await runQuickstart({
+  signal: stop.signal,
   onProgress: (progress) => {
+    if (!started) {
+      started = true
+      bar.start(100, 0, { day: '', events: 0 })
+    }
     if (bar.isActive)
       bar.update(Math.round(progress.done * 100), { day: progress.at.slice(0, 10), events: progress.events })
   },
   write: (line) => {
-    if (bar.isActive && line.startsWith('Activity')) bar.stop()
+    if (bar.isActive && (line.startsWith('Activity') || line.startsWith('Stopped'))) bar.stop()
     process.stdout.write(`${line}\n`)
   },
 })

@@ -1,3 +1,6 @@
+import { mkdirSync } from 'node:fs'
+import { dirname, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import {
   type Channel,
   channelsOf,
@@ -7,7 +10,13 @@ import {
   type IdentityInput,
   templates,
 } from '@reachkit/core'
-import { type SimulationProgress, type SimulationResult, simulate } from '@reachkit/core/testing'
+import {
+  type SimulationProgress,
+  type SimulationResult,
+  savedSimulation,
+  simulate,
+} from '@reachkit/core/testing'
+import { createSqliteStorage } from '@reachkit/storage-sqlite'
 import Table from 'cli-table3'
 import { generateLeads } from './generated-leads'
 
@@ -30,11 +39,18 @@ export const ana: IdentityInput = {
   },
 }
 
+/** Where the quickstart keeps its state unless told otherwise: next to the example, git-ignored. */
+export const DEFAULT_DATABASE = fileURLToPath(new URL('../.reachkit/quickstart.sqlite', import.meta.url))
+
 export interface QuickstartOptions {
   readonly write?: (line: string) => void
   readonly onProgress?: (progress: SimulationProgress) => void
   readonly leads?: number
   readonly days?: number
+  /** The SQLite file the run lives in (`:memory:` for none). A re-run continues where the last one stopped. */
+  readonly database?: string
+  /** Stops the run early; its state stays in the database for the next run. */
+  readonly signal?: AbortSignal
 }
 
 /**
@@ -70,9 +86,19 @@ export async function runQuickstart(options: QuickstartOptions = {}): Promise<Si
   for (const line of formatSequence(campaign.sequence).split('\n')) write(`  ${line}`)
   write('')
 
-  // 2. Run it forward in virtual time.
+  // 2. Run it forward in virtual time, on a SQLite file: stop it (Ctrl-C) and the next run continues.
+  const database = options.database ?? DEFAULT_DATABASE
+  if (database !== ':memory:') mkdirSync(dirname(database), { recursive: true })
+  const storage = createSqliteStorage({ filename: database, onWarning: () => {} })
+  const saved = await savedSimulation(storage)
+  if (saved !== undefined)
+    write(
+      `Resuming   the run saved in ${relative(process.cwd(), database)}, simulated until ${saved.simulatedUntil}`,
+    )
   const leads = generateLeads(leadCount, 7)
   const result = await simulate({
+    storage,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
     start: '2026-03-02T06:00:00Z',
     days,
     seed: 7,
@@ -95,6 +121,11 @@ export async function runQuickstart(options: QuickstartOptions = {}): Promise<Si
     })),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
   })
+  await storage.close()
+  if (!result.complete) {
+    write(`Stopped    at ${result.simulatedUntil} (simulated); run again to continue from there.`)
+    return result
+  }
 
   // 3. What happened, day by day in Ana's time zone, and the funnel.
   write(`Activity over ${days} days (${leadCount} leads, Europe/Madrid dates)`)

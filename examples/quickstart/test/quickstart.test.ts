@@ -1,10 +1,17 @@
-import { expect, it } from 'vitest'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, expect, it } from 'vitest'
 import { runQuickstart } from '../src/quickstart'
+
+const folder = mkdtempSync(join(tmpdir(), 'reachkit-quickstart-'))
+afterAll(() => rmSync(folder, { recursive: true, force: true }))
 
 it('builds a campaign from a template and runs it for 21 simulated days on 200 leads', async () => {
   const lines: string[] = []
   const progress: number[] = []
   const result = await runQuickstart({
+    database: ':memory:',
     write: (line) => lines.push(line),
     onProgress: (step) => progress.push(step.done),
   })
@@ -14,6 +21,7 @@ it('builds a campaign from a template and runs it for 21 simulated days on 200 l
   expect(output).toContain('◆ accepted: if connection accepted within 14 days')
   expect(output).toMatch(/Mon 2026-03-02 │ 20\s+│/)
   expect(output).toContain('Funnel')
+  expect(output).not.toContain('Resuming')
   expect(progress.at(-1)).toBe(1)
   // 15 working days at 20 invitations a day.
   const invitations = result.events.filter((event) => event.action === 'send_connection').length
@@ -22,4 +30,32 @@ it('builds a campaign from a template and runs it for 21 simulated days on 200 l
   expect(funnel?.total).toBe(200)
   expect(funnel?.replied).toBeGreaterThan(0)
   expect(funnel?.positive).toBeLessThan(funnel?.replied ?? 0)
+})
+
+it('keeps the run in a SQLite file: stopped half-way, the next run continues and ends as one run would', async () => {
+  const database = join(folder, 'quickstart.sqlite')
+  const whole = await runQuickstart({ database: ':memory:', days: 10, leads: 60, write: () => {} })
+
+  const stop = new AbortController()
+  const first: string[] = []
+  const stopped = await runQuickstart({
+    database,
+    days: 10,
+    leads: 60,
+    signal: stop.signal,
+    write: (line) => first.push(line),
+    onProgress: (step) => {
+      if (step.done >= 0.5) stop.abort()
+    },
+  })
+  expect(stopped.complete).toBe(false)
+  expect(first.join('\n')).toMatch(/Stopped {4}at 2026-03-0\d.* run again to continue/)
+
+  const second: string[] = []
+  const resumed = await runQuickstart({ database, days: 10, leads: 60, write: (line) => second.push(line) })
+  expect(second.join('\n')).toContain(`Resuming   the run saved in`)
+  expect(second.join('\n')).toContain(stopped.simulatedUntil)
+  expect(resumed.complete).toBe(true)
+  expect(resumed.summary).toEqual(whole.summary)
+  expect(resumed.events.length).toBe(whole.events.length)
 })

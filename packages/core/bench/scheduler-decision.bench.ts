@@ -1,5 +1,5 @@
 import { type Lane, LINKEDIN_LANES, pickNext, priorityKey } from '@reachkit/core'
-import { median, round } from './measure'
+import { median, round } from '../../../bench/measure'
 
 /**
  * One scheduler decision over 100,000 waiting actions (the best action among open lanes), against

@@ -19,7 +19,7 @@ import type { InstantInput } from '../model/instant'
 import { applyLeadEvent, type Enrolment, enrolLead, type LeadEvent } from '../model/lead/enrolment'
 import { type Lead, type LeadInput, validateLead } from '../model/lead/lead'
 import { logActions } from './action-log'
-import { parkCampaignLeads, startCampaignLeads } from './campaign-leads'
+import { recordSweep, runSweep, type SweepKind } from './campaign-leads'
 import { type EngineContext, inTransaction } from './engine-context'
 import type { EngineEvent } from './engine-events'
 import { idempotencyKey } from './idempotency-key'
@@ -154,14 +154,16 @@ export async function editCampaign(
 
 /** Launches a draft or scheduled campaign now and starts its leads. */
 export async function launch(context: EngineContext, id: string): Promise<Campaign> {
-  const campaign = await transition(context, id, (campaign, store) =>
-    store.get('identities', campaign.identityId).then((identity) => {
-      if (identity === undefined) throw notFound('identity', campaign.identityId)
-      return launchModel(campaign, { identity: identity.identity, at: context.now() })
-    }),
+  return transition(
+    context,
+    id,
+    (campaign, store) =>
+      store.get('identities', campaign.identityId).then((identity) => {
+        if (identity === undefined) throw notFound('identity', campaign.identityId)
+        return launchModel(campaign, { identity: identity.identity, at: context.now() })
+      }),
+    'start',
   )
-  context.emit(await startCampaignLeads(context, id))
-  return campaign
 }
 
 /** Schedules a draft campaign to start at `startAt`. */
@@ -175,25 +177,15 @@ export async function schedule(context: EngineContext, id: string, startAt: Inst
 }
 
 export async function pause(context: EngineContext, id: string): Promise<Campaign> {
-  const campaign = await transition(context, id, async (current) =>
-    pauseModel(current, { at: context.now() }),
-  )
-  context.emit(await parkCampaignLeads(context, id))
-  return campaign
+  return transition(context, id, async (current) => pauseModel(current, { at: context.now() }), 'park')
 }
 
 export async function resume(context: EngineContext, id: string): Promise<Campaign> {
-  const campaign = await transition(context, id, async (current) => resumeModel(current))
-  context.emit(await startCampaignLeads(context, id))
-  return campaign
+  return transition(context, id, async (current) => resumeModel(current), 'start')
 }
 
 export async function archive(context: EngineContext, id: string): Promise<Campaign> {
-  const campaign = await transition(context, id, async (current) =>
-    archiveModel(current, { at: context.now() }),
-  )
-  context.emit(await parkCampaignLeads(context, id))
-  return campaign
+  return transition(context, id, async (current) => archiveModel(current, { at: context.now() }), 'park')
 }
 
 export async function duplicate(
@@ -210,14 +202,18 @@ async function transition(
   context: EngineContext,
   id: string,
   change: (campaign: Campaign, store: Store) => Promise<Result<Campaign>>,
+  sweep?: SweepKind,
 ): Promise<Campaign> {
   const campaign = await inTransaction(context, async (store) => {
     const record = await requireCampaign(store, id)
     const next = unwrapOrThrow(await change(record.campaign, store))
     await store.put('campaigns', id, campaignRecord(next))
+    if (sweep !== undefined) await recordSweep(store, id, sweep)
     return next
   })
   context.wake(campaign.identityId)
+  // The sweep is recorded with the status: if this process dies during it, the next tick finishes it.
+  if (sweep !== undefined) context.emit(await runSweep(context, id))
   return campaign
 }
 

@@ -1,57 +1,93 @@
 import { type EngineContext, inTransaction } from './engine-context'
 import type { EngineEvent } from './engine-events'
 import { progressLead } from './progress'
-import type { EnrolmentRecord } from './records'
 import { parked } from './sequence-runner'
 import type { Store } from './store'
 
 const BATCH = 200
 
-/** Starts (or resumes) every active lead of a campaign that has just begun running. */
-export async function startCampaignLeads(context: EngineContext, campaignId: string): Promise<EngineEvent[]> {
-  return forEachActiveLead(context, campaignId, async (store, enrolment, now) => {
-    if (enrolment.claimKey !== null) return []
-    return (await progressLead(context, store, enrolment, now)).events
-  })
+/**
+ * What a campaign's status change still has to do to its leads: start (or resume) them, or take them out
+ * of the queues. A campaign can hold more leads than one transaction should touch, so the work goes in
+ * batches; the sweep is recorded in the same transaction as the status change and advanced with every
+ * batch, so a process killed half-way leaves a record the next tick (of any worker) finishes from.
+ */
+export type SweepKind = 'start' | 'park'
+
+interface Sweep {
+  readonly kind: SweepKind
+  /** The last enrolment key done, or null before the first batch. */
+  readonly after: string | null
 }
 
-/** Takes every active lead of a campaign out of the queues (the campaign paused or was archived). */
-export async function parkCampaignLeads(context: EngineContext, campaignId: string): Promise<EngineEvent[]> {
-  return forEachActiveLead(context, campaignId, async (store, enrolment, now) => {
-    if (enrolment.lane === null) return []
-    const next = parked(enrolment, now)
-    await store.put('enrolments', next.key, next)
-    return []
-  })
+type PendingSweeps = Readonly<Record<string, Sweep>>
+
+const SWEEPS_KEY = 'campaign-sweeps'
+
+async function pendingSweeps(store: Store): Promise<PendingSweeps> {
+  return ((await store.get('state', SWEEPS_KEY))?.value ?? {}) as PendingSweeps
 }
 
-/** Visits the not-started and in-progress leads of a campaign, a batch per transaction. */
-async function forEachActiveLead(
-  context: EngineContext,
-  campaignId: string,
-  visit: (store: Store, enrolment: EnrolmentRecord, now: number) => Promise<EngineEvent[]>,
-): Promise<EngineEvent[]> {
+async function savePendingSweeps(store: Store, sweeps: PendingSweeps): Promise<void> {
+  if (Object.keys(sweeps).length === 0) await store.delete('state', SWEEPS_KEY)
+  else await store.put('state', SWEEPS_KEY, { key: SWEEPS_KEY, value: sweeps })
+}
+
+/** Records, inside the transaction that changes the campaign's status, the sweep that change needs. */
+export async function recordSweep(store: Store, campaignId: string, kind: SweepKind): Promise<void> {
+  await savePendingSweeps(store, { ...(await pendingSweeps(store)), [campaignId]: { kind, after: null } })
+}
+
+/** Whether any campaign has a sweep left unfinished (read by every tick, one point read). */
+export async function hasPendingSweeps(store: Store): Promise<boolean> {
+  return (await store.get('state', SWEEPS_KEY)) !== undefined
+}
+
+/** Runs a campaign's pending sweep to the end, a batch per transaction. */
+export async function runSweep(context: EngineContext, campaignId: string): Promise<EngineEvent[]> {
   const events: EngineEvent[] = []
-  let after: string | undefined
   for (;;) {
     const now = context.now()
-    const page = await inTransaction(context, async (store) => {
+    const finished = await inTransaction(context, async (store) => {
+      const sweeps = await pendingSweeps(store)
+      const sweep = sweeps[campaignId]
+      if (sweep === undefined) return true
       const batch = await store.query('enrolments', {
         index: 'byCampaign',
         equals: [campaignId],
         limit: BATCH,
-        ...(after === undefined ? {} : { after }),
+        ...(sweep.after === null ? {} : { after: sweep.after }),
       })
       for (const enrolment of batch) {
         const status = enrolment.state.status
-        if (status === 'not_started' || status === 'in_progress')
-          events.push(...(await visit(store, enrolment, now)))
+        if (status !== 'not_started' && status !== 'in_progress') continue
+        if (sweep.kind === 'start') {
+          // A lead with a send in flight is settled by that send's outcome.
+          if (enrolment.claimKey === null)
+            events.push(...(await progressLead(context, store, enrolment, now)).events)
+        } else if (enrolment.lane !== null) {
+          const next = parked(enrolment, now)
+          await store.put('enrolments', next.key, next)
+        }
+        context.wake(enrolment.identityId)
       }
-      return batch
+      const last = batch[batch.length - 1]
+      const done = last === undefined || batch.length < BATCH
+      const { [campaignId]: _, ...others } = sweeps
+      await savePendingSweeps(
+        store,
+        done ? others : { ...sweeps, [campaignId]: { ...sweep, after: last.key } },
+      )
+      return done
     })
-    const last = page[page.length - 1]
-    if (last === undefined || page.length < BATCH) break
-    after = last.key
+    if (finished) return events
   }
+}
+
+/** Finishes every sweep a stopped process left unfinished. */
+export async function runPendingSweeps(context: EngineContext): Promise<EngineEvent[]> {
+  const sweeps = await inTransaction(context, pendingSweeps, { readOnly: true })
+  const events: EngineEvent[] = []
+  for (const campaignId of Object.keys(sweeps)) events.push(...(await runSweep(context, campaignId)))
   return events
 }

@@ -79,6 +79,12 @@ export interface Engine {
     ): Promise<{ readonly retried: readonly { campaignId: string; leadId: string }[] }>
   }
   readonly tasks: { list(campaignId: string): Promise<TaskRecord[]> }
+  /** Credentials kept in storage (encrypted at rest by stores that support it). */
+  readonly secrets: {
+    put(name: string, value: string): Promise<void>
+    get(name: string): Promise<string | undefined>
+    delete(name: string): Promise<void>
+  }
   /** The action log (activity timeline). */
   actions(filter?: ActionFilter): Promise<EngineEvent[]>
   /** Runs everything due now; returns what ran and when there is more to do. */
@@ -169,6 +175,11 @@ export function createEngine(options: CreateEngineOptions): Engine {
       retryErrors: (leadIds, campaignId) => run(api.retryErrors(leadIds, campaignId)),
     },
     tasks: { list: (campaignId) => run(api.tasks(campaignId)) },
+    secrets: {
+      put: (name, value) => run(api.putSecret(name, value)),
+      get: (name) => run(api.getSecret(name)),
+      delete: (name) => run(api.deleteSecret(name)),
+    },
     actions: (filter) => run(api.actions(filter)),
     tick: () => run(api.tick),
     ingest: (event) => run(api.ingest(event)),

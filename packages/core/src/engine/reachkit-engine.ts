@@ -22,6 +22,7 @@ import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './engine-settings'
 import { type IngestResult, ingest } from './ingest'
 import * as queries from './queries'
 import type { TaskRecord } from './records'
+import * as secrets from './secrets'
 import { type HeldLeases, type TickReport, tick, type WakeTable } from './tick'
 
 /** Effect-returning operations of the engine, for hosts that use Effect. */
@@ -65,6 +66,10 @@ export interface ReachkitEngineApi {
   ) => Effect.Effect<{ readonly retried: readonly { campaignId: string; leadId: string }[] }, ReachkitError>
   readonly actions: (filter?: queries.ActionFilter) => Effect.Effect<EngineEvent[], ReachkitError>
   readonly tasks: (campaignId: string) => Effect.Effect<TaskRecord[], ReachkitError>
+  /** Stores a credential; stores that can encrypt at rest do. */
+  readonly putSecret: (name: string, value: string) => Effect.Effect<void, ReachkitError>
+  readonly getSecret: (name: string) => Effect.Effect<string | undefined, ReachkitError>
+  readonly deleteSecret: (name: string) => Effect.Effect<void, ReachkitError>
   /** Listens to events of one type, or of every type with `'*'`; returns a function that stops listening. */
   readonly on: (type: EngineEventType | '*', listener: EngineEventListener) => () => void
 }
@@ -205,6 +210,9 @@ function makeEngineEffect(): Effect.Effect<ReachkitEngineApi, never, StorageServ
       retryErrors: (leadIds, campaignId) => lift(() => admin.retryErrors(engineContext, leadIds, campaignId)),
       actions: (filter) => lift(() => queries.listActions(engineContext, filter)),
       tasks: (campaignId) => lift(() => queries.listTasks(engineContext, campaignId)),
+      putSecret: (name, value) => lift(() => secrets.putSecret(engineContext, name, value)),
+      getSecret: (name) => lift(() => secrets.getSecret(engineContext, name)),
+      deleteSecret: (name) => lift(() => secrets.deleteSecret(engineContext, name)),
       on: (type, listener) => {
         let set = listeners.get(type)
         if (set === undefined) {

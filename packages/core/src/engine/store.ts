@@ -24,6 +24,7 @@ interface Documents {
   claims: ClaimRecord
   leases: LeaseRecord
   state: { readonly key: string; readonly value: unknown }
+  secrets: { readonly key: string; readonly value: string }
 }
 
 /** Separates the parts of compound keys; ids may not contain control characters, so it cannot clash. */

@@ -2,7 +2,7 @@ import { isCampaignDue, launchCampaign } from '../model/campaign/campaign-lifecy
 import type { Lane } from '../scheduler/lanes'
 import { pickNext } from '../scheduler/pick-next'
 import { nextWithdrawal, nextWithdrawalAt, withdrawInvitation } from './auto-withdraw'
-import { startCampaignLeads } from './campaign-leads'
+import { hasPendingSweeps, recordSweep, runPendingSweeps, runSweep } from './campaign-leads'
 import { type EngineContext, inTransaction } from './engine-context'
 import type { EngineEvent } from './engine-events'
 import { executeAction, markUnknown } from './execute-action'
@@ -54,10 +54,12 @@ export async function tick(
         range: { lte: start },
         limit: 1,
       }),
+      sweeps: await hasPendingSweeps(store),
     }),
     { readOnly: true },
   )
   if (overview.abandoned.length > 0) events.push(...(await recoverAbandonedClaims(context, start)))
+  if (overview.sweeps) events.push(...(await runPendingSweeps(context)))
   if (overview.dueCampaigns.length > 0) events.push(...(await startDueCampaigns(context, start)))
   let executed = 0
   for (const identity of overview.identities) {
@@ -135,9 +137,10 @@ async function startDueCampaigns(context: EngineContext, now: number): Promise<E
         status: campaign.status,
         startAtMs: null,
       })
+      if (result.ok) await recordSweep(store, record.id, 'start')
       return result.ok
     })
-    if (launched) events.push(...(await startCampaignLeads(context, record.id)))
+    if (launched) events.push(...(await runSweep(context, record.id)))
   }
   return events
 }

@@ -35,6 +35,12 @@ export const ReachkitErrorCodes = {
   unmatchedEvent: 'unmatched_event',
   /** The storage adapter failed; `cause` has its error. */
   storageFailed: 'storage_failed',
+  /** The database was written by a newer version of the storage package; it is not touched. */
+  storageSchemaTooNew: 'storage_schema_too_new',
+  /** A stored secret cannot be read: wrong or missing encryption key, or the data was altered. */
+  secretUnreadable: 'secret_unreadable',
+  /** An adapter was given options it cannot use (a malformed key, a missing file name). */
+  invalidOptions: 'invalid_options',
 } as const
 
 export type ReachkitErrorCode = (typeof ReachkitErrorCodes)[keyof typeof ReachkitErrorCodes]

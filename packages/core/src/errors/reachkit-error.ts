@@ -1,5 +1,7 @@
+import type { z } from 'zod'
 import type { ReachkitErrorCode } from './error-codes'
 import type { ValidationIssue } from './validation-issue'
+import { issuesFromZod } from './zod-issues'
 
 export interface ReachkitErrorOptions {
   readonly cause?: unknown
@@ -43,5 +45,13 @@ export class ReachkitError extends Error {
     const lines = issues.map((each) => `  - ${each.field === '' ? '(root)' : each.field}: ${each.message}`)
     const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`
     return new ReachkitError(code, `${subject} has ${count}:\n${lines.join('\n')}`, { issues })
+  }
+
+  /**
+   * Builds a validation error from a zod error, with reachkit's issue rules and messages: for adapters that
+   * validate their own options with zod (parse with `reportInput: true` so messages can quote the input).
+   */
+  static fromZod(code: ReachkitErrorCode, subject: string, error: z.ZodError): ReachkitError {
+    return ReachkitError.fromIssues(code, subject, issuesFromZod(error))
   }
 }

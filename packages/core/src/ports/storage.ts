@@ -116,6 +116,11 @@ export const STORAGE_COLLECTIONS = {
   claims: { indexes: [{ name: 'open', fields: ['openUntil'] }] },
   leases: { indexes: [] },
   state: { indexes: [] },
+  /**
+   * Credentials (inbox passwords, OAuth refresh tokens, API keys) as `{ key, value }`. Adapters that can
+   * encrypt at rest must encrypt these documents, bound to their workspace and key.
+   */
+  secrets: { indexes: [] },
 } as const satisfies Record<string, { readonly indexes: readonly IndexDefinition[] }>
 
 export const COLLECTION_NAMES = Object.keys(STORAGE_COLLECTIONS) as CollectionName[]

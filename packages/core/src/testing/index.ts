@@ -19,6 +19,7 @@ export {
   type SimulationInput,
   type SimulationProgress,
   type SimulationResult,
+  savedSimulation,
   simulate,
 } from './simulate'
 export { VirtualClock } from './virtual-clock'

@@ -1,6 +1,8 @@
 import { createEngine } from '../engine/create-engine'
 import { ACTION_EVENT_TYPES, type EngineEvent, INBOUND_EVENT_TYPES } from '../engine/engine-events'
 import type { CampaignStats } from '../engine/queries'
+import { ReachkitErrorCodes } from '../errors/error-codes'
+import { ReachkitError } from '../errors/reachkit-error'
 import type { CampaignPriority } from '../model/campaign/campaign'
 import type { CampaignSettingsInput } from '../model/campaign/campaign-settings'
 import { defineIdentity } from '../model/identity/define-identity'
@@ -11,6 +13,7 @@ import type { Sequence, SequenceInput } from '../model/sequence/sequence-schema'
 import type { EmailMessage, EmailOutcome } from '../ports/email-channel'
 import type { InboundEvent } from '../ports/inbound-event'
 import type { ConnectionCheck, LinkedInOutcome } from '../ports/linkedin-channel'
+import type { StorageV1 } from '../ports/storage'
 import type { WaitReason } from '../scheduler/wait-reason'
 import { WorkingCalendar } from '../scheduler/working-calendar'
 import { createDeterministicAi } from './deterministic-ai'
@@ -73,6 +76,18 @@ export interface SimulationInput {
   }
   /** Called as simulated time advances (about every 1% of it). */
   readonly onProgress?: (progress: SimulationProgress) => void
+  /**
+   * Where the engine keeps its state (default: a fresh in-memory store). With a durable store (SQLite), a
+   * stopped simulation can be resumed: see `resume`.
+   */
+  readonly storage?: StorageV1
+  /**
+   * When `storage` already holds a simulation: continue it from where it stopped (default true), or refuse
+   * to mix two simulations (false).
+   */
+  readonly resume?: boolean
+  /** Stops the simulation early, keeping its state in `storage` for a later resume. */
+  readonly signal?: AbortSignal
 }
 
 export interface SimulationProgress {
@@ -110,6 +125,10 @@ export interface SimulatedLead {
 }
 
 export interface SimulationResult {
+  /** False when `signal` stopped the run before its end; resume it with the same storage. */
+  readonly complete: boolean
+  /** How far simulated time got. */
+  readonly simulatedUntil: string
   readonly events: readonly SimulationEvent[]
   readonly leads: readonly SimulatedLead[]
   readonly summary: {
@@ -156,56 +175,36 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
     },
   })
   const email = createMemoryEmailChannel({ respond: (message) => input.faults?.email?.(message) })
+  const storage = input.storage ?? createMemoryStorage()
   const engine = createEngine({
-    storage: createMemoryStorage(),
+    storage,
     linkedin,
     email,
     ai: createDeterministicAi(),
     clock: { now: () => now },
     random: input.seed ?? 0,
   })
-
   const identities = new Map<string, Identity>()
   for (const identityInput of input.identities) {
-    const identity = await engine.identities.put(identityInput)
+    const identity = defineIdentity(identityInput)
     identities.set(identity.id, identity)
   }
-  for (const campaign of input.campaigns) {
-    await engine.campaigns.create({
-      id: campaign.id,
-      identityId: campaign.identityId,
-      sequence: campaign.sequence,
-      ...(campaign.priority === undefined ? {} : { priority: campaign.priority }),
-      ...(campaign.settings === undefined ? {} : { settings: campaign.settings }),
-      ...(campaign.name === undefined ? {} : { name: campaign.name }),
-    })
-  }
-  const byCampaign = new Map<string, { id: string; profile: Record<string, unknown> }[]>()
-  for (const lead of input.leads) {
-    const list = byCampaign.get(lead.campaignId) ?? []
-    list.push({ id: lead.id, profile: lead.profile as Record<string, unknown> })
-    byCampaign.set(lead.campaignId, list)
-  }
-  const campaignIdentity = new Map(input.campaigns.map((campaign) => [campaign.id, campaign.identityId]))
-  for (const lead of input.leads) {
-    if (!lead.behavior?.alreadyConnected) continue
-    const identityId = campaignIdentity.get(lead.campaignId)
-    if (identityId !== undefined) {
-      inbound.push(startMs, { type: 'connection-accepted', identityId, lead: { leadId: lead.id } })
-    }
-  }
-  for (const [campaignId, leads] of byCampaign)
-    await engine.leads.add(
-      campaignId,
-      leads.map((lead) => ({ id: lead.id, profile: lead.profile })),
-    )
 
-  const recorded: SimulationEvent[] = []
-  engine.on('*', (event) => {
-    if (ACTION_EVENT_TYPES.has(event.type) || INBOUND_EVENT_TYPES.has(event.type))
-      recorded.push(simulationEvent(event))
-    react(event)
-  })
+  /** Inbound events already delivered, so that a resumed run does not deliver them twice. */
+  const delivered = new Set<string>()
+  const deliveredKey = (event: InboundEvent): string | undefined => {
+    const leadId = 'lead' in event ? event.lead?.leadId : undefined
+    if (leadId === undefined) return undefined
+    if (event.type === 'connection-accepted') return `accepted|${event.identityId}|${leadId}`
+    if (event.type === 'reply-received') return `reply|${event.campaignId ?? ''}|${leadId}`
+    if (event.type === 'email-bounced') return `bounce|${leadId}`
+    return undefined
+  }
+  const schedule = (at: number, event: InboundEvent) => {
+    const key = deliveredKey(event)
+    if (key !== undefined && delivered.has(key)) return
+    inbound.push(at, event)
+  }
 
   /** The scripted world answering what the engine did. */
   function react(event: EngineEvent): void {
@@ -219,18 +218,14 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
         const accepted = at + behavior.acceptsAfterHours * HOUR
         acceptAt.set(`${account}|${leadId}`, accepted)
         if (input.linkedin?.pushesEvents ?? true) {
-          inbound.push(accepted, {
-            type: 'connection-accepted',
-            identityId: event.identityId,
-            lead: { leadId },
-          })
+          schedule(accepted, { type: 'connection-accepted', identityId: event.identityId, lead: { leadId } })
         }
       }
     }
     if (event.type === 'message-sent' && event.channel === 'email' && !firstEmailDone.has(leadId)) {
       firstEmailDone.add(leadId)
       if (behavior.bounces) {
-        inbound.push(at + 10 * 60_000, {
+        schedule(at + 10 * 60_000, {
           type: 'email-bounced',
           bounce: 'hard',
           lead: { leadId, ...(event.messageId === undefined ? {} : { messageId: event.messageId }) },
@@ -254,7 +249,7 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
     if (replied.has(key)) return
     replied.add(key)
     const channel = event.channel === 'email' ? 'email' : 'linkedin'
-    inbound.push(at + (behavior.replyDelayHours ?? 4) * HOUR, {
+    schedule(at + (behavior.replyDelayHours ?? 4) * HOUR, {
       type: 'reply-received',
       channel,
       lead: event.messageId === undefined ? { leadId } : { leadId, messageId: event.messageId },
@@ -267,17 +262,95 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
     })
   }
 
-  for (const campaign of input.campaigns) {
-    if (campaign.startAt !== undefined && Date.parse(campaign.startAt) > startMs)
-      await engine.campaigns.schedule(campaign.id, campaign.startAt)
-    else await engine.campaigns.launch(campaign.id)
+  const saved = await readClock(storage)
+  if (saved !== undefined && input.resume === false) {
+    throw new ReachkitError(
+      ReachkitErrorCodes.invalidOptions,
+      'simulate: the storage already holds a simulation. Pass `resume: true` to continue it, or use an empty store.',
+    )
+  }
+  /** Campaigns a stopped set-up already created, with their status. */
+  const existing = new Map<string, string>()
+  if (saved !== undefined) {
+    // Resume: the engine's state is in storage; rebuild the scripted world's pending answers from the log.
+    // The clock is saved about hourly, so the log may reach further: time never runs backwards.
+    const history = await engine.actions()
+    now = Math.max(saved, ...history.map((event) => Date.parse(event.at)))
+    for (const event of history) {
+      if (
+        event.type === 'connection-accepted' &&
+        event.identityId !== undefined &&
+        event.leadId !== undefined
+      ) {
+        delivered.add(`accepted|${event.identityId}|${event.leadId}`)
+      }
+      if (event.type === 'reply-received' && event.leadId !== undefined)
+        delivered.add(`reply|${event.campaignId ?? ''}|${event.leadId}`)
+      if (event.type === 'email-bounced' && event.leadId !== undefined)
+        delivered.add(`bounce|${event.leadId}`)
+    }
+    for (const event of history) react(event)
+  } else {
+    // Set-up is idempotent: a run stopped during it (the process killed) leaves part of it in storage.
+    for (const campaign of await engine.campaigns.list()) existing.set(campaign.id, campaign.status)
+    for (const identityInput of input.identities) await engine.identities.put(identityInput)
+    for (const campaign of input.campaigns) {
+      if (existing.has(campaign.id)) continue
+      await engine.campaigns.create({
+        id: campaign.id,
+        identityId: campaign.identityId,
+        sequence: campaign.sequence,
+        ...(campaign.priority === undefined ? {} : { priority: campaign.priority }),
+        ...(campaign.settings === undefined ? {} : { settings: campaign.settings }),
+        ...(campaign.name === undefined ? {} : { name: campaign.name }),
+      })
+    }
+    const byCampaign = new Map<string, { id: string; profile: Record<string, unknown> }[]>()
+    for (const lead of input.leads) {
+      const list = byCampaign.get(lead.campaignId) ?? []
+      list.push({ id: lead.id, profile: lead.profile as Record<string, unknown> })
+      byCampaign.set(lead.campaignId, list)
+    }
+    const campaignIdentity = new Map(input.campaigns.map((campaign) => [campaign.id, campaign.identityId]))
+    for (const lead of input.leads) {
+      if (!lead.behavior?.alreadyConnected) continue
+      const identityId = campaignIdentity.get(lead.campaignId)
+      if (identityId !== undefined)
+        schedule(startMs, { type: 'connection-accepted', identityId, lead: { leadId: lead.id } })
+    }
+    for (const [campaignId, leads] of byCampaign) await engine.leads.add(campaignId, leads)
+  }
+
+  let recorded = 0
+  engine.on('*', (event) => {
+    if (ACTION_EVENT_TYPES.has(event.type) || INBOUND_EVENT_TYPES.has(event.type)) recorded++
+    react(event)
+  })
+
+  if (saved === undefined) {
+    for (const campaign of input.campaigns) {
+      if ((existing.get(campaign.id) ?? 'draft') !== 'draft') continue
+      if (campaign.startAt !== undefined && Date.parse(campaign.startAt) > startMs) {
+        await engine.campaigns.schedule(campaign.id, campaign.startAt)
+      } else await engine.campaigns.launch(campaign.id)
+    }
+    await writeClock(storage, now)
   }
 
   let lastProgress = -1
-  for (;;) {
+  let lastSaved = now
+  let stopped = false
+  while (now < endMs) {
+    if (input.signal?.aborted) {
+      stopped = true
+      break
+    }
     while ((inbound.peekAt() ?? Number.POSITIVE_INFINITY) <= now) {
       const event = inbound.pop()
-      if (event !== undefined) await engine.ingest({ ...event, at: new Date(now).toISOString() })
+      if (event === undefined) continue
+      const key = deliveredKey(event)
+      if (key !== undefined) delivered.add(key)
+      await engine.ingest({ ...event, at: new Date(now).toISOString() })
     }
     const report = await engine.tick()
     const wake = report.nextWakeAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(report.nextWakeAt)
@@ -287,14 +360,21 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
       const done = Math.min(1, (Math.min(next, endMs) - startMs) / (endMs - startMs))
       if (Math.floor(done * 100) > lastProgress) {
         lastProgress = Math.floor(done * 100)
-        input.onProgress({ at: new Date(Math.min(next, endMs)).toISOString(), done, events: recorded.length })
+        input.onProgress({ at: new Date(Math.min(next, endMs)).toISOString(), done, events: recorded })
       }
     }
-    if (next >= endMs) break
-    now = next
+    now = Math.min(next, endMs)
+    // Remember how far the simulation got, about once per simulated hour, for a later resume.
+    if (input.storage !== undefined && now - lastSaved >= HOUR) {
+      await writeClock(storage, now)
+      lastSaved = now
+    }
   }
-  now = endMs
+  if (input.storage !== undefined) await writeClock(storage, now)
 
+  const events = (await engine.actions())
+    .filter((event) => ACTION_EVENT_TYPES.has(event.type) || INBOUND_EVENT_TYPES.has(event.type))
+    .map(simulationEvent)
   const leads: SimulatedLead[] = []
   const campaigns: ({ campaignId: string } & CampaignStats)[] = []
   for (const campaign of input.campaigns) {
@@ -312,12 +392,36 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
     }
     campaigns.push({ campaignId: campaign.id, ...(await engine.campaigns.stats(campaign.id)) })
   }
+  // Closing the engine releases its runtime; the storage stays open for the caller.
   await engine.close()
   return {
-    events: recorded,
+    complete: !stopped && now >= endMs,
+    simulatedUntil: new Date(now).toISOString(),
+    events,
     leads,
-    summary: { identities: perIdentityDay(recorded, input.identities), campaigns },
+    summary: { identities: perIdentityDay(events, input.identities), campaigns },
   }
+}
+
+const CLOCK_KEY = 'simulation:clock'
+
+/**
+ * What a store holds of a stopped (or finished) simulation: how far it got. `simulate({ storage })`
+ * continues from there; undefined when the store holds no simulation.
+ */
+export async function savedSimulation(storage: StorageV1): Promise<{ simulatedUntil: string } | undefined> {
+  const at = await readClock(storage)
+  return at === undefined ? undefined : { simulatedUntil: new Date(at).toISOString() }
+}
+
+async function readClock(storage: StorageV1): Promise<number | undefined> {
+  const saved = await storage.transaction('default', (tx) => tx.get('state', CLOCK_KEY), { readOnly: true })
+  const value = saved?.value
+  return typeof value === 'number' ? value : undefined
+}
+
+async function writeClock(storage: StorageV1, at: number): Promise<void> {
+  await storage.transaction('default', (tx) => tx.put('state', CLOCK_KEY, { key: CLOCK_KEY, value: at }))
 }
 
 function simulationEvent(event: EngineEvent): SimulationEvent {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ReachkitError, sequence, templates } from '../../src/index'
+import type { StorageV1 } from '../../src/ports'
 import { createDeterministicAi, createMemoryStorage } from '../../src/testing'
 import { fixture } from './engine-fixture'
 import { identity, leadProfile, slidingMax } from './harness'
@@ -71,6 +72,40 @@ describe('campaigns and leads through the engine', () => {
       code: 'illegal_transition',
       details: { from: 'running', to: 'running' },
     })
+  })
+
+  it('a launch or pause cut short by a dying process is finished by the next tick, on any worker', async () => {
+    const shared = createMemoryStorage()
+    // 450 leads take three batches; the process "dies" (its storage stops) after the first one.
+    let transactions = 0
+    let limit = Number.POSITIVE_INFINITY
+    const dying: StorageV1 = {
+      specificationVersion: 'v1',
+      transaction: (workspace, work, options) =>
+        ++transactions > limit
+          ? Promise.reject(new Error('process killed'))
+          : shared.transaction(workspace, work, options),
+    }
+    const first = await fixture({ sequence: hello, leads: 450, storage: dying, launch: false })
+    limit = transactions + 2
+    await expect(first.engine.campaigns.launch('c')).rejects.toThrow('process killed')
+    const second = await fixture({ sequence: hello, storage: shared, workerId: 'second' })
+    const started = async () =>
+      (await second.engine.leads.list('c')).filter((lead) => lead.status !== 'not_started').length
+    expect((await second.engine.campaigns.get('c')).status).toBe('running')
+    expect(await started()).toBe(200)
+    await second.engine.tick()
+    expect(await started()).toBe(450)
+
+    limit = transactions + 2
+    await expect(first.engine.campaigns.pause('c')).rejects.toThrow('process killed')
+    const waiting = async () =>
+      (await second.engine.leads.list('c')).filter((lead) => lead.status === 'in_progress').length
+    const sent = second.linkedin.calls.length
+    second.clock.set(second.clock.now() + 60_000)
+    await second.engine.tick()
+    expect(await waiting()).toBe(0)
+    expect(second.linkedin.calls).toHaveLength(sent)
   })
 
   it('pauses and resumes one lead', async () => {

@@ -20,6 +20,9 @@ describe('ReachkitError', () => {
       notFound: 'not_found',
       unmatchedEvent: 'unmatched_event',
       storageFailed: 'storage_failed',
+      storageSchemaTooNew: 'storage_schema_too_new',
+      secretUnreadable: 'secret_unreadable',
+      invalidOptions: 'invalid_options',
     })
   })
 

@@ -1,0 +1,67 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
+import { ReachkitError, ReachkitErrorCodes } from '@reachkit/core'
+
+const NONCE = 12
+const TAG = 16
+
+/**
+ * AES-256-GCM for stored secrets. Each value gets a fresh random nonce; the additional authenticated data
+ * binds the ciphertext to its row, so a value copied to another workspace or key fails to open.
+ */
+export class SecretBox {
+  readonly #key: Buffer
+
+  constructor(key: Uint8Array | string) {
+    this.#key = parseKey(key)
+  }
+
+  seal(plaintext: string, row: string): Buffer {
+    const nonce = randomBytes(NONCE)
+    const cipher = createCipheriv('aes-256-gcm', this.#key, nonce)
+    cipher.setAAD(Buffer.from(row, 'utf8'))
+    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()])
+    return Buffer.concat([nonce, body, cipher.getAuthTag()])
+  }
+
+  open(sealed: Uint8Array, row: string): string {
+    const data = Buffer.from(sealed)
+    if (data.length < NONCE + TAG) throw unreadable(row, 'the stored value is truncated')
+    const decipher = createDecipheriv('aes-256-gcm', this.#key, data.subarray(0, NONCE))
+    decipher.setAAD(Buffer.from(row, 'utf8'))
+    decipher.setAuthTag(data.subarray(data.length - TAG))
+    try {
+      return Buffer.concat([
+        decipher.update(data.subarray(NONCE, data.length - TAG)),
+        decipher.final(),
+      ]).toString('utf8')
+    } catch (cause) {
+      throw unreadable(
+        row,
+        'the encryption key is not the one it was stored with, or the value was altered',
+        cause,
+      )
+    }
+  }
+}
+
+function unreadable(row: string, why: string, cause?: unknown): ReachkitError {
+  return new ReachkitError(ReachkitErrorCodes.secretUnreadable, `A stored secret cannot be read: ${why}.`, {
+    ...(cause === undefined ? {} : { cause }),
+    details: { row },
+  })
+}
+
+/** A 32-byte key, given as bytes, 64 hex characters, or base64. */
+export function parseKey(key: Uint8Array | string): Buffer {
+  let bytes: Buffer | undefined
+  if (typeof key !== 'string') bytes = Buffer.from(key)
+  else if (/^[0-9a-f]{64}$/i.test(key)) bytes = Buffer.from(key, 'hex')
+  else if (/^[A-Za-z0-9+/_-]{43}=?$/.test(key)) bytes = Buffer.from(key, 'base64')
+  if (bytes === undefined || bytes.length !== 32) {
+    throw new ReachkitError(
+      ReachkitErrorCodes.invalidOptions,
+      'encryptionKey must be 32 bytes: a Uint8Array, 64 hex characters or base64 (e.g. from `openssl rand -base64 32`).',
+    )
+  }
+  return bytes
+}
