@@ -48,7 +48,11 @@ export function planQuery(db: Kysely<unknown>, layout: TableLayout, query: Index
     if (next === undefined) throw new Error(`a range needs a field after the ${equals} equal ones`)
     conditions.push(sql`${column(next)} ${sql.raw(operators[op])} ${sql.raw('?')}`)
   }
-  if (query.after !== undefined) {
+  if (query.after !== undefined && index === undefined) {
+    // By key alone, any key marks a position, whether or not a document has it.
+    conditions.push(sql`${column('key')} ${sql.raw(desc ? '<' : '>')} ${sql.raw('?')}`)
+  } else if (query.after !== undefined) {
+    // The key's own index values; none (so no rows) when it is not in the index, which the store reports.
     const tuple = sql.join(ordered.map(column))
     conditions.push(
       sql`(${tuple}) ${sql.raw(desc ? '<' : '>')} (select ${tuple} from ${table} where ${column('workspace_id')} = ${sql.raw('?')} and ${column('key')} = ${sql.raw('?')})`,
@@ -64,9 +68,17 @@ export function planQuery(db: Kysely<unknown>, layout: TableLayout, query: Index
       const actualRange = actual.range ?? {}
       for (const op of ['gt', 'gte', 'lt', 'lte'] as const)
         if (actualRange[op] !== undefined) values.push(actualRange[op])
-      if (actual.after !== undefined) values.push(workspace, actual.after)
+      if (actual.after !== undefined)
+        values.push(...(index === undefined ? [actual.after] : [workspace, actual.after]))
       if (actual.limit !== undefined) values.push(actual.limit)
       return values
     },
   }
+}
+
+/** SQL that finds whether a key's document is in an index (all its fields set). */
+export function inIndexSql(layout: TableLayout, indexName: string): string {
+  const index = layout.indexes.find((each) => each.name === indexName)
+  const present = (index?.columns ?? []).map((name) => ` and "${name}" is not null`).join('')
+  return `select 1 from "${layout.table}" where workspace_id = ? and key = ?${present}`
 }

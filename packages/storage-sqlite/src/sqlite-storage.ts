@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { ReachkitError, ReachkitErrorCodes } from '@reachkit/core'
 import {
+  afterNotInIndex,
   COLLECTION_NAMES,
   type CollectionName,
   type IndexQuery,
@@ -18,7 +19,7 @@ import {
   schemaTooNew,
   unknownMigrations,
 } from './migrations/migrations'
-import { planQuery, type QueryPlan, shapeOf } from './query-sql'
+import { inIndexSql, planQuery, type QueryPlan, shapeOf } from './query-sql'
 import { SecretBox } from './secret-box'
 import { type CreateSqliteStorageOptions, parseStorageOptions } from './storage-options'
 import { indexColumnValue, layoutOf, type TableLayout } from './table-layout'
@@ -243,6 +244,13 @@ export function createSqliteStorage(input: CreateSqliteStorageOptions): SqliteSt
               key: string
               doc: string
             }[]
+            if (rows.length === 0 && query.after !== undefined && query.index !== undefined) {
+              const layout = layoutFor(collection)
+              const present = prepare(`in-index:${collection}:${query.index}`, () =>
+                inIndexSql(layout, query.index as string),
+              ).get(workspace, query.after)
+              if (present === undefined) throw afterNotInIndex(collection, query.index, query.after)
+            }
             if (collection === 'secrets')
               return rows.map((row) => readDocument('secrets', workspace, row.key) as StoredDocument)
             return rows.map((row) => JSON.parse(row.doc) as StoredDocument)

@@ -206,6 +206,22 @@ export function storageConformance(options: StorageConformanceOptions): void {
       it('orders by key without an index', async () => {
         expect(await keys({})).toEqual(['e1', 'e2', 'e3', 'e4', 'e5', 'e6', 'e7'])
         expect(await keys({ limit: 2, after: 'e5' })).toEqual(['e6', 'e7'])
+        // Any key marks a position in key order, whether or not a document has it.
+        expect(await keys({ limit: 2, after: 'e35' })).toEqual(['e4', 'e5'])
+        expect(await keys({ order: 'desc', after: 'e35' })).toEqual(['e3', 'e2', 'e1'])
+      })
+
+      it('refuses to page an index after a document that is not in it, rather than skip or restart', async () => {
+        const lane = ['ana', 'linkedin:message']
+        await tx(async (t) => {
+          await t.delete('enrolments', 'e3')
+          await t.put('enrolments', 'e7', doc({ ...rows[6], readyLane: null }))
+        })
+        for (const after of ['e3', 'e7', 'missing']) {
+          await expect(keys({ index: 'ready', equals: lane, limit: 2, after })).rejects.toMatchObject({
+            code: 'invalid_query',
+          })
+        }
       })
 
       it('orders numbers numerically (negatives, fractions, large values)', async () => {

@@ -16,8 +16,8 @@ export type SweepKind = 'start' | 'park'
 
 interface Sweep {
   readonly kind: SweepKind
-  /** The last enrolment key done, or null before the first batch. */
-  readonly after: string | null
+  /** The last lead done (the sweep pages the byCampaign index by lead id), or null before the first batch. */
+  readonly afterLeadId: string | null
 }
 
 type PendingSweeps = Readonly<Record<string, Sweep>>
@@ -35,7 +35,10 @@ async function savePendingSweeps(store: Store, sweeps: PendingSweeps): Promise<v
 
 /** Records, inside the transaction that changes the campaign's status, the sweep that change needs. */
 export async function recordSweep(store: Store, campaignId: string, kind: SweepKind): Promise<void> {
-  await savePendingSweeps(store, { ...(await pendingSweeps(store)), [campaignId]: { kind, after: null } })
+  await savePendingSweeps(store, {
+    ...(await pendingSweeps(store)),
+    [campaignId]: { kind, afterLeadId: null },
+  })
 }
 
 /** Whether any campaign has a sweep left unfinished (read by every tick, one point read). */
@@ -56,7 +59,7 @@ export async function runSweep(context: EngineContext, campaignId: string): Prom
         index: 'byCampaign',
         equals: [campaignId],
         limit: BATCH,
-        ...(sweep.after === null ? {} : { after: sweep.after }),
+        ...(sweep.afterLeadId === null ? {} : { range: { gt: sweep.afterLeadId } }),
       })
       for (const enrolment of batch) {
         const status = enrolment.state.status
@@ -76,7 +79,7 @@ export async function runSweep(context: EngineContext, campaignId: string): Prom
       const { [campaignId]: _, ...others } = sweeps
       await savePendingSweeps(
         store,
-        done ? others : { ...sweeps, [campaignId]: { ...sweep, after: last.key } },
+        done ? others : { ...sweeps, [campaignId]: { ...sweep, afterLeadId: last.leadId } },
       )
       return done
     })

@@ -41,6 +41,8 @@ export const ReachkitErrorCodes = {
   secretUnreadable: 'secret_unreadable',
   /** An adapter was given options it cannot use (a malformed key, a missing file name). */
   invalidOptions: 'invalid_options',
+  /** A storage query the port does not allow, such as paging `after` a document that is not in the index. */
+  invalidQuery: 'invalid_query',
 } as const
 
 export type ReachkitErrorCode = (typeof ReachkitErrorCodes)[keyof typeof ReachkitErrorCodes]

@@ -33,3 +33,4 @@ export {
   type StoredDocument,
   type TransactionOptions,
 } from './storage'
+export { afterNotInIndex } from './storage-errors'

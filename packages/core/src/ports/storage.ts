@@ -50,6 +50,12 @@ export interface StorageTransaction {
  * first fields; `range` bounds the field after them; `after` continues a previous page after the document
  * with that key. Without `index`, the order is by key alone. A document is in an index only when every
  * field of the index is a string or a number.
+ *
+ * With an index, `after` must name a document that is in that index (the last one of the previous page);
+ * a key that is not (deleted, or its fields changed since) is an error with code `invalid_query`, never a
+ * silently short or restarted page. Without an index, `after` may be any key: the page continues after
+ * where that key sorts. To page across transactions while documents change, prefer a `range` on the
+ * index's own fields.
  */
 export interface IndexQuery {
   readonly index?: string

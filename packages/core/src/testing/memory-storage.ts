@@ -7,6 +7,7 @@ import {
   type StorageV1,
   type StoredDocument,
 } from '../ports/storage'
+import { afterNotInIndex } from '../ports/storage-errors'
 import { indexValues, SortedIndex } from './sorted-index'
 
 interface Collection {
@@ -125,6 +126,9 @@ export function createMemoryStorage(): MemoryStorage {
               const afterDocument = collection.documents.get(query.after)
               afterValues =
                 afterDocument === undefined ? undefined : (indexValues(afterDocument, fields) ?? undefined)
+              if (query.index === undefined) afterValues = []
+              else if (afterValues === undefined)
+                throw afterNotInIndex(String(name), query.index, query.after)
             }
             const documents: StoredDocument[] = []
             for (const key of index.keys(query, afterValues)) {

@@ -275,7 +275,7 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
     // Resume: the engine's state is in storage; rebuild the scripted world's pending answers from the log.
     // The clock is saved about hourly, so the log may reach further: time never runs backwards.
     const history = await engine.actions()
-    now = Math.max(saved, ...history.map((event) => Date.parse(event.at)))
+    now = history.reduce((latest, event) => Math.max(latest, Date.parse(event.at)), saved)
     for (const event of history) {
       if (
         event.type === 'connection-accepted' &&

@@ -23,6 +23,7 @@ describe('ReachkitError', () => {
       storageSchemaTooNew: 'storage_schema_too_new',
       secretUnreadable: 'secret_unreadable',
       invalidOptions: 'invalid_options',
+      invalidQuery: 'invalid_query',
     })
   })
 
