@@ -1,17 +1,18 @@
+import { z } from 'zod'
 import { ReachkitErrorCodes } from '../errors/error-codes'
 import { ReachkitError } from '../errors/reachkit-error'
-import { hasControlCharacter } from '../model/control-characters'
+import { entityIdSchema } from '../model/entity-id'
 import { type EngineContext, inTransaction } from './engine-context'
 
-/** Secret names: printable, no control characters, at most 200 characters. */
-function checkName(name: string): void {
-  if (typeof name !== 'string' || name.length === 0 || name.length > 200 || hasControlCharacter(name)) {
-    throw new ReachkitError(
-      ReachkitErrorCodes.invalidOptions,
-      'A secret name must be 1 to 200 printable characters, e.g. "smtp:ana@acme.io".',
-      { details: { name } },
-    )
-  }
+// Its errors name the type or the length, never the value itself.
+const valueSchema = z.string().max(64 * 1024)
+
+/** Secret names are 1 to 200 printable characters, e.g. "smtp:ana@acme.io"; values strings up to 64 KB. */
+function check(name: unknown, value?: { readonly given: unknown }): void {
+  const parsed = z
+    .strictObject({ name: entityIdSchema, ...(value === undefined ? {} : { value: valueSchema }) })
+    .safeParse(value === undefined ? { name } : { name, value: value.given }, { reportInput: true })
+  if (!parsed.success) throw ReachkitError.fromZod(ReachkitErrorCodes.invalidOptions, 'Secret', parsed.error)
 }
 
 /**
@@ -20,19 +21,16 @@ function checkName(name: string): void {
  * is never logged or put in an event.
  */
 export async function putSecret(context: EngineContext, name: string, value: string): Promise<void> {
-  checkName(name)
-  if (typeof value !== 'string') {
-    throw new ReachkitError(ReachkitErrorCodes.invalidOptions, `The secret '${name}' must be a string.`)
-  }
+  check(name, { given: value })
   await inTransaction(context, (store) => store.put('secrets', name, { key: name, value }))
 }
 
 export async function getSecret(context: EngineContext, name: string): Promise<string | undefined> {
-  checkName(name)
+  check(name)
   return (await inTransaction(context, (store) => store.get('secrets', name), { readOnly: true }))?.value
 }
 
 export async function deleteSecret(context: EngineContext, name: string): Promise<void> {
-  checkName(name)
+  check(name)
   await inTransaction(context, (store) => store.delete('secrets', name))
 }

@@ -157,6 +157,30 @@ describe('campaigns and leads through the engine', () => {
   })
 })
 
+describe('secrets', () => {
+  it('keeps credentials by name, and rejects bad names and values without echoing the value', async () => {
+    const { engine } = await fixture({ sequence: hello })
+    await engine.secrets.put('smtp:ana@acme.io', 'app-password-1')
+    expect(await engine.secrets.get('smtp:ana@acme.io')).toBe('app-password-1')
+    await engine.secrets.delete('smtp:ana@acme.io')
+    expect(await engine.secrets.get('smtp:ana@acme.io')).toBeUndefined()
+    await expect(engine.secrets.put('', 'x')).rejects.toMatchObject({
+      code: 'invalid_options',
+      issues: [expect.objectContaining({ field: 'name', rule: 'required' })],
+    })
+    await expect(engine.secrets.get('smtp\nx')).rejects.toMatchObject({
+      issues: [expect.objectContaining({ field: 'name', rule: 'control_characters' })],
+    })
+    const tooLong = 's3cret'.repeat(20_000)
+    const error = await engine.secrets.put('token', tooLong).catch((caught: unknown) => caught)
+    expect(error).toMatchObject({ issues: [expect.objectContaining({ field: 'value', rule: 'too_long' })] })
+    expect(String((error as Error).message)).not.toContain('s3cret')
+    await expect(engine.secrets.put('token', 42 as never)).rejects.toMatchObject({
+      issues: [expect.objectContaining({ field: 'value', rule: 'invalid_type' })],
+    })
+  })
+})
+
 describe('inbound events', () => {
   it('applies an event once, however often the provider delivers it', async () => {
     const { engine } = await fixture({ sequence: hello, leads: 1 })
