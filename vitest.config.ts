@@ -13,14 +13,20 @@ const projects = ['packages', 'examples'].flatMap((folder) =>
   readdirSync(join(root, folder), { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && existsSync(join(root, folder, entry.name, 'package.json')))
     .filter((entry) => existsSync(join(root, folder, entry.name, 'test')))
-    .map((entry) => ({
-      extends: true as const,
-      test: {
-        name: `${folder}/${entry.name}`,
-        root: join(root, folder, entry.name),
-        include: ['test/**/*.test.ts'],
-      },
-    })),
+    .map((entry) => {
+      const packageRoot = join(root, folder, entry.name)
+      // A package whose tests need servers (a mail server, a database) starts them once per run here.
+      const globalSetup = join(packageRoot, 'test', 'global-setup.ts')
+      return {
+        extends: true as const,
+        test: {
+          name: `${folder}/${entry.name}`,
+          root: packageRoot,
+          include: ['test/**/*.test.ts'],
+          ...(existsSync(globalSetup) ? { globalSetup: [globalSetup] } : {}),
+        },
+      }
+    }),
 )
 
 // CI asks for a machine-readable report as well, to print its closing line from it.

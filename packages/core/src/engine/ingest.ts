@@ -6,6 +6,7 @@ import { toModel } from './admin'
 import { type EngineContext, inTransaction } from './engine-context'
 import type { EngineEvent } from './engine-events'
 import { disconnect } from './execute-action'
+import { parseInboundEvent } from './inbound-event-schema'
 import { newRelation, relationKey } from './record-factory'
 import type { EnrolmentRecord, RelationRecord } from './records'
 import { wakeRelationDependents } from './relation-dependents'
@@ -27,7 +28,8 @@ export interface IngestResult {
  * acceptances and withdrawals wake leads waiting on them. Events with an `eventId` are applied once,
  * however often a provider retries them.
  */
-export async function ingest(context: EngineContext, event: InboundEvent): Promise<IngestResult> {
+export async function ingest(context: EngineContext, input: InboundEvent): Promise<IngestResult> {
+  const event = parseInboundEvent(input)
   const classification = await classify(context, event)
   const { result, events } = await inTransaction(context, async (store) => {
     const now = event.at === undefined ? context.now() : Date.parse(event.at)
@@ -293,24 +295,27 @@ interface FoundLead {
   readonly messageId?: string
 }
 
+/** A long References header is a long conversation; its recent ids are the ones reachkit may have sent. */
+const MAX_MESSAGE_IDS = 20
+
 /** Finds the lead an event is about: by id, by a Message-ID reachkit sent, by email, by LinkedIn profile. */
 async function resolveLead(
   store: Store,
   reference: LeadReference | undefined,
 ): Promise<FoundLead | undefined> {
   if (reference === undefined) return undefined
-  if (reference.messageId !== undefined) {
-    const [sent] = await store.query('actions', {
-      index: 'byMessageId',
-      equals: [reference.messageId],
-      limit: 1,
-    })
+  const messageIds = [
+    ...(reference.messageId === undefined ? [] : [reference.messageId]),
+    ...(reference.messageIds ?? []),
+  ]
+  for (const messageId of messageIds.slice(0, MAX_MESSAGE_IDS)) {
+    const [sent] = await store.query('actions', { index: 'byMessageId', equals: [messageId], limit: 1 })
     if (sent?.leadId != null) {
       return {
         leadId: sent.leadId,
         ...(sent.campaignId === null ? {} : { campaignId: sent.campaignId }),
         ...(sent.identityId === null ? {} : { identityId: sent.identityId }),
-        messageId: reference.messageId,
+        messageId,
       }
     }
   }

@@ -11,6 +11,8 @@ export const ReachkitErrorCodes = {
   invalidCampaign: 'invalid_campaign',
   /** A lead input failed validation. */
   invalidLead: 'invalid_lead',
+  /** An inbound event (`engine.ingest`) is malformed; `issues` name the field. */
+  invalidEvent: 'invalid_event',
   /** A template has a syntax error (an unclosed `{{`, a malformed fallback). */
   invalidTemplate: 'invalid_template',
   /** A state machine was asked for a transition its current state does not allow. */

@@ -73,6 +73,11 @@ export interface LeadReference {
   readonly linkedinProfileId?: string
   /** Message-ID of a message reachkit sent (an email's In-Reply-To or a bounce's original message). */
   readonly messageId?: string
+  /**
+   * More Message-IDs the message answers (an email's References, newest first), tried after `messageId`:
+   * a colleague answering the lead's own reply still names reachkit's message further back.
+   */
+  readonly messageIds?: readonly string[]
 }
 
 export type InboundEventType = InboundEvent['type']

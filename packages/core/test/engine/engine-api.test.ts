@@ -211,6 +211,44 @@ describe('inbound events', () => {
     expect(await engine.ingest({ type: 'task-completed', taskId: 'nope' })).toMatchObject({ matched: false })
   })
 
+  it('rejects malformed events, naming the field, before anything changes', async () => {
+    const { engine } = await fixture({ sequence: hello })
+    const before = (await engine.actions()).length
+    await expect(
+      engine.ingest({ type: 'email-bounced', bounce: 'permanent', lead: {} } as never),
+    ).rejects.toMatchObject({
+      code: 'invalid_event',
+      issues: expect.arrayContaining([
+        expect.objectContaining({ field: 'bounce', rule: 'invalid_value' }),
+        expect.objectContaining({ field: 'lead', rule: 'required' }),
+      ]),
+    })
+    await expect(
+      engine.ingest({ type: 'reply-received', channel: 'email', at: 'yesterday' }),
+    ).rejects.toMatchObject({
+      issues: [expect.objectContaining({ field: 'at' })],
+    })
+    expect(await engine.actions()).toHaveLength(before)
+  })
+
+  it('finds the lead by any Message-ID of the thread (a colleague answering the lead)', async () => {
+    const { engine, runUntil, email } = await fixture({ sequence: mail, leads: 1 })
+    await runUntil('2026-03-02T12:00:00Z')
+    const sent = email.sent[0]?.messageId ?? ''
+    expect(
+      await engine.ingest({
+        type: 'reply-received',
+        channel: 'email',
+        lead: {
+          email: 'colleague@northwind.io',
+          messageId: '<their-reply@northwind.io>',
+          messageIds: [sent],
+        },
+      }),
+    ).toMatchObject({ matched: true, affected: [{ campaignId: 'c', leadId: 'l0' }] })
+    expect((await engine.leads.get('c', 'l0')).status).toBe('replied')
+  })
+
   it('classifies replies with the AI: positive, negative, out of office', async () => {
     const { engine } = await fixture({ sequence: hello, leads: 3 })
     await engine.ingest({

@@ -8,6 +8,7 @@ describe('ReachkitError', () => {
       invalidSequence: 'invalid_sequence',
       invalidCampaign: 'invalid_campaign',
       invalidLead: 'invalid_lead',
+      invalidEvent: 'invalid_event',
       invalidTemplate: 'invalid_template',
       illegalTransition: 'illegal_transition',
       sequenceLocked: 'sequence_locked',
