@@ -1,1 +1,6 @@
+export {
+  type EmailChannelConformanceOptions,
+  emailChannelConformance,
+  type ReceivedEmail,
+} from './email-channel-conformance'
 export { type StorageConformanceOptions, storageConformance } from './storage-conformance'

@@ -12,6 +12,7 @@ import type { EnrolmentRecord, RelationRecord } from './records'
 import { wakeRelationDependents } from './relation-dependents'
 import { parked } from './sequence-runner'
 import type { Store } from './store'
+import { threadSubject } from './thread-subject'
 
 export interface IngestResult {
   /** False when no lead (or identity, task) matched the event; nothing changed then. */
@@ -102,7 +103,7 @@ async function apply(
           { affected, entries },
         )
       }
-      const campaigns = new Set(enrolments.map((each) => each.campaignId))
+      const campaigns = repliedCampaigns(enrolments, found, event.subject)
       const detail = {
         outOfOffice,
         ...(classification === undefined
@@ -338,6 +339,29 @@ async function resolveLead(
     if (lead !== undefined) return { leadId: lead.id }
   }
   return undefined
+}
+
+/**
+ * The campaigns a reply answers, for the log and the campaigns' reply figures. A reply stops every
+ * sequence of the lead with that identity, but it answers one thread: the campaign of the Message-ID it
+ * names, or, without thread headers, the campaigns whose thread subject it repeats ("Re: <subject>").
+ * When neither says, every campaign it stopped.
+ */
+function repliedCampaigns(
+  enrolments: readonly EnrolmentRecord[],
+  found: FoundLead,
+  subject: string | undefined,
+): Set<string> {
+  const all = new Set(enrolments.map((each) => each.campaignId))
+  if (found.campaignId !== undefined && all.has(found.campaignId)) return new Set([found.campaignId])
+  if (found.messageId === undefined && subject !== undefined && threadSubject(subject) !== '') {
+    const answered = threadSubject(subject)
+    const bySubject = enrolments.filter(
+      (each) => each.thread !== null && threadSubject(each.thread.subject) === answered,
+    )
+    if (bySubject.length > 0) return new Set(bySubject.map((each) => each.campaignId))
+  }
+  return all
 }
 
 async function relationOf(store: Store, identityId: string, leadId: string): Promise<RelationRecord> {

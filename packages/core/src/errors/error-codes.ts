@@ -35,6 +35,8 @@ export const ReachkitErrorCodes = {
   notFound: 'not_found',
   /** An inbound event could not be matched to a lead or identity. */
   unmatchedEvent: 'unmatched_event',
+  /** A channel adapter could not reach its provider or read what it sent (it retries); `cause` has why. */
+  channelFailed: 'channel_failed',
   /** The storage adapter failed; `cause` has its error. */
   storageFailed: 'storage_failed',
   /** The database was written by a newer version of the storage package; it is not touched. */

@@ -1,3 +1,4 @@
+import { hasControlCharacter } from '../model/control-characters'
 import type { EmailChannelV1, EmailMessage, EmailOutcome } from '../ports/email-channel'
 import type { InboundEvent } from '../ports/inbound-event'
 
@@ -25,6 +26,14 @@ export function createMemoryEmailChannel(options: MemoryEmailOptions = {}): Memo
     attempts,
     async send(message) {
       attempts.push(message)
+      // Like a real channel, refuse values that would inject headers, before anything is "sent".
+      const unsafe = unsafeHeader(message)
+      if (unsafe !== undefined)
+        return {
+          ok: false,
+          reason: 'rejected',
+          message: `The ${unsafe} header contains a control character.`,
+        }
       const scripted = await options.respond?.(message)
       if (scripted !== undefined) {
         if (scripted.ok) sent.push(message)
@@ -41,4 +50,16 @@ export function createMemoryEmailChannel(options: MemoryEmailOptions = {}): Memo
       for (const subscriber of subscribers) await subscriber(event)
     },
   }
+}
+
+function unsafeHeader(message: EmailMessage): string | undefined {
+  const fields: [string, string | undefined][] = [
+    ['Subject', message.subject],
+    ['From', `${message.from.name ?? ''} ${message.from.address}`],
+    ['To', `${message.to.name ?? ''} ${message.to.address}`],
+    ['Message-ID', message.messageId],
+    ['In-Reply-To', message.inReplyTo],
+    ...(message.references ?? []).map((reference): [string, string] => ['References', reference]),
+  ]
+  return fields.find(([, value]) => value !== undefined && hasControlCharacter(value))?.[0]
 }

@@ -249,6 +249,28 @@ describe('inbound events', () => {
     expect((await engine.leads.get('c', 'l0')).status).toBe('replied')
   })
 
+  it('credits a reply to the thread it answers, and stops the lead in every campaign of the identity', async () => {
+    const { engine, runUntil, email } = await fixture({ sequence: mail, leads: 1 })
+    const other = sequence().email({ id: 'pitch', subject: 'Pricing for {{lastName}}', body: 'Hi' }).build()
+    await engine.campaigns.create({ id: 'd', identityId: 'ana', sequence: other })
+    await engine.leads.add('d', [{ id: 'l0', profile: leadProfile('l0') }])
+    await engine.campaigns.launch('d')
+    await runUntil('2026-03-02T12:00:00Z')
+    const pricing = email.sent.find((sent) => sent.subject.startsWith('Pricing'))
+    expect(pricing).toBeDefined()
+    // No thread headers: the sender and the repeated subject say which campaign was answered.
+    await engine.ingest({
+      type: 'reply-received',
+      channel: 'email',
+      lead: { email: leadProfile('l0').professionalEmail },
+      subject: `RE: AW: ${pricing?.subject}`,
+    })
+    const replies = await engine.actions({ types: ['reply-received'] })
+    expect(replies.map((reply) => reply.campaignId)).toEqual(['d'])
+    expect((await engine.leads.get('c', 'l0')).status).toBe('replied')
+    expect((await engine.leads.get('d', 'l0')).status).toBe('replied')
+  })
+
   it('classifies replies with the AI: positive, negative, out of office', async () => {
     const { engine } = await fixture({ sequence: hello, leads: 3 })
     await engine.ingest({

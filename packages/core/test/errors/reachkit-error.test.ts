@@ -20,6 +20,7 @@ describe('ReachkitError', () => {
       unsafeHeaderValue: 'unsafe_header_value',
       notFound: 'not_found',
       unmatchedEvent: 'unmatched_event',
+      channelFailed: 'channel_failed',
       storageFailed: 'storage_failed',
       storageSchemaTooNew: 'storage_schema_too_new',
       secretUnreadable: 'secret_unreadable',
