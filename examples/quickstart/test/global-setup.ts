@@ -1,0 +1,2 @@
+// The real-inbox mode is tested against the same Dovecot and SMTP servers as @reachkit/adapter-email.
+export { default } from '../../../packages/adapter-email/test/global-setup'

@@ -1,0 +1,77 @@
+import type { TrackingSettings } from '../email-channel-options'
+import { signTrackingToken } from './tracking-token'
+
+/** The open pixel's URL for a message. */
+export function openPixelUrl(settings: TrackingSettings, messageId: string, sentAt: number): string {
+  return `${base(settings)}/o/${signTrackingToken({ kind: 'open', messageId, sentAt }, settings.secret)}.gif`
+}
+
+/** The redirect URL that records a click on `url` and sends the reader on to it. */
+export function clickUrl(settings: TrackingSettings, messageId: string, url: string, sentAt: number): string {
+  return `${base(settings)}/c/${signTrackingToken({ kind: 'click', messageId, url, sentAt }, settings.secret)}`
+}
+
+const base = (settings: TrackingSettings) => settings.baseUrl.replace(/\/+$/, '')
+
+// An anchor's href, quoted either way; the HTML comes from templates and the identity's signature.
+const ANCHOR_HREF = /(<a\b[^>]*?\bhref\s*=\s*)(["'])(.*?)\2/gis
+
+/**
+ * Adds tracking to an HTML body: every http(s) link goes through a signed redirect (except those marked
+ * `data-reachkit-notrack` and the unsubscribe link), and a 1x1 pixel is appended for opens.
+ */
+export function addTracking(
+  html: string,
+  options: {
+    readonly settings: TrackingSettings
+    readonly messageId: string
+    readonly sentAt: number
+    readonly opens: boolean
+    readonly clicks: boolean
+    readonly keep?: readonly string[]
+  },
+): string {
+  let out = html
+  if (options.clicks) {
+    out = out.replace(ANCHOR_HREF, (whole, start: string, quote: string, raw: string) => {
+      if (/\bdata-reachkit-notrack\b/i.test(whole)) return whole
+      const url = decodeAttribute(raw.trim())
+      if (!/^https?:\/\//i.test(url) || options.keep?.includes(url)) return whole
+      const tracked = clickUrl(options.settings, options.messageId, url, options.sentAt)
+      return `${start}${quote}${encodeAttribute(tracked)}${quote}`
+    })
+  }
+  if (options.opens) {
+    const pixel = `<img src="${encodeAttribute(openPixelUrl(options.settings, options.messageId, options.sentAt))}" width="1" height="1" alt="" style="display:block;width:1px;height:1px;border:0" />`
+    const close = out.search(/<\/body\s*>/i)
+    out = close === -1 ? `${out}${pixel}` : `${out.slice(0, close)}${pixel}${out.slice(close)}`
+  }
+  return out
+}
+
+/** A plain-text body as HTML: escaped, line breaks kept, bare URLs made links (so clicks can be tracked). */
+export function textToHtml(text: string): string {
+  const escaped = escapeHtml(text)
+  const linked = escaped.replace(
+    /\bhttps?:\/\/[^\s<>"]+[^\s<>".,;:!?)\]]/gi,
+    (url) => `<a href="${url}">${url}</a>`,
+  )
+  return `<div>${linked.replace(/\r?\n/g, '<br>\n')}</div>`
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+}
+
+function encodeAttribute(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')
+}
+
+function decodeAttribute(value: string): string {
+  return value
+    .replace(/&quot;/g, '"')
+    .replace(/&#0*39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+}
