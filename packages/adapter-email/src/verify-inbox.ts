@@ -40,7 +40,7 @@ export interface InboxVerification {
 
 const ADVICE: Record<InboxProblem, string> = {
   authentication_failed:
-    'The server refused the email address or password. Check them; if two-factor authentication is on, generate an app password and use it instead of the normal password.',
+    'The server refused the email address or password. Check them (after a password change, enter the new one); if two-factor authentication is on, generate an app password and use it instead of the normal password.',
   app_password_required:
     'The provider requires an app password for this account (two-factor authentication is on). Generate one in the account security settings and use it instead of the normal password.',
   basic_auth_blocked:

@@ -25,8 +25,10 @@ interface ReportPart {
 export function readDeliveryReport(parts: readonly ReportPart[]): DeliveryStatus | undefined {
   const report = parts.find((part) => part.contentType === 'message/delivery-status')
   if (report === undefined) return undefined
-  const groups = fieldGroups(report.content)
-  const recipients = groups.slice(1).filter((group) => group.has('final-recipient') || group.has('action'))
+  // Per-recipient groups are told by their fields, not their place: some reports have no per-message group.
+  const recipients = fieldGroups(report.content).filter(
+    (group) => group.has('final-recipient') || group.has('original-recipient') || group.has('action'),
+  )
   const chosen =
     recipients.find((group) => /^failed/i.test(group.get('action') ?? '')) ??
     recipients.find((group) => /^delayed/i.test(group.get('action') ?? '')) ??
@@ -36,7 +38,7 @@ export function readDeliveryReport(parts: readonly ReportPart[]): DeliveryStatus
   const status = /\b([245]\.\d{1,3}\.\d{1,3})\b/.exec(chosen.get('status') ?? '')?.[1]
   if (/^(delivered|relayed|expanded)/i.test(action)) return undefined
   const recipient = addressOf(chosen.get('final-recipient') ?? chosen.get('original-recipient') ?? '')
-  const diagnostic = chosen.get('diagnostic-code')?.replace(/^\s*smtp\s*;\s*/i, '')
+  const diagnostic = diagnosticWords(chosen.get('diagnostic-code'))
   const original = parts.find(
     (part) => part.contentType === 'text/rfc822-headers' || part.contentType === 'message/rfc822',
   )
@@ -65,7 +67,8 @@ export function readPlainBounce(text: string, ownAddresses: ReadonlySet<string>)
   let recipient: string | undefined
   // Message-IDs look like addresses in angle brackets: leave out the header lines that carry them.
   const withoutIds = text.replace(/^(message-id|in-reply-to|references|content-id)\s*:.*$/gim, '')
-  for (const match of withoutIds.matchAll(/<([^<>\s@]+@[^<>\s@]+)>/g)) {
+  // Exchange writes failed addresses as `tom@contoso.com<mailto:tom@contoso.com>`.
+  for (const match of withoutIds.matchAll(/<(?:mailto:)?([^<>\s@:]+@[^<>\s@]+)>/gi)) {
     const address = (match[1] ?? '').toLowerCase()
     if (!ownAddresses.has(address) && !/^(mailer-daemon|postmaster)@/i.test(address)) {
       recipient = address
@@ -106,6 +109,28 @@ function fieldGroups(content: string): Map<string, string>[] {
   }
   if (current.size > 0) groups.push(current)
   return groups
+}
+
+/**
+ * The server's words from a Diagnostic-Code field: without its type (`smtp;`, `X-Postfix;`), and a multi-line
+ * SMTP reply (`550-5.1.1 The email account ... 550-5.1.1 double-checking ...`) with its codes given once.
+ */
+function diagnosticWords(field: string | undefined): string | undefined {
+  if (field === undefined) return undefined
+  const words = field.replace(/^\s*[a-z][\w-]*\s*;\s*/i, '')
+  const reply = /^(\d{3})[ -](?:(\d\.\d{1,3}\.\d{1,3})\s)?/.exec(words)
+  if (reply === null) return words.replace(/\s+/g, ' ').trim() || undefined
+  const [start, code, enhanced] = reply
+  const continuation = new RegExp(
+    `\\s${code}[ -]${enhanced === undefined ? '' : `${enhanced.replace(/\./g, '\\.')}(?=\\s)`}`,
+    'g',
+  )
+  const text = words.slice(start.length).replace(continuation, ' ')
+  return [code, enhanced, text]
+    .filter((part) => part !== undefined)
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .trim()
 }
 
 /** `rfc822; Someone <a@b.example>` or `rfc822;a@b.example` -> `a@b.example`. */
