@@ -3,4 +3,9 @@ export {
   emailChannelConformance,
   type ReceivedEmail,
 } from './email-channel-conformance'
+export {
+  type ConformanceProfile,
+  type LinkedInChannelConformanceOptions,
+  linkedinChannelConformance,
+} from './linkedin-channel-conformance'
 export { type StorageConformanceOptions, storageConformance } from './storage-conformance'
