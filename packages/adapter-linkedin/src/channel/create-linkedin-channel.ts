@@ -1,0 +1,276 @@
+import { ReachkitError, ReachkitErrorCodes } from '@reachkit/core'
+import type {
+  ConnectionCheck,
+  InboundEvent,
+  LinkedInChannelV1,
+  LinkedInOutcome,
+  LinkedInRequest,
+} from '@reachkit/core/ports'
+import type {
+  ProviderCall,
+  ProviderEvent,
+  ProviderSupport,
+  ProviderWebhookRequest,
+} from '../provider/linkedin-provider'
+import { pollAccount } from './account-poller'
+import { type CreateLinkedInChannelOptions, parseLinkedInChannelOptions } from './linkedin-channel-options'
+import { memoryPollCursors, type PollCursorStore, storagePollCursors } from './poll-cursor'
+import { inboundEventOf } from './provider-events'
+
+/** What the host's web framework needs to answer a webhook delivery. */
+export interface WebhookResponse {
+  readonly status: number
+  readonly body: string
+}
+
+export interface LinkedInChannel extends LinkedInChannelV1 {
+  subscribe(deliver: (event: InboundEvent) => Promise<void>): () => void
+  /**
+   * Reads one webhook delivery from the provider: checks it is authentic, delivers its events to the
+   * engine, and says what to answer. 200 once delivered (the provider's retries of it are applied once);
+   * 401/400 for deliveries that are not authentic or not readable; 503 while nothing is subscribed and
+   * 500 when the engine could not take the event, so that the provider retries later.
+   */
+  handleWebhook(request: ProviderWebhookRequest): Promise<WebhookResponse>
+  /** Polls every account now (replies and acceptances), whatever the polling settings. */
+  pollNow(): Promise<{ readonly events: number }>
+  /** Stops polling. */
+  close(): Promise<void>
+}
+
+/** Methods that act on LinkedIn: after a failure nobody explained, they may have been carried out. */
+const WRITES = new Set([
+  'reactToLastPost',
+  'sendInvitation',
+  'sendMessage',
+  'sendInMail',
+  'sendAttachment',
+  'sendVoice',
+  'withdrawInvitation',
+])
+
+/**
+ * The LinkedIn channel on top of a provider (`createEdgesProvider`, `createUnipileProvider` or your own):
+ * the port's actions with typed outcomes, messages in chunks sent like a chat, `unsupported` for what the
+ * provider cannot do, and replies and acceptances delivered to the engine from webhooks or polling.
+ */
+export function createLinkedInChannel(input: CreateLinkedInChannelOptions): LinkedInChannel {
+  const options = parseLinkedInChannelOptions(input)
+  const provider = options.provider
+  const onError = options.onError ?? ((error: ReachkitError) => console.warn(error.message))
+  const chunkPauseMs = options.chunkPauseMs ?? 1_500
+  const accounts = new Map((options.accounts ?? []).map((account) => [account.accountId, account.identityId]))
+  const cursors: PollCursorStore =
+    options.storage === undefined
+      ? memoryPollCursors()
+      : storagePollCursors(options.storage, options.workspaceId ?? 'default')
+  const pollingEnabled = options.polling?.enabled ?? provider.readWebhook === undefined
+  const subscribers = new Set<(event: InboundEvent) => Promise<void>>()
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let polled = false
+
+  const unsupported = (what: string): LinkedInOutcome => ({
+    ok: false,
+    reason: 'unsupported',
+    message: `${provider.name} cannot ${what}; change the step or use a provider that can.`,
+  })
+
+  /** A provider that throws broke its contract; the request may have reached LinkedIn all the same. */
+  const guarded = async <T extends LinkedInOutcome | ConnectionCheck>(
+    method: string,
+    run: () => Promise<T>,
+  ): Promise<T | LinkedInOutcome> => {
+    try {
+      return await run()
+    } catch (error) {
+      return {
+        ok: false,
+        reason: WRITES.has(method) ? 'delivery_unknown' : 'transient',
+        message: `${provider.name} failed in ${method}: ${error instanceof Error ? error.message : String(error)}`,
+        raw: error,
+      }
+    }
+  }
+
+  const callOf = (request: LinkedInRequest, suffix = ''): ProviderCall => ({
+    accountId: request.accountId,
+    target: {
+      ...(request.target.profileId === undefined ? {} : { profileId: request.target.profileId }),
+      ...(request.target.profileUrl === undefined ? {} : { profileUrl: request.target.profileUrl }),
+    },
+    idempotencyKey: `${request.idempotencyKey}${suffix}`,
+  })
+
+  const ifSupported = (
+    feature: keyof ProviderSupport,
+    method: string,
+    what: string,
+    run: () => Promise<LinkedInOutcome>,
+  ): Promise<LinkedInOutcome> =>
+    provider.supports[feature]
+      ? (guarded(method, run) as Promise<LinkedInOutcome>)
+      : Promise.resolve(unsupported(what))
+
+  const deliver = async (event: ProviderEvent) => {
+    const inbound = inboundEventOf(event, provider.name, (accountId) => accounts.get(accountId))
+    if (inbound === undefined) return
+    for (const subscriber of subscribers) await subscriber(inbound)
+  }
+
+  const pollAll = async () => {
+    let events = 0
+    for (const accountId of accounts.keys()) {
+      const result = await pollAccount({
+        provider,
+        accountId,
+        cursors,
+        lookbackDays: options.polling?.lookbackDays ?? 2,
+        now: Date.now(),
+        deliver,
+      })
+      events += result.events
+    }
+    return { events }
+  }
+
+  const schedule = () => {
+    if (!pollingEnabled || subscribers.size === 0 || timer !== undefined) return
+    timer = setTimeout(
+      () => {
+        timer = undefined
+        pollAll()
+          .catch((error: unknown) =>
+            onError(
+              new ReachkitError(
+                ReachkitErrorCodes.channelFailed,
+                `Polling ${provider.name} failed (${error instanceof Error ? error.message : String(error)}); trying again at the next interval.`,
+                { cause: error, isRetryable: true },
+              ),
+            ),
+          )
+          .finally(schedule)
+      },
+      // The first poll at once (catching up on what happened while stopped), then on the interval.
+      polled ? (options.polling?.intervalMs ?? 600_000) : 0,
+    )
+    polled = true
+    timer.unref?.()
+  }
+
+  return {
+    specificationVersion: 'v1',
+    capabilities: {
+      pushesEvents: pollingEnabled || provider.readWebhook !== undefined,
+      supportsVoice: provider.supports.voice,
+      supportsAttachments: provider.supports.attachments,
+      supportsInMail: provider.supports.inMail,
+    },
+
+    visitProfile: (request) =>
+      ifSupported('visitProfile', 'visitProfile', 'visit profiles', () =>
+        provider.visitProfile(callOf(request)),
+      ),
+    reactToLastPost: (request) =>
+      ifSupported('reactToLastPost', 'reactToLastPost', 'react to posts', () =>
+        provider.reactToLastPost({ ...callOf(request), reaction: request.reaction }),
+      ),
+    async sendInvitation(request) {
+      if (request.note !== undefined && request.note !== '' && !provider.supports.invitationNote)
+        return unsupported('send an invitation with a note')
+      return guarded('sendInvitation', () =>
+        provider.sendInvitation({
+          ...callOf(request),
+          ...(request.note === undefined || request.note === '' ? {} : { note: request.note }),
+        }),
+      ) as Promise<LinkedInOutcome>
+    },
+    async sendMessage(request) {
+      // Chunks go one after another, like a person typing; each has its own idempotency key.
+      let last: LinkedInOutcome = { ok: false, reason: 'transient', message: 'no chunk to send' }
+      for (const [index, text] of request.chunks.entries()) {
+        if (index > 0 && chunkPauseMs > 0) await new Promise((resolve) => setTimeout(resolve, chunkPauseMs))
+        last = (await guarded('sendMessage', () =>
+          provider.sendMessage({ ...callOf(request, request.chunks.length > 1 ? `:${index}` : ''), text }),
+        )) as LinkedInOutcome
+        if (!last.ok) {
+          if (index === 0) return last
+          // Part of the message is out: sending it again would repeat those chunks to the lead.
+          return {
+            ok: false,
+            reason: 'delivery_unknown',
+            message: `${index} of ${request.chunks.length} message chunks were sent, then ${provider.name} failed (${last.message}); not retried, so the lead never gets a chunk twice.`,
+            ...(last.raw === undefined ? {} : { raw: last.raw }),
+          }
+        }
+      }
+      return last
+    },
+    sendInMail: (request) =>
+      ifSupported('inMail', 'sendInMail', 'send InMails', () =>
+        provider.sendInMail({ ...callOf(request), subject: request.subject, body: request.body }),
+      ),
+    sendAttachment: (request) =>
+      ifSupported('attachments', 'sendAttachment', 'send attachments', () =>
+        provider.sendAttachment({
+          ...callOf(request),
+          file: request.file,
+          ...(request.caption === undefined ? {} : { caption: request.caption }),
+        }),
+      ),
+    async sendVoice(request) {
+      if (!provider.supports.voice) return unsupported('send voice messages')
+      const audio = request.audio
+      if (audio === undefined) return unsupported('turn a script into a voice message (give an audio URL)')
+      return guarded('sendVoice', () =>
+        provider.sendVoice({ ...callOf(request), audio }),
+      ) as Promise<LinkedInOutcome>
+    },
+    withdrawInvitation: (request) =>
+      ifSupported('withdrawInvitation', 'withdrawInvitation', 'withdraw invitations', () =>
+        provider.withdrawInvitation(callOf(request)),
+      ),
+    checkConnection: (request) =>
+      guarded('checkConnection', () => provider.relationStatus(callOf(request))) as Promise<ConnectionCheck>,
+
+    subscribe(handler) {
+      subscribers.add(handler)
+      schedule()
+      return () => {
+        subscribers.delete(handler)
+        if (subscribers.size === 0 && timer !== undefined) {
+          clearTimeout(timer)
+          timer = undefined
+        }
+      }
+    },
+
+    async handleWebhook(request) {
+      if (provider.readWebhook === undefined)
+        return { status: 404, body: `${provider.name} does not send webhooks; use polling.` }
+      const result = await provider.readWebhook(request)
+      if (!result.ok) return { status: result.status, body: result.message }
+      if (subscribers.size === 0) return { status: 503, body: 'Not ready: the engine is not running.' }
+      try {
+        for (const event of result.events) await deliver(event)
+      } catch (error) {
+        onError(
+          new ReachkitError(
+            ReachkitErrorCodes.channelFailed,
+            `A ${provider.name} webhook could not be applied (${error instanceof Error ? error.message : String(error)}); the provider will retry it.`,
+            { cause: error, isRetryable: true },
+          ),
+        )
+        return { status: 500, body: 'Not applied; retry later.' }
+      }
+      return { status: 200, body: 'ok' }
+    },
+
+    pollNow: pollAll,
+
+    async close() {
+      subscribers.clear()
+      if (timer !== undefined) clearTimeout(timer)
+      timer = undefined
+    },
+  }
+}

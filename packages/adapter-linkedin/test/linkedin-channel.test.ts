@@ -1,0 +1,301 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { ReachkitError } from '@reachkit/core'
+import type { InboundEvent } from '@reachkit/core/ports'
+import { createMemoryStorage } from '@reachkit/core/testing'
+import { describe, expect, it } from 'vitest'
+import { createLinkedInChannel, fetchWebhookHandler, nodeWebhookHandler } from '../src/index'
+import { scriptedProvider } from './support/scripted-provider'
+
+const request = (leadId = 'eva') => ({
+  accountId: 'acc-ana',
+  target: { leadId, profileId: `ACoAA-${leadId}`, profileUrl: `https://www.linkedin.com/in/${leadId}` },
+  idempotencyKey: `rk-${leadId}-step`,
+})
+const accounts = [{ accountId: 'acc-ana', identityId: 'ana' }]
+
+describe('actions through a provider', () => {
+  it('refuses options it cannot use, naming the field', () => {
+    expect(() => createLinkedInChannel({ provider: {} as never })).toThrow(
+      expect.objectContaining({
+        code: 'invalid_options',
+        issues: [expect.objectContaining({ field: 'provider' })],
+      }),
+    )
+  })
+
+  it('sends message chunks one by one, each with its own idempotency key', async () => {
+    const { provider, calls } = scriptedProvider()
+    const channel = createLinkedInChannel({ provider, chunkPauseMs: 0 })
+    expect(
+      await channel.sendMessage({ ...request(), chunks: ['Hi Eva!', 'Quick question:', 'a call?'] }),
+    ).toEqual({
+      ok: true,
+    })
+    expect(calls.map(({ call }) => [call.text, call.idempotencyKey])).toEqual([
+      ['Hi Eva!', 'rk-eva-step:0'],
+      ['Quick question:', 'rk-eva-step:1'],
+      ['a call?', 'rk-eva-step:2'],
+    ])
+    expect(calls[0]?.call.target).toEqual({
+      profileId: 'ACoAA-eva',
+      profileUrl: 'https://www.linkedin.com/in/eva',
+    })
+  })
+
+  it('never resends a message whose first chunks went out: the rest fails as "delivery unknown"', async () => {
+    const { provider, calls } = scriptedProvider({
+      answer: (method, call) =>
+        method === 'sendMessage' && call.text === 'second'
+          ? { ok: false, reason: 'transient', message: '503 from the provider' }
+          : undefined,
+    })
+    const channel = createLinkedInChannel({ provider, chunkPauseMs: 0 })
+    const outcome = await channel.sendMessage({ ...request(), chunks: ['first', 'second', 'third'] })
+    expect(outcome).toMatchObject({ ok: false, reason: 'delivery_unknown' })
+    expect(outcome.ok === false && outcome.message).toMatch(/1 of 3 message chunks were sent/)
+    expect(calls).toHaveLength(2)
+  })
+
+  it('passes a first-chunk refusal on as it is (nothing was sent)', async () => {
+    const { provider } = scriptedProvider({
+      answer: () => ({ ok: false, reason: 'not_connected', message: 'not a connection' }),
+    })
+    const channel = createLinkedInChannel({ provider, chunkPauseMs: 0 })
+    expect(await channel.sendMessage({ ...request(), chunks: ['a', 'b'] })).toMatchObject({
+      reason: 'not_connected',
+    })
+  })
+
+  it('answers "unsupported" for what the provider cannot do, without calling it', async () => {
+    const { provider, calls } = scriptedProvider({
+      supports: {
+        voice: false,
+        invitationNote: false,
+        inMail: false,
+        attachments: false,
+        reactToLastPost: false,
+      },
+    })
+    const channel = createLinkedInChannel({ provider })
+    const outcomes = [
+      await channel.sendVoice({ ...request(), audio: { url: 'https://acme.io/hi.m4a' } }),
+      await channel.sendInvitation({ ...request(), note: 'Hi!' }),
+      await channel.sendInMail({ ...request(), subject: 'Hi', body: 'Hello' }),
+      await channel.sendAttachment({ ...request(), file: { url: 'https://acme.io/deck.pdf' } }),
+      await channel.reactToLastPost({ ...request(), reaction: 'like' }),
+    ]
+    for (const outcome of outcomes) expect(outcome).toMatchObject({ ok: false, reason: 'unsupported' })
+    expect(outcomes[0]?.ok === false && outcomes[0].message).toMatch(/^scripted cannot send voice messages/)
+    expect(calls).toHaveLength(0)
+    expect(channel.capabilities).toMatchObject({ supportsVoice: false, supportsInMail: false })
+    // An invitation without a note is fine.
+    expect(await channel.sendInvitation(request())).toEqual({ ok: true })
+  })
+
+  it('treats a provider that throws as "delivery unknown" for actions and "transient" for reads', async () => {
+    const { provider } = scriptedProvider({
+      answer: () => {
+        throw new Error('socket hang up')
+      },
+    })
+    const channel = createLinkedInChannel({ provider })
+    expect(await channel.sendInvitation(request())).toMatchObject({ reason: 'delivery_unknown' })
+    expect(await channel.sendVoice({ ...request(), audio: { url: 'https://acme.io/a.m4a' } })).toMatchObject({
+      reason: 'delivery_unknown',
+    })
+    expect(await channel.visitProfile(request())).toMatchObject({ reason: 'transient' })
+    expect(await channel.checkConnection(request())).toMatchObject({ reason: 'transient' })
+  })
+})
+
+describe('webhooks', () => {
+  const authentic = (body: string) =>
+    body === 'bad-json'
+      ? ({ ok: false, status: 400, message: 'not JSON' } as const)
+      : ({
+          ok: true,
+          events: [
+            {
+              type: 'message-received',
+              accountId: 'acc-ana',
+              from: { profileId: 'ACoAA-eva' },
+              eventId: 'msg-1',
+              text: 'Sounds good',
+              at: '2026-11-20T10:00:00.000Z',
+            },
+            {
+              type: 'invitation-accepted',
+              accountId: 'acc-ana',
+              with: { profileId: 'ACoAA-liam' },
+              eventId: 'inv-7',
+            },
+            // An account the channel does not know: ignored.
+            {
+              type: 'invitation-accepted',
+              accountId: 'acc-other',
+              with: { profileId: 'x' },
+              eventId: 'inv-8',
+            },
+          ],
+        } as const)
+  const webhook = (headers: Record<string, string | undefined>, body: string) =>
+    headers['x-secret'] === 's3cret'
+      ? authentic(body)
+      : ({ ok: false, status: 401, message: 'bad secret' } as const)
+
+  it('delivers authentic deliveries as engine events, and answers what the provider should do', async () => {
+    const { provider } = scriptedProvider({ webhook })
+    const errors: ReachkitError[] = []
+    const channel = createLinkedInChannel({ provider, accounts, onError: (error) => errors.push(error) })
+    const delivery = { headers: { 'x-secret': 's3cret' }, rawBody: '{}' }
+    expect(await channel.handleWebhook(delivery)).toMatchObject({ status: 503 })
+
+    const events: InboundEvent[] = []
+    const stop = channel.subscribe(async (event) => {
+      events.push(event)
+    })
+    expect(await channel.handleWebhook({ headers: { 'x-secret': 'nope' }, rawBody: '{}' })).toMatchObject({
+      status: 401,
+    })
+    expect(
+      await channel.handleWebhook({ headers: { 'x-secret': 's3cret' }, rawBody: 'bad-json' }),
+    ).toMatchObject({
+      status: 400,
+    })
+    expect(events).toEqual([])
+    expect(await channel.handleWebhook(delivery)).toEqual({ status: 200, body: 'ok' })
+    expect(events).toEqual([
+      {
+        type: 'reply-received',
+        channel: 'linkedin',
+        identityId: 'ana',
+        lead: { linkedinProfileId: 'ACoAA-eva' },
+        text: 'Sounds good',
+        eventId: 'linkedin:scripted:message:msg-1',
+        at: '2026-11-20T10:00:00.000Z',
+      },
+      {
+        type: 'connection-accepted',
+        identityId: 'ana',
+        lead: { linkedinProfileId: 'ACoAA-liam' },
+        eventId: 'linkedin:scripted:accepted:inv-7',
+      },
+    ])
+    stop()
+
+    // The engine failing to take an event: 500, so the provider retries; reported to onError.
+    channel.subscribe(async () => {
+      throw new Error('database is locked')
+    })
+    expect(await channel.handleWebhook(delivery)).toMatchObject({ status: 500 })
+    expect(errors[0]).toMatchObject({ code: 'channel_failed', message: expect.stringMatching(/retry/) })
+  })
+
+  it('mounts on node:http (Express, Fastify) and fetch-style frameworks (Hono)', async () => {
+    const { provider } = scriptedProvider({ webhook })
+    const channel = createLinkedInChannel({ provider, accounts })
+    const events: InboundEvent[] = []
+    channel.subscribe(async (event) => {
+      events.push(event)
+    })
+    const node = nodeWebhookHandler(channel)
+    const server = createServer((req, res) => void node(req, res))
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/linkedin`
+      const answer = await fetch(url, { method: 'POST', headers: { 'X-Secret': 's3cret' }, body: '{}' })
+      expect(answer.status).toBe(200)
+      expect((await fetch(url, { method: 'POST', body: '{}' })).status).toBe(401)
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+    }
+    const hono = fetchWebhookHandler(channel)
+    const response = await hono(
+      new Request('https://app.example/webhooks/linkedin', {
+        method: 'POST',
+        headers: { 'x-secret': 's3cret' },
+        body: '{}',
+      }),
+    )
+    expect(response.status).toBe(200)
+    expect(events).toHaveLength(4)
+  })
+})
+
+describe('polling', () => {
+  it('finds replies and new connections, and keeps its place in storage', async () => {
+    const { provider, conversations, relations, since } = scriptedProvider()
+    const storage = createMemoryStorage()
+    const events: InboundEvent[] = []
+    const channel = createLinkedInChannel({ provider, accounts, storage, polling: { enabled: false } })
+    channel.subscribe(async (event) => {
+      events.push(event)
+    })
+    const recent = new Date(Date.now() - 60_000).toISOString()
+    conversations.push(
+      {
+        conversationId: 'c1',
+        with: { profileId: 'ACoAA-eva' },
+        lastMessageId: 'm-eva-2',
+        lastMessageAt: recent,
+        lastFromThem: true,
+        lastMessageText: 'Yes!',
+      },
+      // The account wrote last: not a reply.
+      {
+        conversationId: 'c2',
+        with: { profileId: 'ACoAA-tom' },
+        lastMessageId: 'm-tom',
+        lastMessageAt: recent,
+        lastFromThem: false,
+      },
+      // Older than the look-back window.
+      {
+        conversationId: 'c3',
+        with: { profileId: 'ACoAA-old' },
+        lastMessageId: 'm-old',
+        lastMessageAt: '2020-01-01T00:00:00.000Z',
+        lastFromThem: true,
+      },
+    )
+    relations.push({ with: { profileId: 'ACoAA-liam' }, connectedAt: recent })
+    expect(await channel.pollNow()).toEqual({ events: 2 })
+    expect(events).toEqual([
+      expect.objectContaining({
+        type: 'reply-received',
+        eventId: 'linkedin:scripted:message:m-eva-2',
+        text: 'Yes!',
+      }),
+      expect.objectContaining({
+        type: 'connection-accepted',
+        eventId: 'linkedin:scripted:accepted:acc-ana:ACoAA-liam',
+      }),
+    ])
+
+    // A new channel on the same storage starts where the last poll ended (minus a small overlap).
+    const again = createLinkedInChannel({ provider, accounts, storage, polling: { enabled: false } })
+    await again.pollNow()
+    const [first, second] = since.map((value) => Date.parse(value))
+    expect(second).toBeGreaterThan(first ?? 0)
+    expect(Date.now() - (second ?? 0)).toBeLessThan(10 * 60_000)
+  })
+
+  it('polls on its own while the engine is subscribed, when the provider has no webhooks', async () => {
+    const { provider, conversations } = scriptedProvider()
+    conversations.push({
+      conversationId: 'c1',
+      with: { profileId: 'ACoAA-eva' },
+      lastMessageId: 'm-1',
+      lastMessageAt: new Date().toISOString(),
+      lastFromThem: true,
+    })
+    const channel = createLinkedInChannel({ provider, accounts })
+    expect(channel.capabilities?.pushesEvents).toBe(true)
+    const delivered = new Promise<InboundEvent>((resolve) => {
+      channel.subscribe(async (event) => resolve(event))
+    })
+    expect(await delivered).toMatchObject({ type: 'reply-received', identityId: 'ana' })
+    await channel.close()
+  })
+})
