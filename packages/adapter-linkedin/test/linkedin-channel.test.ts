@@ -281,6 +281,14 @@ describe('polling', () => {
     expect(Date.now() - (second ?? 0)).toBeLessThan(10 * 60_000)
   })
 
+  it('measures its look-back window on the clock it is given (the engine clock in simulations)', async () => {
+    const { provider, since } = scriptedProvider()
+    const now = Date.parse('2026-03-02T08:00:00Z')
+    const channel = createLinkedInChannel({ provider, accounts, now: () => now, polling: { enabled: false } })
+    await channel.pollNow()
+    expect(since).toEqual(['2026-02-28T08:00:00.000Z'])
+  })
+
   it('polls on its own while the engine is subscribed, when the provider has no webhooks', async () => {
     const { provider, conversations } = scriptedProvider()
     conversations.push({

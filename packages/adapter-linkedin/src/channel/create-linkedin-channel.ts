@@ -59,6 +59,7 @@ export function createLinkedInChannel(input: CreateLinkedInChannelOptions): Link
   const provider = options.provider
   const onError = options.onError ?? ((error: ReachkitError) => console.warn(error.message))
   const chunkPauseMs = options.chunkPauseMs ?? 1_500
+  const now = options.now ?? Date.now
   const accounts = new Map((options.accounts ?? []).map((account) => [account.accountId, account.identityId]))
   const cursors: PollCursorStore =
     options.storage === undefined
@@ -125,7 +126,7 @@ export function createLinkedInChannel(input: CreateLinkedInChannelOptions): Link
         accountId,
         cursors,
         lookbackDays: options.polling?.lookbackDays ?? 2,
-        now: Date.now(),
+        now: now(),
         deliver,
       })
       events += result.events

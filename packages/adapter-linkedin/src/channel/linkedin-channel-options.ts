@@ -31,6 +31,8 @@ export interface CreateLinkedInChannelOptions {
   readonly polling?: LinkedInPollingSettings
   /** Pause between the chunks of one message, like a person typing. Default 1,500 ms. */
   readonly chunkPauseMs?: number
+  /** The clock polling windows are measured on. Default `Date.now`; pass the engine's clock in simulations. */
+  readonly now?: () => number
   /** Problems the channel handles itself (a failed poll, an event the engine refused). Default console.warn. */
   readonly onError?: (error: ReachkitError) => void
 }
@@ -61,6 +63,9 @@ const optionsSchema = z.strictObject({
     })
     .optional(),
   chunkPauseMs: z.number().int().min(0).max(60_000).optional(),
+  now: z
+    .custom<() => number>(isFunction, { message: 'must be a function returning epoch milliseconds' })
+    .optional(),
   onError: z.custom<(error: ReachkitError) => void>(isFunction, { message: 'must be a function' }).optional(),
 })
 
