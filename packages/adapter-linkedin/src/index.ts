@@ -1,4 +1,17 @@
 export {
+  ACTION_ACTIVE_MS,
+  type ActivePeriod,
+  type ActivityKind,
+  activityFromActions,
+  type EngagementBilling,
+  type EngagementBillingInput,
+  engagementBilling,
+  type IdentityActivity,
+  type IdentityType,
+  type MeteredIdentity,
+  SYNC_ACTIVE_MS,
+} from './billing/engagement-meter'
+export {
   createLinkedInChannel,
   type LinkedInChannel,
   type WebhookResponse,
