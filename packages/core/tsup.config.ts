@@ -1,17 +1,12 @@
-import { defineConfig } from 'tsup'
+import { packageBuild } from '../../tsup.shared'
 
-export default defineConfig({
+export default packageBuild({
   entry: {
     index: 'src/index.ts',
     ports: 'src/ports/index.ts',
     testing: 'src/testing/index.ts',
     conformance: 'src/conformance/index.ts',
   },
+  // The conformance suites run inside the adapter's own vitest.
   external: ['vitest'],
-  format: ['esm'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  treeshake: true,
 })
