@@ -1,16 +1,19 @@
+export { ACTION_KEEPS_ACTIVE_MS, SYNC_KEEPS_ACTIVE_MS } from './billing/active-periods'
+export { type ActionLogEntry, activityFromActions } from './billing/activity-from-actions'
+export type {
+  ActivityKind,
+  BilledIdentity,
+  BillingCycle,
+  EngagementBillingInput,
+  IdentityActivity,
+  IdentityType,
+} from './billing/billing-input'
 export {
-  ACTION_ACTIVE_MS,
   type ActivePeriod,
-  type ActivityKind,
-  activityFromActions,
   type EngagementBilling,
-  type EngagementBillingInput,
   engagementBilling,
-  type IdentityActivity,
-  type IdentityType,
-  type MeteredIdentity,
-  SYNC_ACTIVE_MS,
-} from './billing/engagement-meter'
+  type IdentityBilling,
+} from './billing/engagement-billing'
 export {
   createLinkedInChannel,
   type LinkedInChannel,
