@@ -36,6 +36,10 @@ export type {
   ProviderWebhookRequest,
   ProviderWebhookResult,
 } from './provider/linkedin-provider'
+export { profileHandleOf, samePerson } from './provider/same-person'
+export { createEdgesProvider, type EdgesProvider } from './providers/edges/create-edges-provider'
+export { EDGES_ACTIONS } from './providers/edges/edges-actions'
+export type { CreateEdgesProviderOptions } from './providers/edges/edges-options'
 export {
   createProviderHttp,
   type ProviderHttp,

@@ -281,6 +281,53 @@ describe('polling', () => {
     expect(Date.now() - (second ?? 0)).toBeLessThan(10 * 60_000)
   })
 
+  it('names the lead of a reply by any identifier it acted with, across restarts (providers name people differently)', async () => {
+    const { provider, conversations } = scriptedProvider()
+    const storage = createMemoryStorage()
+    const acting = createLinkedInChannel({
+      provider,
+      accounts,
+      storage,
+      polling: { enabled: false },
+      chunkPauseMs: 0,
+    })
+    await acting.sendMessage({
+      accountId: 'acc-ana',
+      target: { leadId: 'eva', profileId: 'ACoAA-eva', profileUrl: 'https://www.linkedin.com/in/Eva-Lind/' },
+      idempotencyKey: 'k',
+      chunks: ['Hi'],
+    })
+    // The provider reports Eva by its own numeric id and the vanity URL in another form.
+    const recent = new Date(Date.now() - 60_000).toISOString()
+    conversations.push(
+      {
+        conversationId: 'c1',
+        with: { profileId: '48213', profileUrl: 'http://linkedin.com/in/eva-lind?trk=x' },
+        lastMessageId: 'm1',
+        lastMessageAt: recent,
+        lastFromThem: true,
+      },
+      // Someone the channel never acted on: only LinkedIn's id to go by.
+      {
+        conversationId: 'c2',
+        with: { profileId: 'ACoAA-tom' },
+        lastMessageId: 'm2',
+        lastMessageAt: recent,
+        lastFromThem: true,
+      },
+    )
+    const events: InboundEvent[] = []
+    const restarted = createLinkedInChannel({ provider, accounts, storage, polling: { enabled: false } })
+    restarted.subscribe(async (event) => {
+      events.push(event)
+    })
+    await restarted.pollNow()
+    expect(events.map((event) => ('lead' in event ? event.lead : undefined))).toEqual([
+      { leadId: 'eva', linkedinProfileId: 'ACoAA-eva' },
+      { linkedinProfileId: 'ACoAA-tom' },
+    ])
+  })
+
   it('measures its look-back window on the clock it is given (the engine clock in simulations)', async () => {
     const { provider, since } = scriptedProvider()
     const now = Date.parse('2026-03-02T08:00:00Z')

@@ -14,6 +14,7 @@ import type {
 } from '../provider/linkedin-provider'
 import { pollAccount } from './account-poller'
 import { type CreateLinkedInChannelOptions, parseLinkedInChannelOptions } from './linkedin-channel-options'
+import { peopleDirectory } from './people-directory'
 import { memoryPollCursors, type PollCursorStore, storagePollCursors } from './poll-cursor'
 import { inboundEventOf } from './provider-events'
 
@@ -65,6 +66,11 @@ export function createLinkedInChannel(input: CreateLinkedInChannelOptions): Link
     options.storage === undefined
       ? memoryPollCursors()
       : storagePollCursors(options.storage, options.workspaceId ?? 'default')
+  const people = peopleDirectory({
+    provider: provider.name,
+    ...(options.storage === undefined ? {} : { storage: options.storage }),
+    workspaceId: options.workspaceId ?? 'default',
+  })
   const pollingEnabled = options.polling?.enabled ?? provider.readWebhook === undefined
   const subscribers = new Set<(event: InboundEvent) => Promise<void>>()
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -80,7 +86,20 @@ export function createLinkedInChannel(input: CreateLinkedInChannelOptions): Link
   const guarded = async <T extends LinkedInOutcome | ConnectionCheck>(
     method: string,
     run: () => Promise<T>,
+    target?: LinkedInRequest['target'],
   ): Promise<T | LinkedInOutcome> => {
+    // Before acting: a reply can come back faster than the answer to the request.
+    if (target !== undefined && WRITES.has(method)) {
+      try {
+        await people.remember(target)
+      } catch (error) {
+        return {
+          ok: false,
+          reason: 'transient',
+          message: `could not record who ${method} is for (nothing was sent): ${error instanceof Error ? error.message : String(error)}`,
+        }
+      }
+    }
     try {
       return await run()
     } catch (error) {
@@ -106,14 +125,20 @@ export function createLinkedInChannel(input: CreateLinkedInChannelOptions): Link
     feature: keyof ProviderSupport,
     method: string,
     what: string,
+    request: LinkedInRequest,
     run: () => Promise<LinkedInOutcome>,
   ): Promise<LinkedInOutcome> =>
     provider.supports[feature]
-      ? (guarded(method, run) as Promise<LinkedInOutcome>)
+      ? (guarded(method, run, request.target) as Promise<LinkedInOutcome>)
       : Promise.resolve(unsupported(what))
 
   const deliver = async (event: ProviderEvent) => {
-    const inbound = inboundEventOf(event, provider.name, (accountId) => accounts.get(accountId))
+    const inbound = await inboundEventOf(
+      event,
+      provider.name,
+      (accountId) => accounts.get(accountId),
+      people.leadOf,
+    )
     if (inbound === undefined) return
     for (const subscriber of subscribers) await subscriber(inbound)
   }
@@ -168,21 +193,24 @@ export function createLinkedInChannel(input: CreateLinkedInChannelOptions): Link
     },
 
     visitProfile: (request) =>
-      ifSupported('visitProfile', 'visitProfile', 'visit profiles', () =>
+      ifSupported('visitProfile', 'visitProfile', 'visit profiles', request, () =>
         provider.visitProfile(callOf(request)),
       ),
     reactToLastPost: (request) =>
-      ifSupported('reactToLastPost', 'reactToLastPost', 'react to posts', () =>
+      ifSupported('reactToLastPost', 'reactToLastPost', 'react to posts', request, () =>
         provider.reactToLastPost({ ...callOf(request), reaction: request.reaction }),
       ),
     async sendInvitation(request) {
       if (request.note !== undefined && request.note !== '' && !provider.supports.invitationNote)
         return unsupported('send an invitation with a note')
-      return guarded('sendInvitation', () =>
-        provider.sendInvitation({
-          ...callOf(request),
-          ...(request.note === undefined || request.note === '' ? {} : { note: request.note }),
-        }),
+      return guarded(
+        'sendInvitation',
+        () =>
+          provider.sendInvitation({
+            ...callOf(request),
+            ...(request.note === undefined || request.note === '' ? {} : { note: request.note }),
+          }),
+        request.target,
       ) as Promise<LinkedInOutcome>
     },
     async sendMessage(request) {
@@ -190,8 +218,11 @@ export function createLinkedInChannel(input: CreateLinkedInChannelOptions): Link
       let last: LinkedInOutcome = { ok: false, reason: 'transient', message: 'no chunk to send' }
       for (const [index, text] of request.chunks.entries()) {
         if (index > 0 && chunkPauseMs > 0) await new Promise((resolve) => setTimeout(resolve, chunkPauseMs))
-        last = (await guarded('sendMessage', () =>
-          provider.sendMessage({ ...callOf(request, request.chunks.length > 1 ? `:${index}` : ''), text }),
+        last = (await guarded(
+          'sendMessage',
+          () =>
+            provider.sendMessage({ ...callOf(request, request.chunks.length > 1 ? `:${index}` : ''), text }),
+          request.target,
         )) as LinkedInOutcome
         if (!last.ok) {
           if (index === 0) return last
@@ -207,11 +238,11 @@ export function createLinkedInChannel(input: CreateLinkedInChannelOptions): Link
       return last
     },
     sendInMail: (request) =>
-      ifSupported('inMail', 'sendInMail', 'send InMails', () =>
+      ifSupported('inMail', 'sendInMail', 'send InMails', request, () =>
         provider.sendInMail({ ...callOf(request), subject: request.subject, body: request.body }),
       ),
     sendAttachment: (request) =>
-      ifSupported('attachments', 'sendAttachment', 'send attachments', () =>
+      ifSupported('attachments', 'sendAttachment', 'send attachments', request, () =>
         provider.sendAttachment({
           ...callOf(request),
           file: request.file,
@@ -222,12 +253,14 @@ export function createLinkedInChannel(input: CreateLinkedInChannelOptions): Link
       if (!provider.supports.voice) return unsupported('send voice messages')
       const audio = request.audio
       if (audio === undefined) return unsupported('turn a script into a voice message (give an audio URL)')
-      return guarded('sendVoice', () =>
-        provider.sendVoice({ ...callOf(request), audio }),
+      return guarded(
+        'sendVoice',
+        () => provider.sendVoice({ ...callOf(request), audio }),
+        request.target,
       ) as Promise<LinkedInOutcome>
     },
     withdrawInvitation: (request) =>
-      ifSupported('withdrawInvitation', 'withdrawInvitation', 'withdraw invitations', () =>
+      ifSupported('withdrawInvitation', 'withdrawInvitation', 'withdraw invitations', request, () =>
         provider.withdrawInvitation(callOf(request)),
       ),
     checkConnection: (request) =>

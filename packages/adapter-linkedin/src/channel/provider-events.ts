@@ -1,26 +1,22 @@
 import type { InboundEvent, LeadReference } from '@reachkit/core/ports'
 import type { ProviderEvent, ProviderTarget } from '../provider/linkedin-provider'
 
-/** How the engine finds the lead of a provider's person: LinkedIn's profile id. */
-export function leadReferenceOf(target: ProviderTarget): LeadReference | undefined {
-  return target.profileId === undefined ? undefined : { linkedinProfileId: target.profileId }
-}
-
 /**
  * The engine event for a provider event, for the identity that owns the account; none for accounts the
  * channel does not know or people without a profile id. Event ids are namespaced by provider, so the same
  * message seen by webhook and by polling counts once.
  */
-export function inboundEventOf(
+export async function inboundEventOf(
   event: ProviderEvent,
   provider: string,
   identityOf: (accountId: string) => string | undefined,
-): InboundEvent | undefined {
+  leadReferenceOf: (person: ProviderTarget) => Promise<LeadReference | undefined>,
+): Promise<InboundEvent | undefined> {
   const identityId = identityOf(event.accountId)
   if (identityId === undefined) return undefined
   const at = event.at === undefined ? {} : { at: event.at }
   if (event.type === 'message-received') {
-    const lead = leadReferenceOf(event.from)
+    const lead = await leadReferenceOf(event.from)
     if (lead === undefined) return undefined
     return {
       type: 'reply-received',
@@ -32,7 +28,7 @@ export function inboundEventOf(
       ...at,
     }
   }
-  const lead = leadReferenceOf(event.with)
+  const lead = await leadReferenceOf(event.with)
   if (lead === undefined) return undefined
   return {
     type: 'connection-accepted',

@@ -15,11 +15,19 @@ export interface ProviderHttpOptions {
   readonly maxRateLimitRetries?: number
   /** A Retry-After longer than this is not waited out here: the engine reschedules instead. Default 60,000 ms. */
   readonly maxRetryAfterMs?: number
+  /**
+   * Whether a 429 is worth waiting out here, from its body. Default: every one. A provider whose 429 can
+   * also mean "daily limit reached" answers false for that one, so it goes straight back to the engine.
+   */
+  readonly retry429?: (body: unknown) => boolean
 }
 
 export interface ProviderRequest {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
-  /** Appended to `baseUrl`. */
+  /**
+   * Appended to `baseUrl`; or a whole URL on the provider's host, as pagination headers hand them out
+   * (`X-Pagination-Next`). A URL on another host is refused: the API key must not leave the provider.
+   */
   readonly path: string
   readonly query?: Readonly<Record<string, string | number | boolean | undefined>>
   /** Sent as JSON. */
@@ -87,6 +95,7 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
   limiter.on('failed', (error: unknown, job) => {
     if (!(error instanceof RateLimited)) return undefined
     if (job.retryCount >= maxRetries || error.retryAfterMs > maxRetryAfterMs) return undefined
+    if (options.retry429 !== undefined && !options.retry429(error.body)) return undefined
     return error.retryAfterMs
   })
 
@@ -94,7 +103,7 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
     // A 429 to any request pauses all of them: the budget is the API key's, not the request's.
     const wait = pausedUntil - Date.now()
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
-    const url = new URL(`${baseUrl}${request.path}`)
+    const url = urlOf(baseUrl, request.path)
     for (const [key, value] of Object.entries(request.query ?? {}))
       if (value !== undefined) url.searchParams.set(key, String(value))
     let response: Response
@@ -125,7 +134,9 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
     }
     if (response.status === 429) {
       const retryAfterMs = retryAfterOf(response.headers) ?? 60_000
-      pausedUntil = Math.max(pausedUntil, Date.now() + Math.min(retryAfterMs, maxRetryAfterMs))
+      // Only a limit on the key pauses every request; a limit of one account goes back to the engine.
+      if (options.retry429?.(body) ?? true)
+        pausedUntil = Math.max(pausedUntil, Date.now() + Math.min(retryAfterMs, maxRetryAfterMs))
       throw new RateLimited(retryAfterMs, body)
     }
     return { kind: 'response', status: response.status, headers: response.headers, body }
@@ -154,6 +165,14 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
       await limiter.stop({ dropWaitingJobs: true })
     },
   }
+}
+
+function urlOf(baseUrl: string, path: string): URL {
+  if (!/^https?:\/\//i.test(path)) return new URL(`${baseUrl}${path}`)
+  const url = new URL(path)
+  if (url.origin !== new URL(baseUrl).origin)
+    throw new Error(`refused to send the API key to ${url.origin}: not the provider's host`)
+  return url
 }
 
 function parseJson(text: string): unknown {

@@ -1,0 +1,132 @@
+import type { LinkedInFailureReason, LinkedInOutcome } from '@reachkit/core/ports'
+
+type Failure = Extract<LinkedInOutcome, { ok: false }>
+
+/** Edges' error body (docs.edges.run "Troubleshooting Errors"): the same shape on every endpoint. */
+export interface EdgesErrorBody {
+  readonly error_label?: string
+  readonly error_scope?: string
+  readonly error_ref?: string
+  readonly message?: string
+  readonly status_code?: number
+  readonly params?: unknown
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000
+
+interface LabelMapping {
+  readonly reason: LinkedInFailureReason
+  readonly retryAfterMs?: number
+  /** What the user can do, appended to Edges' own message. */
+  readonly advice: string
+}
+
+/**
+ * Edges' error labels (docs.edges.run/v1/error-reference, "Quick Reference Table") onto the port's
+ * reasons. The table's "Retry?" column decides between `transient` (Edges says retry with backoff: the
+ * action failed without effect) and a final reason.
+ */
+const LABELS: Readonly<Record<string, LabelMapping>> = {
+  BAD_INPUT: { reason: 'invalid_profile', advice: "Edges refused the input: check the lead's LinkedIn URL." },
+  BAD_PARAMETERS: { reason: 'invalid_profile', advice: 'Edges refused the parameters of the action.' },
+  MISSING_PARAMETER: { reason: 'invalid_profile', advice: 'Edges is missing data it needs about the lead.' },
+  LK_MISSING_DATA: {
+    reason: 'invalid_profile',
+    advice: 'LinkedIn has no such data for this profile: verify the URL.',
+  },
+  STATUS_404: { reason: 'profile_not_found', advice: 'LinkedIn has no profile at this URL.' },
+  NO_RESULT: { reason: 'profile_not_found', advice: 'LinkedIn returned nothing for this profile.' },
+  NOT_CONNECTED: {
+    reason: 'not_connected',
+    advice: 'Only 1st-degree connections can get a message: invite first.',
+  },
+  // The person already has an unanswered InMail from this account: LinkedIn allows no second one, and
+  // sending anything else would be the "message sent twice" the engine must never do.
+  LK_INMAIL_CANNOT_RESEND: {
+    reason: 'not_connected',
+    advice: 'LinkedIn allows no new InMail until the person answers the previous one.',
+  },
+  LK_INMAIL_NOT_ENOUGH_CREDIT: {
+    reason: 'inmail_credits_exhausted',
+    advice: 'The LinkedIn account has no InMail credits left.',
+  },
+  // Edges' Smart Limits or LinkedIn's own weekly/daily limit: wait a day, as the reference says.
+  LIMIT_REACHED: {
+    reason: 'rate_limited',
+    retryAfterMs: DAY_MS,
+    advice: 'A daily limit was reached: wait 24 h.',
+  },
+  STATUS_429: {
+    reason: 'rate_limited',
+    retryAfterMs: 15 * 60 * 1000,
+    advice: 'LinkedIn asked to slow down: retrying later.',
+  },
+  STATUS_403: {
+    reason: 'restricted',
+    advice: 'LinkedIn refused the account this action: check the account for a restriction.',
+  },
+  NO_VALID_ACCOUNT_CONFIGURED: {
+    reason: 'disconnected',
+    advice: 'The Edges identity has no working LinkedIn integration: reconnect the account.',
+  },
+  INTEGRATION_ERROR: {
+    reason: 'disconnected',
+    advice: 'The LinkedIn integration of this Edges identity is broken: contact Edges support.',
+  },
+  PROXY_ERROR: {
+    reason: 'disconnected',
+    advice: "The identity's proxy failed: refresh the identity in Edges.",
+  },
+  NO_ACCESS: {
+    reason: 'disconnected',
+    advice: 'Edges refused access: check the workspace subscription and credits.',
+  },
+  LK_ERROR: { reason: 'transient', advice: 'LinkedIn failed; Edges says retry with backoff.' },
+  LK_524: { reason: 'transient', advice: 'LinkedIn timed out; Edges says wait and retry.' },
+  GENERIC_ERROR: { reason: 'transient', advice: 'Edges failed to process the action; retry with backoff.' },
+}
+
+/** LinkedIn's refusal to invite someone again soon after a withdrawal, as Edges relays it in a message. */
+const INVITED_RECENTLY =
+  /(invit\w*).*(recent|already|pending|withdr|cooldown|too soon)|(recent|already).*invit/i
+
+/** An Edges error answer as the port's typed failure; the raw body stays on it for debugging. */
+export function edgesFailure(status: number, body: unknown, action: string, kind: 'write' | 'read'): Failure {
+  const error = (typeof body === 'object' && body !== null ? body : {}) as EdgesErrorBody
+  const label = error.error_label ?? ''
+  const detail = error.message ?? (typeof body === 'string' && body !== '' ? body : `HTTP ${status}`)
+  const where = `Edges ${action}: ${label === '' ? '' : `${label}: `}${detail}`
+  if (status === 401)
+    return {
+      ok: false,
+      reason: 'disconnected',
+      message: `${where} (the Edges API key was refused)`,
+      raw: body,
+    }
+  if (label !== 'BAD_INPUT' && INVITED_RECENTLY.test(detail))
+    return { ok: false, reason: 'already_invited_recently', message: where, raw: body }
+  const mapping = LABELS[label]
+  if (mapping !== undefined)
+    return {
+      ok: false,
+      reason: mapping.reason,
+      message: `${where}. ${mapping.advice}`,
+      ...(mapping.retryAfterMs === undefined ? {} : { retryAfterMs: mapping.retryAfterMs }),
+      raw: body,
+    }
+  // A bare 500 or 504 to an action may come after LinkedIn acted: never resent. 502/503 (the gateway
+  // found no server) and unknown labelled refusals had no effect.
+  if (kind === 'write' && label === '' && (status === 500 || status === 504))
+    return {
+      ok: false,
+      reason: 'delivery_unknown',
+      message: `${where} (Edges failed without saying whether LinkedIn acted)`,
+      raw: body,
+    }
+  return {
+    ok: false,
+    reason: 'transient',
+    message: `${where} (unknown to reachkit; the raw answer is on the outcome)`,
+    raw: body,
+  }
+}
