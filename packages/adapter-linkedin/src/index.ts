@@ -41,6 +41,13 @@ export { createEdgesProvider, type EdgesProvider } from './providers/edges/creat
 export { EDGES_ACTIONS } from './providers/edges/edges-actions'
 export type { CreateEdgesProviderOptions } from './providers/edges/edges-options'
 export {
+  createUnipileProvider,
+  UNIPILE_MAX_NOTE_LENGTH,
+  type UnipileProvider,
+} from './providers/unipile/create-unipile-provider'
+export type { CreateUnipileProviderOptions } from './providers/unipile/unipile-options'
+export { UNIPILE_WEBHOOK_SECRET_HEADER } from './providers/unipile/unipile-webhook'
+export {
   createProviderHttp,
   type ProviderHttp,
   type ProviderHttpOptions,

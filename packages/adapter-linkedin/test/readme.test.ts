@@ -1,12 +1,21 @@
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readmeExamples } from '../../../test-support/readme-examples'
 import { FakeEdges } from './fakes/edges-server'
+import { FakeUnipile, type UnipileMember } from './fakes/unipile-server'
 
 // The Edges example runs against the local stand-in, as EDGES_BASE_URL tells it to.
 const edges = new FakeEdges({ apiKey: 'edges-readme-key' })
+// And the Unipile example against its own, as UNIPILE_DSN tells it to.
+const unipile = new FakeUnipile({ apiKey: 'unipile-readme-key' })
+let eva: UnipileMember
 beforeAll(async () => {
+  await unipile.start()
+  unipile.account('unipile-account-ana', 'ana-ruiz')
+  eva = unipile.member('eva-lind', 'Eva', 'Lind')
+  unipile.connect('unipile-account-ana', eva) // messages go to 1st-degree connections only
+  process.env.UNIPILE_DSN = unipile.dsn
   await edges.start()
   edges.identity('edges-identity-ana', 'ana-ruiz')
   edges.member('eva-lind')
@@ -14,7 +23,19 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   delete process.env.EDGES_BASE_URL
+  delete process.env.UNIPILE_DSN
   await edges.stop()
+  await unipile.stop()
 })
 
-readmeExamples(join(dirname(fileURLToPath(import.meta.url)), '..'), 3)
+readmeExamples(join(dirname(fileURLToPath(import.meta.url)), '..'), 4)
+
+// The examples print what they get; these check it reached the providers as the README says.
+describe('what the README examples sent', () => {
+  it('Edges: the connection check ran on the identity', () => {
+    expect(edges.runsOf('linkedin-extract-sent-invitations').length).toBeGreaterThan(0)
+  })
+  it('Unipile: both chunks reached Eva, in order', () => {
+    expect(unipile.sentTo('unipile-account-ana', eva)).toEqual(['Hi Eva!', 'Loved your talk on pricing.'])
+  })
+})

@@ -30,7 +30,7 @@ export interface ProviderRequest {
    */
   readonly path: string
   readonly query?: Readonly<Record<string, string | number | boolean | undefined>>
-  /** Sent as JSON. */
+  /** Sent as JSON; a `FormData` is sent as multipart/form-data (fetch writes its boundary). */
   readonly body?: unknown
   readonly headers?: Readonly<Record<string, string>>
 }
@@ -106,17 +106,20 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
     const url = urlOf(baseUrl, request.path)
     for (const [key, value] of Object.entries(request.query ?? {}))
       if (value !== undefined) url.searchParams.set(key, String(value))
+    const json = request.body !== undefined && !(request.body instanceof FormData)
     let response: Response
     try {
       response = await fetchImpl(url, {
         method: request.method,
         headers: {
           accept: 'application/json',
-          ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(json ? { 'content-type': 'application/json' } : {}),
           ...options.headers,
           ...request.headers,
         },
-        ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
+        ...(request.body === undefined
+          ? {}
+          : { body: request.body instanceof FormData ? request.body : JSON.stringify(request.body) }),
         signal: AbortSignal.timeout(timeoutMs),
       })
     } catch (caught) {
