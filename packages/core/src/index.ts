@@ -1,5 +1,16 @@
 // Errors
 
+export {
+  type CampaignPropertyName,
+  CRM_SYNC_DIRECTIONS,
+  type CrmConfig,
+  type CrmConfigInput,
+  type CrmMappedField,
+  type CrmObjectMapping,
+  type CrmSyncDirection,
+} from './crm/crm-config'
+export type { CrmExportOptions, CrmRecordOutcome, CrmSyncOptions, CrmSyncReport } from './crm/crm-sync'
+export type { MappingCheck, MappingVerdict } from './crm/mapping-check'
 // Engine
 export type { AddLeadsResult } from './engine/admin'
 export { type CreateEngineOptions, createEngine, type Engine, type EngineClock } from './engine/create-engine'

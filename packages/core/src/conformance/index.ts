@@ -1,3 +1,4 @@
+export { type CrmConformanceFields, type CrmConformanceOptions, crmConformance } from './crm-conformance'
 export {
   type EmailChannelConformanceOptions,
   emailChannelConformance,

@@ -1,4 +1,7 @@
 import { Clock, type Duration, Effect, Fiber, Layer, ManagedRuntime } from 'effect'
+import type { CrmConfig, CrmConfigInput } from '../crm/crm-config'
+import type { CrmExportOptions, CrmSyncOptions, CrmSyncReport } from '../crm/crm-sync'
+import type { MappingCheck } from '../crm/mapping-check'
 import type { Campaign } from '../model/campaign/campaign'
 import type { CampaignInput } from '../model/campaign/define-campaign'
 import type { CampaignChanges } from '../model/campaign/update-campaign'
@@ -6,6 +9,7 @@ import type { Identity, IdentityInput } from '../model/identity/identity-schema'
 import type { InstantInput } from '../model/instant'
 import type { LeadInput } from '../model/lead/lead'
 import type { AiProviderV1 } from '../ports/ai-provider'
+import type { CrmV1 } from '../ports/crm'
 import type { EmailChannelV1 } from '../ports/email-channel'
 import type { InboundEvent } from '../ports/inbound-event'
 import type { LinkedInChannelV1 } from '../ports/linkedin-channel'
@@ -14,6 +18,7 @@ import type { AddLeadsResult } from './admin'
 import type { EngineEvent, EngineEventListener, EngineEventType } from './engine-events'
 import {
   AiService,
+  CrmService,
   EmailService,
   EngineSettingsService,
   LinkedInService,
@@ -36,6 +41,8 @@ export interface CreateEngineOptions {
   readonly linkedin?: LinkedInChannelV1
   readonly email?: EmailChannelV1
   readonly ai?: AiProviderV1
+  /** The workspace's CRM (one at a time): `createHubspotCrm(...)`, `createSalesforceCrm(...)`, or your own `CrmV1`. */
+  readonly crm?: CrmV1
   /** Default: the system clock. */
   readonly clock?: EngineClock
   /** Seed of tie-breaks and pacing jitter (a number, or `{ seed }`). Default 0. */
@@ -79,6 +86,22 @@ export interface Engine {
     ): Promise<{ readonly retried: readonly { campaignId: string; leadId: string }[] }>
   }
   readonly tasks: { list(campaignId: string): Promise<TaskRecord[]> }
+  /** The CRM sync (reference 003): configure the mapping once, then sync and export. */
+  readonly crm: {
+    /** Checks the configuration against the CRM's fields and saves it; mappings that cannot work are an error. */
+    configure(
+      input: CrmConfigInput,
+    ): Promise<{ readonly config: CrmConfig; readonly warnings: MappingCheck[] }>
+    /** The verdict of each mapping (ok, warning, error) without saving. */
+    checkMappings(input: CrmConfigInput): Promise<MappingCheck[]>
+    config(): Promise<CrmConfig>
+    /** Deactivates this CRM for the workspace, so another can be configured. */
+    disconnect(): Promise<void>
+    /** The automatic sync of the campaigns' contacts, conversations and tasks; safe to run again. */
+    sync(options?: CrmSyncOptions): Promise<CrmSyncReport>
+    /** A manual export of leads, with the export modal's choices. */
+    export(options: CrmExportOptions): Promise<CrmSyncReport>
+  }
   /** Credentials kept in storage (encrypted at rest by stores that support it). */
   readonly secrets: {
     put(name: string, value: string): Promise<void>
@@ -124,6 +147,7 @@ export function createEngine(options: CreateEngineOptions): Engine {
       Layer.succeed(LinkedInService, options.linkedin),
       Layer.succeed(EmailService, options.email),
       Layer.succeed(AiService, options.ai),
+      Layer.succeed(CrmService, options.crm),
       Layer.succeed(EngineSettingsService, {
         ...options.settings,
         seed,
@@ -175,6 +199,14 @@ export function createEngine(options: CreateEngineOptions): Engine {
       retryErrors: (leadIds, campaignId) => run(api.retryErrors(leadIds, campaignId)),
     },
     tasks: { list: (campaignId) => run(api.tasks(campaignId)) },
+    crm: {
+      configure: (input) => run(api.crm.configure(input)),
+      checkMappings: (input) => run(api.crm.checkMappings(input)),
+      config: () => run(api.crm.config),
+      disconnect: () => run(api.crm.disconnect),
+      sync: (options) => run(api.crm.sync(options)),
+      export: (options) => run(api.crm.export(options)),
+    },
     secrets: {
       put: (name, value) => run(api.putSecret(name, value)),
       get: (name) => run(api.getSecret(name)),

@@ -1,5 +1,6 @@
 import { Context } from 'effect'
 import type { AiProviderV1 } from '../ports/ai-provider'
+import type { CrmV1 } from '../ports/crm'
 import type { EmailChannelV1 } from '../ports/email-channel'
 import type { LinkedInChannelV1 } from '../ports/linkedin-channel'
 import type { StorageV1 } from '../ports/storage'
@@ -20,6 +21,11 @@ export const EmailService = Context.Reference<EmailChannelV1 | undefined>('@reac
 
 /** The AI provider; absent by default (AI-written steps then error). */
 export const AiService = Context.Reference<AiProviderV1 | undefined>('@reachkit/core/Ai', {
+  defaultValue: () => undefined,
+})
+
+/** The workspace's CRM; absent by default (`engine.crm` then says how to add one). */
+export const CrmService = Context.Reference<CrmV1 | undefined>('@reachkit/core/Crm', {
   defaultValue: () => undefined,
 })
 

@@ -1,3 +1,5 @@
+import type { Lead } from '../model/lead/lead'
+import { renderMessage } from '../model/personalisation/render-message'
 import { channelsOf } from '../model/sequence/channels-of'
 import { type ActionInput, logActions } from './action-log'
 import { counterKeys } from './counters'
@@ -161,8 +163,8 @@ export async function progressLead(
           leadId: enrolment.leadId,
           identityId: enrolment.identityId,
           stepId: effect.stepId,
-          title: effect.step.title,
-          body: effect.step.body ?? null,
+          title: personalised(effect.step.title, lead.lead.lead),
+          body: effect.step.body === undefined ? null : personalised(effect.step.body, lead.lead.lead),
           type: effect.step.type,
           status: 'pending',
           createdAt: now,
@@ -248,4 +250,13 @@ async function moveLead(
   const started = await progressLead(context, store, enrolment, now)
   events.push(...started.events)
   return undefined
+}
+
+/**
+ * A task's title and body with the lead's variables filled in. A task is read by a colleague, not sent to
+ * the lead, so a variable without a value leaves the template's text rather than failing the step.
+ */
+function personalised(template: string, lead: Lead): string {
+  const rendered = renderMessage(template, lead)
+  return rendered.ok ? rendered.value : template
 }

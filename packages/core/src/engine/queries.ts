@@ -1,4 +1,5 @@
 import { effectiveLeadState } from '../model/lead/enrolment'
+import type { LeadProfile } from '../model/lead/lead'
 import type { LeadState, LeadStatus, LeadSubstatus } from '../model/lead/lead-status'
 import { substatusOf } from '../model/lead/lead-status'
 import type { WaitReason } from '../scheduler/wait-reason'
@@ -19,6 +20,8 @@ export interface LeadView {
   readonly status: LeadStatus
   readonly substatus: LeadSubstatus | null
   readonly state: LeadState
+  /** What reachkit knows of the person (as added, plus values a CRM sync brought in). */
+  readonly profile: LeadProfile
   /** The step it waits on or runs next. */
   readonly stepId: string | null
   /** For a waiting lead: the machine-readable reason (finer than the substatus). */
@@ -75,9 +78,11 @@ async function viewOf(
   const now = context.now()
   const state =
     campaign === undefined ? enrolment.state : effectiveLeadState(campaign.campaign, toModel(enrolment))
+  const lead = await store.get('leads', enrolment.leadId)
   const base = {
     campaignId: enrolment.campaignId,
     leadId: enrolment.leadId,
+    profile: lead?.lead.profile ?? {},
     stepId: enrolment.stepId,
     ...(enrolment.inbox === null ? {} : { inbox: enrolment.inbox }),
   }

@@ -1,4 +1,7 @@
 import { Clock, Context, Effect, Layer } from 'effect'
+import type { CrmConfig, CrmConfigInput } from '../crm/crm-config'
+import { type CrmExportOptions, CrmSync, type CrmSyncOptions, type CrmSyncReport } from '../crm/crm-sync'
+import type { MappingCheck } from '../crm/mapping-check'
 import { ReachkitErrorCodes } from '../errors/error-codes'
 import { ReachkitError } from '../errors/reachkit-error'
 import type { Campaign } from '../model/campaign/campaign'
@@ -13,6 +16,7 @@ import type { EngineContext, GuardedCall } from './engine-context'
 import type { EngineEvent, EngineEventListener, EngineEventType } from './engine-events'
 import {
   AiService,
+  CrmService,
   EmailService,
   EngineSettingsService,
   LinkedInService,
@@ -70,6 +74,17 @@ export interface ReachkitEngineApi {
   readonly putSecret: (name: string, value: string) => Effect.Effect<void, ReachkitError>
   readonly getSecret: (name: string) => Effect.Effect<string | undefined, ReachkitError>
   readonly deleteSecret: (name: string) => Effect.Effect<void, ReachkitError>
+  /** The CRM sync (reference 003); fails with `crm_not_configured` when the engine has no CRM. */
+  readonly crm: {
+    readonly configure: (
+      input: CrmConfigInput,
+    ) => Effect.Effect<{ readonly config: CrmConfig; readonly warnings: MappingCheck[] }, ReachkitError>
+    readonly checkMappings: (input: CrmConfigInput) => Effect.Effect<MappingCheck[], ReachkitError>
+    readonly config: Effect.Effect<CrmConfig, ReachkitError>
+    readonly disconnect: Effect.Effect<void, ReachkitError>
+    readonly sync: (options?: CrmSyncOptions) => Effect.Effect<CrmSyncReport, ReachkitError>
+    readonly export: (options: CrmExportOptions) => Effect.Effect<CrmSyncReport, ReachkitError>
+  }
   /** Listens to events of one type, or of every type with `'*'`; returns a function that stops listening. */
   readonly on: (type: EngineEventType | '*', listener: EngineEventListener) => () => void
 }
@@ -100,6 +115,7 @@ function makeEngineEffect(): Effect.Effect<ReachkitEngineApi, never, StorageServ
     const linkedin = yield* LinkedInService
     const email = yield* EmailService
     const ai = yield* AiService
+    const crmAdapter = yield* CrmService
     const overrides = yield* EngineSettingsService
     const clock = yield* Clock.Clock
     const services = yield* Effect.context<never>()
@@ -177,11 +193,29 @@ function makeEngineEffect(): Effect.Effect<ReachkitEngineApi, never, StorageServ
     )
 
     const engineContext = context
+    const crmSync = crmAdapter === undefined ? undefined : new CrmSync(engineContext, crmAdapter)
+    const withCrm = <A>(work: (sync: CrmSync) => Promise<A>): Effect.Effect<A, ReachkitError> =>
+      crmSync === undefined
+        ? Effect.fail(
+            new ReachkitError(
+              ReachkitErrorCodes.crmNotConfigured,
+              'This engine has no CRM: pass one to createEngine({ crm: createHubspotCrm({ accessToken }) }) (or createSalesforceCrm, or your own CrmV1).',
+            ),
+          )
+        : lift(() => work(crmSync))
     const api: ReachkitEngineApi = {
       settings,
       tick: tickEffect,
       run,
       ingest: (event) => lift(() => ingest(engineContext, event)),
+      crm: {
+        configure: (input) => withCrm((sync) => sync.configure(input)),
+        checkMappings: (input) => withCrm((sync) => sync.checkMappings(input)),
+        config: withCrm((sync) => sync.config()),
+        disconnect: withCrm((sync) => sync.disconnect()),
+        sync: (options) => withCrm((sync) => sync.sync(options)),
+        export: (options) => withCrm((sync) => sync.export(options)),
+      },
       putIdentity: (input) => lift(() => admin.putIdentity(engineContext, input)),
       getIdentity: (id) => lift(() => admin.getIdentity(engineContext, id)),
       listIdentities: lift(() => admin.listIdentities(engineContext)),

@@ -47,6 +47,17 @@ export const ReachkitErrorCodes = {
   invalidOptions: 'invalid_options',
   /** A storage query the port does not allow, such as paging `after` a document that is not in the index. */
   invalidQuery: 'invalid_query',
+  /**
+   * A CRM refused or failed a request. `isRetryable` says whether the same request can succeed later (a rate
+   * limit, an outage) or not (a refused value, a missing permission); `cause` has the vendor's answer.
+   */
+  crmFailed: 'crm_failed',
+  /** The CRM configuration (matching, field, campaign or user mapping) is invalid; `issues` name the field. */
+  invalidCrmConfig: 'invalid_crm_config',
+  /** A workspace has one active CRM; disconnect it before connecting another (reference 003). */
+  crmAlreadyActive: 'crm_already_active',
+  /** The engine was created without a CRM, or the CRM sync is not configured yet. */
+  crmNotConfigured: 'crm_not_configured',
 } as const
 
 export type ReachkitErrorCode = (typeof ReachkitErrorCodes)[keyof typeof ReachkitErrorCodes]

@@ -6,6 +6,22 @@ export type {
   GenerateMessageRequest,
   ReplyClassification,
 } from './ai-provider'
+export type {
+  CrmActivity,
+  CrmActivityKind,
+  CrmAssociationKind,
+  CrmCapabilities,
+  CrmCondition,
+  CrmField,
+  CrmObjectType,
+  CrmRecord,
+  CrmSearch,
+  CrmTask,
+  CrmTaskState,
+  CrmUser,
+  CrmV1,
+  CrmValue,
+} from './crm'
 export type { EmailAddress, EmailChannelV1, EmailMessage, EmailOutcome } from './email-channel'
 export type { InboundEvent, InboundEventType, LeadReference } from './inbound-event'
 export type {

@@ -1,5 +1,11 @@
 export { createDeterministicAi, type DeterministicAiOptions } from './deterministic-ai'
 export {
+  createMemoryCrm,
+  MEMORY_CRM_FIELDS,
+  type MemoryCrm,
+  type MemoryCrmOptions,
+} from './memory-crm'
+export {
   createMemoryEmailChannel,
   type MemoryEmailChannel,
   type MemoryEmailOptions,

@@ -542,7 +542,7 @@ describe('tasks, moves and inboxes', () => {
     })
     await runUntil('2026-03-02T09:00:00Z')
     const [task] = await engine.tasks.list('c')
-    expect(task).toMatchObject({ title: 'Call {{firstName}}', type: 'call', status: 'pending' })
+    expect(task).toMatchObject({ title: 'Call Firstl0', type: 'call', status: 'pending' })
     await engine.ingest({ type: 'task-completed', taskId: task?.taskId ?? '' })
     expect((await engine.campaigns.stats('c')).tasks).toEqual({ pending: 0, completed: 1 })
   })

@@ -26,6 +26,10 @@ describe('ReachkitError', () => {
       secretUnreadable: 'secret_unreadable',
       invalidOptions: 'invalid_options',
       invalidQuery: 'invalid_query',
+      crmFailed: 'crm_failed',
+      invalidCrmConfig: 'invalid_crm_config',
+      crmAlreadyActive: 'crm_already_active',
+      crmNotConfigured: 'crm_not_configured',
     })
   })
 
