@@ -2,4 +2,4 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { readmeExamples } from '../../../test-support/readme-examples'
 
-readmeExamples(join(dirname(fileURLToPath(import.meta.url)), '..'), 6)
+readmeExamples(join(dirname(fileURLToPath(import.meta.url)), '..'), 7)
