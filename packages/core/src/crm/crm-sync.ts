@@ -364,15 +364,13 @@ export class CrmSync {
 
       // The contact: remembered, else matched by the contact identifier, else created.
       const contactFields = this.#wantedFields(config.contacts, config, 'contact')
+      const identifying = contactGroups(config).groups
       const contact = await this.#findRecord(
         'contact',
         ledger?.contactId,
         contactFields,
         () =>
-          searchFor(profile, contactGroups(config).groups, contactFields).map((search) => ({
-            search,
-            groups: contactGroups(config).groups,
-          })),
+          searchFor(profile, identifying, contactFields).map((search) => ({ search, groups: identifying })),
         profile,
       )
       const properties = await this.#campaignProperties(config, work.lead)
@@ -530,7 +528,8 @@ export class CrmSync {
       const candidates = await this.#crm.searchRecords(object, search)
       // The CRM may return near matches (a prefix search); reachkit's own comparison decides.
       const found = candidates.find((candidate) => matches(profile, candidate, groups))
-      if (found !== undefined) return (await this.#crm.getRecord(object, found.id, fields)) ?? found
+      // The search asked for every mapped field: the candidate is the whole record reachkit needs.
+      if (found !== undefined) return found
     }
     return undefined
   }
