@@ -242,7 +242,7 @@ export class CrmSync {
     })
     const records: CrmRecordOutcome[] = []
     for (const each of work)
-      records.push(await this.#syncLead(config, fields, checks, each, { kind: 'sync' }, options.userId))
+      records.push(await this.#syncLead(config, checks, each, { kind: 'sync' }, options.userId))
     const tasksCompleted = await this.#syncTaskCompletion(options.campaignIds)
     return {
       crm: this.#crm.name,
@@ -296,7 +296,6 @@ export class CrmSync {
       records.push(
         await this.#syncLead(
           config,
-          fields,
           checks,
           { lead, campaigns: new Set(), activityCampaigns: new Set() },
           { kind: 'export', options },
@@ -323,7 +322,6 @@ export class CrmSync {
 
   async #syncLead(
     config: CrmConfig,
-    fields: Record<CrmObjectType, CrmField[]>,
     checks: readonly MappingCheck[],
     work: Work,
     mode: Mode,
