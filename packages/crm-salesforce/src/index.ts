@@ -1,0 +1,5 @@
+export type { SalesforceApiUsage } from './api-usage'
+export { createSalesforceCrm, type SalesforceCrm } from './create-salesforce-crm'
+export type { CreateSalesforceCrmOptions, SalesforceOAuthOptions } from './salesforce-crm-options'
+export type { SalesforceSetup } from './setup-check'
+export { escapeSoqlString, soqlStartsWith, soqlString } from './soql'
