@@ -6,21 +6,21 @@ import { ReachkitErrorCodes } from '../errors/error-codes'
 import { ReachkitError } from '../errors/reachkit-error'
 import { type LeadProfile, validateLead } from '../model/lead/lead'
 import { valueAt } from '../model/lead/lead-field'
-import type {
-  CrmActivityKind,
-  CrmAssociationKind,
-  CrmField,
-  CrmObjectType,
-  CrmRecord,
-  CrmV1,
-  CrmValue,
-} from '../ports/crm'
+import type { CrmActivityKind, CrmField, CrmObjectType, CrmRecord, CrmV1, CrmValue } from '../ports/crm'
 import { campaignProperties } from './campaign-properties'
 import { type CrmConfig, type CrmConfigInput, type CrmObjectMapping, parseCrmConfig } from './crm-config'
 import { type ContactLedger, ledgerKeys, readState, type TaskLedger, writeState } from './crm-ledger'
+import {
+  type CrmExportOptions,
+  type CrmSyncOptions,
+  parseCrmExportOptions,
+  parseCrmSyncOptions,
+} from './crm-sync-options'
 import { decideExport, decideField, type FieldDecision, isEmpty } from './field-sync'
 import { checkMappings, type MappingCheck } from './mapping-check'
 import { companyGroups, contactGroups, matches, searchFor } from './record-matching'
+
+export type { CrmExportOptions, CrmSyncOptions } from './crm-sync-options'
 
 /** What became of one lead in a sync or export. */
 export interface CrmRecordOutcome {
@@ -50,30 +50,6 @@ export interface CrmSyncReport {
   readonly tasksCompleted: { readonly fromCrm: number; readonly toCrm: number }
   /** The mapping checks at the time of the sync (warnings and errors only). */
   readonly checks: readonly MappingCheck[]
-}
-
-export interface CrmExportOptions {
-  readonly leadIds: readonly string[]
-  /** The reachkit user exporting (Users Mapping picks the owner of new records). */
-  readonly userId?: string
-  /** Replace existing CRM values (reference 003 FAQ Q4). Default false: fill empty fields only. */
-  readonly overwrite?: boolean
-  /** This export's association type (default the configuration's). */
-  readonly associationType?: CrmAssociationKind
-  /** Values of the manual export fields, by CRM field. */
-  readonly values?: Readonly<Record<string, CrmValue>>
-  readonly companyValues?: Readonly<Record<string, CrmValue>>
-  /** Overwrite the owner of existing records too. */
-  readonly overwriteOwner?: boolean
-  /** Export the lead's company as well (default true). */
-  readonly exportCompany?: boolean
-}
-
-export interface CrmSyncOptions {
-  /** Sync these campaigns only (default every campaign with contacts or conversations CRM sync on). */
-  readonly campaignIds?: readonly string[]
-  /** The reachkit user the automatic exports run for (Users Mapping); default the default owner. */
-  readonly userId?: string
 }
 
 interface Work {
@@ -211,7 +187,9 @@ export class CrmSync {
    * campaigns' tasks, and task completion both ways. Runs idempotently from the action log: a re-run
    * creates nothing twice; a failing record never blocks the others.
    */
-  async sync(options: CrmSyncOptions = {}): Promise<CrmSyncReport> {
+  async sync(input: CrmSyncOptions = {}): Promise<CrmSyncReport> {
+    const options = parseCrmSyncOptions(input)
+    const leadIds = options.leadIds === undefined ? undefined : new Set(options.leadIds)
     const config = await this.config()
     const fields = await this.#fields()
     const checks = checkMappings(config, fields)
@@ -226,6 +204,7 @@ export class CrmSync {
           index: 'byCampaign',
           equals: [campaign.id],
         })) {
+          if (leadIds !== undefined && !leadIds.has(enrolment.leadId)) continue
           const replied = enrolment.state.status === 'replied' || (await this.#replied(store, enrolment))
           const exportContact = contacts === 'yes' || (contacts === 'on_reply' && replied)
           const logConversation = conversations === 'yes' || (conversations === 'on_reply' && replied)
@@ -243,7 +222,7 @@ export class CrmSync {
     const records: CrmRecordOutcome[] = []
     for (const each of work)
       records.push(await this.#syncLead(config, checks, each, { kind: 'sync' }, options.userId))
-    const tasksCompleted = await this.#syncTaskCompletion(options.campaignIds)
+    const tasksCompleted = await this.#syncTaskCompletion(options.campaignIds, leadIds)
     return {
       crm: this.#crm.name,
       records,
@@ -256,7 +235,8 @@ export class CrmSync {
    * A manual export of leads (reference 003, "Mapping Options" and the export modal): every mapped field
    * whatever its sync option, the manual export values, `overwrite` deciding whether CRM values are replaced.
    */
-  async export(options: CrmExportOptions): Promise<CrmSyncReport> {
+  async export(input: CrmExportOptions): Promise<CrmSyncReport> {
+    const options = parseCrmExportOptions(input)
     const config = await this.config()
     for (const [values, mapping, tab] of [
       [options.values, config.contacts, 'contacts'],
@@ -773,6 +753,7 @@ export class CrmSync {
   /** Reference 001: "marking a task as done in either the CRM or the platform will update the status in the other". */
   async #syncTaskCompletion(
     campaignIds: readonly string[] | undefined,
+    leadIds: ReadonlySet<string> | undefined,
   ): Promise<{ fromCrm: number; toCrm: number }> {
     if (this.#crm.supports?.tasks === false) return { fromCrm: 0, toCrm: 0 }
     const linked = await this.#read(async (store) => {
@@ -781,6 +762,7 @@ export class CrmSync {
         const campaign = (record as CampaignRecord).campaign
         if (campaignIds !== undefined && !campaignIds.includes(campaign.id)) continue
         for await (const task of store.all('tasks', { index: 'byCampaign', equals: [campaign.id] })) {
+          if (leadIds !== undefined && !leadIds.has(task.leadId)) continue
           const ledger = await readState<TaskLedger>(store, ledgerKeys.task(this.#crm.name, task.key))
           if (ledger !== undefined && !ledger.completionSynced) out.push({ task, ledger })
         }

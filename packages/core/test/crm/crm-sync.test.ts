@@ -658,6 +658,26 @@ describe('campaign properties, activities, tasks and users', () => {
     await sales.close()
   })
 
+  it('syncs only the named leads when asked, and refuses malformed options naming the field', async () => {
+    const { engine, crm, run } = await world({ contacts: 'yes' })
+    await engine.crm.configure(baseConfig())
+    await run(1)
+    const report = await engine.crm.sync({ leadIds: ['cy'] })
+    expect(report.records.map((each) => each.leadId)).toEqual(['cy'])
+    expect(crm.records('contact').map((each) => each.fields.email)).toEqual(['cy@pitch.es'])
+
+    await expect(engine.crm.sync({ leadIds: [''] })).rejects.toThrow(/leadIds\[0\]: must not be empty/)
+    await expect(engine.crm.sync({ campaignId: 'q4' } as never)).rejects.toMatchObject({
+      code: 'invalid_options',
+    })
+    await expect(engine.crm.export({ leadIds: [] })).rejects.toThrow(/leadIds: needs at least 1 item/)
+    await expect(engine.crm.export({ leadIds: ['ada'], overwrite: 'yes' } as never)).rejects.toThrow(
+      /overwrite/,
+    )
+    // Nothing was written by the refused calls.
+    expect(crm.records('contact')).toHaveLength(1)
+  })
+
   it('says how to add a CRM when the engine has none', async () => {
     const engine = createEngine({ storage: createMemoryStorage() })
     await expect(engine.crm.sync()).rejects.toThrow(/createEngine\(\{ crm:/)
