@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config'
 const root = dirname(fileURLToPath(import.meta.url))
 
 // Tests read sibling packages' TypeScript sources through this export condition, so no build is needed.
-const conditions = ['@reachkit/source']
+const conditions = ['@paceline/source']
 
 /** One vitest project per workspace package that has tests (found from this file, whatever the cwd). */
 const projects = ['packages', 'examples'].flatMap((folder) =>
@@ -30,7 +30,7 @@ const projects = ['packages', 'examples'].flatMap((folder) =>
 )
 
 // CI asks for a machine-readable report as well, to print its closing line from it.
-const report = process.env.REACHKIT_TEST_REPORT
+const report = process.env.PACELINE_TEST_REPORT
 
 export default defineConfig({
   resolve: { conditions },

@@ -12,7 +12,7 @@ export function readmeExamples(packageFolder: string, minimum: number): void {
   const readme = readFileSync(join(packageFolder, 'README.md'), 'utf8')
   const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1] ?? '')
   const folder = join(packageFolder, 'test', '.readme-examples')
-  const workingFolder = mkdtempSync(join(tmpdir(), 'reachkit-readme-'))
+  const workingFolder = mkdtempSync(join(tmpdir(), 'paceline-readme-'))
 
   afterAll(() => {
     rmSync(folder, { recursive: true, force: true })

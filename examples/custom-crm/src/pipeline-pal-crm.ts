@@ -1,4 +1,4 @@
-import { ReachkitError } from '@reachkit/core'
+import { PacelineError } from '@paceline/core'
 import type {
   CrmCondition,
   CrmField,
@@ -7,11 +7,11 @@ import type {
   CrmUser,
   CrmV1,
   CrmValue,
-} from '@reachkit/core/ports'
+} from '@paceline/core/ports'
 
 /**
  * "Pipeline Pal", a made-up CRM with a small JSON API: people, organisations, notes and to-dos, each
- * with `props`. This file is the whole adapter: reachkit's CrmV1 port on top of Pipeline Pal's client.
+ * with `props`. This file is the whole adapter: paceline's CrmV1 port on top of Pipeline Pal's client.
  * Matching, field mapping, sync options, campaign properties and idempotent re-runs come from the core.
  */
 export interface PipelinePalClient {
@@ -83,13 +83,13 @@ const TYPES: Record<string, CrmField['type']> = {
   link: 'url',
 }
 
-/** Every failure as reachkit's one error family, saying whether a retry can help. */
+/** Every failure as paceline's one error family, saying whether a retry can help. */
 async function call<T>(what: string, work: () => Promise<T>): Promise<T> {
   try {
     return await work()
   } catch (error) {
     const status = error instanceof PipelinePalError ? error.status : 0
-    throw new ReachkitError('crm_failed', `Pipeline Pal ${what}: ${(error as Error).message}`, {
+    throw new PacelineError('crm_failed', `Pipeline Pal ${what}: ${(error as Error).message}`, {
       cause: error,
       isRetryable: status === 0 || status === 429 || status >= 500,
       details: { status },

@@ -1,6 +1,6 @@
-import { createEngine } from '@reachkit/core'
-import { crmConformance } from '@reachkit/core/conformance'
-import { createMemoryEmailChannel, createMemoryStorage, VirtualClock } from '@reachkit/core/testing'
+import { createEngine } from '@paceline/core'
+import { crmConformance } from '@paceline/core/conformance'
+import { createMemoryEmailChannel, createMemoryStorage, VirtualClock } from '@paceline/core/testing'
 import { expect, it } from 'vitest'
 import { createPipelinePalCrm } from '../src/pipeline-pal-crm'
 import { fakePipelinePal } from './fake-pipeline-pal'
@@ -59,19 +59,19 @@ it('syncs a campaign into Pipeline Pal through the engine, once', async () => {
   ])
   await engine.campaigns.launch('q4')
   await engine.crm.configure({
-    contactIdentifier: { type: 'custom', anyOf: [[{ reachkit: 'professionalEmail', crm: 'email' }]] },
+    contactIdentifier: { type: 'custom', anyOf: [[{ paceline: 'professionalEmail', crm: 'email' }]] },
     contacts: {
       fields: [
-        { reachkit: 'firstName', crm: 'first_name' },
-        { reachkit: 'lastName', crm: 'last_name' },
-        { reachkit: 'professionalEmail', crm: 'email' },
+        { paceline: 'firstName', crm: 'first_name' },
+        { paceline: 'lastName', crm: 'last_name' },
+        { paceline: 'professionalEmail', crm: 'email' },
       ],
       fixed: [{ crm: 'stage', value: 'new' }],
     },
     companies: {
       fields: [
-        { reachkit: 'name', crm: 'name' },
-        { reachkit: 'domain', crm: 'website' },
+        { paceline: 'name', crm: 'name' },
+        { paceline: 'domain', crm: 'website' },
       ],
     },
     users: { identities: { ana: 'm-2' } },

@@ -1,5 +1,5 @@
-import { hash32, type LeadInput } from '@reachkit/core'
-import type { LeadBehavior } from '@reachkit/core/testing'
+import { hash32, type LeadInput } from '@paceline/core'
+import type { LeadBehavior } from '@paceline/core/testing'
 
 const firstNames = [
   'Eva',

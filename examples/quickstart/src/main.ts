@@ -16,7 +16,7 @@ const stop = new AbortController()
 process.once('SIGINT', () => stop.abort())
 
 if (real) {
-  // REACHKIT_EMAIL_ADDRESS and friends are set: a real inbox, in real time (see the README).
+  // PACELINE_EMAIL_ADDRESS and friends are set: a real inbox, in real time (see the README).
   await runRealInbox({ setup: realInboxFromEnv(process.env), signal: stop.signal })
 } else await simulated()
 

@@ -9,14 +9,14 @@ import {
   formatSequence,
   type IdentityInput,
   templates,
-} from '@reachkit/core'
+} from '@paceline/core'
 import {
   type SimulationProgress,
   type SimulationResult,
   savedSimulation,
   simulate,
-} from '@reachkit/core/testing'
-import { createSqliteStorage } from '@reachkit/storage-sqlite'
+} from '@paceline/core/testing'
+import { createSqliteStorage } from '@paceline/storage-sqlite'
 import Table from 'cli-table3'
 import { generateLeads } from './generated-leads'
 
@@ -40,7 +40,7 @@ export const ana: IdentityInput = {
 }
 
 /** Where the quickstart keeps its state unless told otherwise: next to the example, git-ignored. */
-export const DEFAULT_DATABASE = fileURLToPath(new URL('../.reachkit/quickstart.sqlite', import.meta.url))
+export const DEFAULT_DATABASE = fileURLToPath(new URL('../.paceline/quickstart.sqlite', import.meta.url))
 
 export interface QuickstartOptions {
   readonly write?: (line: string) => void

@@ -1,31 +1,31 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createEmailChannel, type InboxSettings, verifyInbox } from '@reachkit/adapter-email'
-import { createEngine, ReachkitError, ReachkitErrorCodes, sequence } from '@reachkit/core'
-import { createSqliteStorage } from '@reachkit/storage-sqlite'
+import { createEmailChannel, type InboxSettings, verifyInbox } from '@paceline/adapter-email'
+import { createEngine, PacelineError, PacelineErrorCodes, sequence } from '@paceline/core'
+import { createSqliteStorage } from '@paceline/storage-sqlite'
 import { z } from 'zod'
 
 /** Where the real-inbox run keeps its state: a restart continues the same campaign. */
-export const REAL_INBOX_DATABASE = fileURLToPath(new URL('../.reachkit/real-inbox.sqlite', import.meta.url))
+export const REAL_INBOX_DATABASE = fileURLToPath(new URL('../.paceline/real-inbox.sqlite', import.meta.url))
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65_535).default(fallback)
 const security = z.enum(['tls', 'starttls', 'none']).optional()
 
 /** The environment variables of the real-inbox mode (README: "Point it at a real inbox"). */
 const envSchema = z.object({
-  REACHKIT_EMAIL_ADDRESS: z.email(),
-  REACHKIT_EMAIL_USER: z.string().min(1).optional(),
-  REACHKIT_EMAIL_PASSWORD: z.string().min(1),
-  REACHKIT_SMTP_HOST: z.string().min(1),
-  REACHKIT_SMTP_PORT: port(587),
-  REACHKIT_SMTP_SECURITY: security,
-  REACHKIT_IMAP_HOST: z.string().min(1),
-  REACHKIT_IMAP_PORT: port(993),
-  REACHKIT_IMAP_SECURITY: security,
-  REACHKIT_DEMO_RECIPIENT: z.email(),
-  REACHKIT_TIMEZONE: z.string().min(1).optional(),
-  REACHKIT_FOLLOW_UP_HOURS: z.coerce.number().int().min(1).max(72).default(1),
+  PACELINE_EMAIL_ADDRESS: z.email(),
+  PACELINE_EMAIL_USER: z.string().min(1).optional(),
+  PACELINE_EMAIL_PASSWORD: z.string().min(1),
+  PACELINE_SMTP_HOST: z.string().min(1),
+  PACELINE_SMTP_PORT: port(587),
+  PACELINE_SMTP_SECURITY: security,
+  PACELINE_IMAP_HOST: z.string().min(1),
+  PACELINE_IMAP_PORT: port(993),
+  PACELINE_IMAP_SECURITY: security,
+  PACELINE_DEMO_RECIPIENT: z.email(),
+  PACELINE_TIMEZONE: z.string().min(1).optional(),
+  PACELINE_FOLLOW_UP_HOURS: z.coerce.number().int().min(1).max(72).default(1),
 })
 
 export interface RealInboxSetup {
@@ -36,39 +36,39 @@ export interface RealInboxSetup {
 }
 
 /** True when the environment asks for a real inbox instead of the simulation. */
-export const wantsRealInbox = (env: NodeJS.ProcessEnv): boolean => env.REACHKIT_EMAIL_ADDRESS !== undefined
+export const wantsRealInbox = (env: NodeJS.ProcessEnv): boolean => env.PACELINE_EMAIL_ADDRESS !== undefined
 
 /** Reads the real-inbox settings from the environment, naming each variable that is missing or wrong. */
 export function realInboxFromEnv(env: NodeJS.ProcessEnv): RealInboxSetup {
   const result = envSchema.safeParse(env)
   if (!result.success)
-    throw ReachkitError.fromZod(ReachkitErrorCodes.invalidOptions, 'Real-inbox environment', result.error)
+    throw PacelineError.fromZod(PacelineErrorCodes.invalidOptions, 'Real-inbox environment', result.error)
   const vars = result.data
   const auth = {
-    user: vars.REACHKIT_EMAIL_USER ?? vars.REACHKIT_EMAIL_ADDRESS,
-    password: vars.REACHKIT_EMAIL_PASSWORD,
+    user: vars.PACELINE_EMAIL_USER ?? vars.PACELINE_EMAIL_ADDRESS,
+    password: vars.PACELINE_EMAIL_PASSWORD,
   }
   return {
     inbox: {
-      address: vars.REACHKIT_EMAIL_ADDRESS,
+      address: vars.PACELINE_EMAIL_ADDRESS,
       identityId: 'me',
       smtp: {
-        host: vars.REACHKIT_SMTP_HOST,
-        port: vars.REACHKIT_SMTP_PORT,
+        host: vars.PACELINE_SMTP_HOST,
+        port: vars.PACELINE_SMTP_PORT,
         // The usual pairing: TLS from the first byte on 465, STARTTLS on 587 and 25.
-        security: vars.REACHKIT_SMTP_SECURITY ?? (vars.REACHKIT_SMTP_PORT === 465 ? 'tls' : 'starttls'),
+        security: vars.PACELINE_SMTP_SECURITY ?? (vars.PACELINE_SMTP_PORT === 465 ? 'tls' : 'starttls'),
         auth,
       },
       imap: {
-        host: vars.REACHKIT_IMAP_HOST,
-        port: vars.REACHKIT_IMAP_PORT,
-        security: vars.REACHKIT_IMAP_SECURITY ?? (vars.REACHKIT_IMAP_PORT === 993 ? 'tls' : 'starttls'),
+        host: vars.PACELINE_IMAP_HOST,
+        port: vars.PACELINE_IMAP_PORT,
+        security: vars.PACELINE_IMAP_SECURITY ?? (vars.PACELINE_IMAP_PORT === 993 ? 'tls' : 'starttls'),
         auth,
       },
     },
-    recipient: vars.REACHKIT_DEMO_RECIPIENT,
-    timezone: vars.REACHKIT_TIMEZONE ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
-    followUpHours: vars.REACHKIT_FOLLOW_UP_HOURS,
+    recipient: vars.PACELINE_DEMO_RECIPIENT,
+    timezone: vars.PACELINE_TIMEZONE ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+    followUpHours: vars.PACELINE_FOLLOW_UP_HOURS,
   }
 }
 
@@ -77,7 +77,7 @@ export interface RealInboxOptions {
   readonly write?: (line: string) => void
   /** Stops the engine; the campaign's state stays in the database for the next run. */
   readonly signal: AbortSignal
-  /** Default `.reachkit/real-inbox.sqlite` next to the example; `:memory:` for none. */
+  /** Default `.paceline/real-inbox.sqlite` next to the example; `:memory:` for none. */
   readonly database?: string
 }
 
@@ -109,7 +109,7 @@ export async function runRealInbox(options: RealInboxOptions): Promise<void> {
   try {
     await engine.identities.put({
       id: 'me',
-      name: 'reachkit quickstart',
+      name: 'paceline quickstart',
       // Every day, all day: a demo should not wait for Monday morning.
       workingHours: {
         timezone,
@@ -126,7 +126,7 @@ export async function runRealInbox(options: RealInboxOptions): Promise<void> {
         sequence: sequence()
           .email({
             id: 'intro',
-            subject: 'reachkit quickstart',
+            subject: 'paceline quickstart',
             body: 'Hi {{firstName}},\n\nThis is step 1 of 3. Reply to stop the sequence.',
           })
           .email({ id: 'bump', delay: { hours: followUpHours }, body: 'Step 2 of 3, in the same thread.' })

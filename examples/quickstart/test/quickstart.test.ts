@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, expect, it } from 'vitest'
 import { runQuickstart } from '../src/quickstart'
 
-const folder = mkdtempSync(join(tmpdir(), 'reachkit-quickstart-'))
+const folder = mkdtempSync(join(tmpdir(), 'paceline-quickstart-'))
 afterAll(() => rmSync(folder, { recursive: true, force: true }))
 
 it('builds a campaign from a template and runs it for 21 simulated days on 200 leads', async () => {

@@ -4,16 +4,16 @@ import { realInboxFromEnv, runRealInbox, wantsRealInbox } from '../src/real-inbo
 
 const servers = inject('mailServers')
 const env = {
-  REACHKIT_EMAIL_ADDRESS: 'ben@acme.io',
-  REACHKIT_EMAIL_PASSWORD: 'ben-password',
-  REACHKIT_SMTP_HOST: servers.smtp.host,
-  REACHKIT_SMTP_PORT: String(servers.smtp.port),
-  REACHKIT_SMTP_SECURITY: 'none',
-  REACHKIT_IMAP_HOST: servers.imap.host,
-  REACHKIT_IMAP_PORT: String(servers.imap.port),
-  REACHKIT_IMAP_SECURITY: 'none',
-  REACHKIT_DEMO_RECIPIENT: 'liam@northwind.example',
-  REACHKIT_TIMEZONE: 'Europe/Madrid',
+  PACELINE_EMAIL_ADDRESS: 'ben@acme.io',
+  PACELINE_EMAIL_PASSWORD: 'ben-password',
+  PACELINE_SMTP_HOST: servers.smtp.host,
+  PACELINE_SMTP_PORT: String(servers.smtp.port),
+  PACELINE_SMTP_SECURITY: 'none',
+  PACELINE_IMAP_HOST: servers.imap.host,
+  PACELINE_IMAP_PORT: String(servers.imap.port),
+  PACELINE_IMAP_SECURITY: 'none',
+  PACELINE_DEMO_RECIPIENT: 'liam@northwind.example',
+  PACELINE_TIMEZONE: 'Europe/Madrid',
 }
 
 describe('the quickstart pointed at a real inbox', () => {
@@ -23,25 +23,25 @@ describe('the quickstart pointed at a real inbox', () => {
   })
 
   it('names every missing or wrong variable', () => {
-    expect(() => realInboxFromEnv({ REACHKIT_EMAIL_ADDRESS: 'ben', REACHKIT_SMTP_PORT: '99999' })).toThrow(
+    expect(() => realInboxFromEnv({ PACELINE_EMAIL_ADDRESS: 'ben', PACELINE_SMTP_PORT: '99999' })).toThrow(
       expect.objectContaining({
         code: 'invalid_options',
         issues: expect.arrayContaining([
-          expect.objectContaining({ field: 'REACHKIT_EMAIL_ADDRESS' }),
-          expect.objectContaining({ field: 'REACHKIT_EMAIL_PASSWORD' }),
-          expect.objectContaining({ field: 'REACHKIT_SMTP_PORT' }),
-          expect.objectContaining({ field: 'REACHKIT_DEMO_RECIPIENT' }),
+          expect.objectContaining({ field: 'PACELINE_EMAIL_ADDRESS' }),
+          expect.objectContaining({ field: 'PACELINE_EMAIL_PASSWORD' }),
+          expect.objectContaining({ field: 'PACELINE_SMTP_PORT' }),
+          expect.objectContaining({ field: 'PACELINE_DEMO_RECIPIENT' }),
         ]),
       }),
     )
     // The usual ports imply their security.
     const defaults = realInboxFromEnv({
       ...env,
-      REACHKIT_SMTP_SECURITY: undefined,
-      REACHKIT_SMTP_PORT: '465',
+      PACELINE_SMTP_SECURITY: undefined,
+      PACELINE_SMTP_PORT: '465',
     })
     expect(defaults.inbox.smtp.security).toBe('tls')
-    expect(realInboxFromEnv({ ...env, REACHKIT_IMAP_SECURITY: undefined }).inbox.imap?.security).toBe(
+    expect(realInboxFromEnv({ ...env, PACELINE_IMAP_SECURITY: undefined }).inbox.imap?.security).toBe(
       'starttls',
     )
   })
@@ -74,7 +74,7 @@ describe('the quickstart pointed at a real inbox', () => {
     // Liam answers from his own mail client.
     await sendAs(servers, 'liam@northwind.example', {
       to: 'ben@acme.io',
-      subject: 'Re: reachkit quickstart',
+      subject: 'Re: paceline quickstart',
       inReplyTo: messageId,
       references: [messageId],
       text: 'Got it, thanks.',

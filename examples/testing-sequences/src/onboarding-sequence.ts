@@ -1,4 +1,4 @@
-import { sequence } from '@reachkit/core'
+import { sequence } from '@paceline/core'
 
 /**
  * The sequence under test, as a product team would keep it in its own code: warm the lead up on

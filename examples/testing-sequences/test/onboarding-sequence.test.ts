@@ -1,5 +1,5 @@
 // A user's own test file: the sequence's behaviour, checked in virtual time, in milliseconds.
-import { simulate } from '@reachkit/core/testing'
+import { simulate } from '@paceline/core/testing'
 import { describe, expect, it } from 'vitest'
 import { onboardingSequence } from '../src/onboarding-sequence'
 

@@ -1,5 +1,5 @@
-import { ReachkitError, ReachkitErrorCodes } from '@reachkit/core'
-import type { EmailChannelV1, EmailMessage, EmailOutcome, InboundEvent } from '@reachkit/core/ports'
+import { PacelineError, PacelineErrorCodes } from '@paceline/core'
+import type { EmailChannelV1, EmailMessage, EmailOutcome, InboundEvent } from '@paceline/core/ports'
 import {
   type CreateEmailChannelOptions,
   type InboxSettings,
@@ -41,7 +41,7 @@ interface Sender {
  */
 export function createEmailChannel(input: CreateEmailChannelOptions): EmailChannel {
   const options = parseEmailChannelOptions(input)
-  const onError = options.onError ?? ((error: ReachkitError) => console.warn(error.message))
+  const onError = options.onError ?? ((error: PacelineError) => console.warn(error.message))
   const senders = new Map<string, Sender>()
   const senderFor = (address: string): Sender | undefined => {
     const key = address.toLowerCase()
@@ -104,8 +104,8 @@ export function createEmailChannel(input: CreateEmailChannelOptions): EmailChann
       ) {
         trackingWarned = true
         onError(
-          new ReachkitError(
-            ReachkitErrorCodes.invalidOptions,
+          new PacelineError(
+            PacelineErrorCodes.invalidOptions,
             'A campaign asks for open or click tracking, but the email channel has no `tracking` settings ({ baseUrl, secret }); messages go out untracked.',
           ),
         )
@@ -121,7 +121,7 @@ export function createEmailChannel(input: CreateEmailChannelOptions): EmailChann
       } catch (error) {
         // A header that could inject others, a malformed Message-ID: refused before any connection, so
         // the engine knows for certain that nothing went out.
-        if (error instanceof ReachkitError)
+        if (error instanceof PacelineError)
           return { ok: false, reason: 'rejected', message: error.message, raw: error }
         throw error
       }

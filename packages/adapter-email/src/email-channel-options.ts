@@ -1,5 +1,5 @@
-import { ReachkitError, ReachkitErrorCodes } from '@reachkit/core'
-import type { EmailMessage, StorageV1 } from '@reachkit/core/ports'
+import { PacelineError, PacelineErrorCodes } from '@paceline/core'
+import type { EmailMessage, StorageV1 } from '@paceline/core/ports'
 import { z } from 'zod'
 
 /** A password (or an app password, which providers require when two-factor authentication is on). */
@@ -72,7 +72,7 @@ export interface ListUnsubscribeSettings {
 
 /** Open and click tracking: the pixel and redirect URLs point at `baseUrl`, where `createTrackingHandler` runs. */
 export interface TrackingSettings {
-  /** e.g. `https://t.acme.io/rk` (no trailing slash needed). Use a domain you own, ideally the sending one. */
+  /** e.g. `https://t.acme.io/pl` (no trailing slash needed). Use a domain you own, ideally the sending one. */
   readonly baseUrl: string
   /** At least 32 characters: signs every tracking URL, so they cannot be forged or pointed elsewhere. */
   readonly secret: string
@@ -102,7 +102,7 @@ export interface CreateEmailChannelOptions {
   readonly listUnsubscribe?: ListUnsubscribeSettings
   readonly tracking?: TrackingSettings
   /** Problems the channel handles itself (a poller that lost its connection and retries). Default console.warn. */
-  readonly onError?: (error: ReachkitError) => void
+  readonly onError?: (error: PacelineError) => void
 }
 
 const isFunction = (value: unknown): boolean => typeof value === 'function'
@@ -145,7 +145,7 @@ const optionsSchema = z
     inboxes: z.array(inboxSchema).min(1),
     storage: z
       .custom<StorageV1>((value) => isFunction((value as StorageV1 | undefined)?.transaction), {
-        message: 'must be a reachkit Storage (for example the engine storage)',
+        message: 'must be a paceline Storage (for example the engine storage)',
       })
       .optional(),
     workspaceId: z.string().min(1).optional(),
@@ -173,7 +173,7 @@ const optionsSchema = z
         secret: z.string().min(32),
       })
       .optional(),
-    onError: fn<(error: ReachkitError) => void>('must be a function').optional(),
+    onError: fn<(error: PacelineError) => void>('must be a function').optional(),
   })
   .superRefine((options, context) => {
     const seen = new Set<string>()
@@ -201,7 +201,7 @@ const optionsSchema = z
 export function parseEmailChannelOptions(options: unknown): CreateEmailChannelOptions {
   const result = optionsSchema.safeParse(options, { reportInput: true })
   if (!result.success)
-    throw ReachkitError.fromZod(ReachkitErrorCodes.invalidOptions, 'createEmailChannel options', result.error)
+    throw PacelineError.fromZod(PacelineErrorCodes.invalidOptions, 'createEmailChannel options', result.error)
   return options as CreateEmailChannelOptions
 }
 
@@ -209,7 +209,7 @@ export function parseEmailChannelOptions(options: unknown): CreateEmailChannelOp
 export function parseInboxSettings(settings: unknown): InboxSettings {
   const result = inboxSchema.safeParse(settings, { reportInput: true })
   if (!result.success)
-    throw ReachkitError.fromZod(ReachkitErrorCodes.invalidOptions, 'Inbox settings', result.error)
+    throw PacelineError.fromZod(PacelineErrorCodes.invalidOptions, 'Inbox settings', result.error)
   return settings as InboxSettings
 }
 

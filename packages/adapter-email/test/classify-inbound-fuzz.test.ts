@@ -102,7 +102,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     .map(([name, length, folded]) => ({
       label: `giant ${folded ? 'folded ' : ''}${name} header (${length})`,
       apply: (raw: string) => {
-        const unit = name === 'References' ? '<rk-0a1b2c3d4e5f@acme.io> ' : 'a;b=c <x@y> =?utf-8?Q?=C3=A9?= '
+        const unit = name === 'References' ? '<pl-0a1b2c3d4e5f@acme.io> ' : 'a;b=c <x@y> =?utf-8?Q?=C3=A9?= '
         const value = unit.repeat(Math.ceil(length / unit.length)).slice(0, length)
         const header = `${name}: ${folded ? value.replace(/ /g, '\r\n ') : value}\r\n`
         return header + raw

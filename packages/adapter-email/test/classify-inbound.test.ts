@@ -79,7 +79,7 @@ describe('classifyInbound: focused cases', () => {
       'To: Ana Ruiz <ana@acme.io>',
       'Date: Tue, 3 Nov 2026 09:12:00 +0100',
       'Message-ID: <focused-1@northwind.example>',
-      'In-Reply-To: <rk-0a1b2c3d4e5f@acme.io>',
+      'In-Reply-To: <pl-0a1b2c3d4e5f@acme.io>',
       'Content-Type: text/plain; charset=utf-8',
       ...headers,
       '',
@@ -107,7 +107,7 @@ describe('classifyInbound: focused cases', () => {
 
   it('reads Auto-Submitted: no as a person, and any other value as automatic (RFC 3834)', async () => {
     const person = await classify(reply(['Subject: Re: Quick question', 'Auto-Submitted: no']))
-    expect(person).toMatchObject({ kind: 'reply', threadMessageIds: ['<rk-0a1b2c3d4e5f@acme.io>'] })
+    expect(person).toMatchObject({ kind: 'reply', threadMessageIds: ['<pl-0a1b2c3d4e5f@acme.io>'] })
     expect(autoReplySignals(new Map([['auto-submitted', 'No']]), 'Re: Quick question')).toEqual({
       subject: false,
     })
@@ -135,7 +135,7 @@ describe('classifyInbound: focused cases', () => {
       },
       {
         contentType: 'text/rfc822-headers',
-        content: 'From: ana@acme.io\nMessage-ID: <rk-0a1b2c3d4e5f@acme.io>\n',
+        content: 'From: ana@acme.io\nMessage-ID: <pl-0a1b2c3d4e5f@acme.io>\n',
       },
     ]
     const delayed = ['Final-Recipient: rfc822; hugo@example.fr', 'Action: delayed', 'Status: 4.4.7']
@@ -143,7 +143,7 @@ describe('classifyInbound: focused cases', () => {
       bounce: 'soft',
       status: '4.4.7',
       recipient: 'hugo@example.fr',
-      originalMessageId: '<rk-0a1b2c3d4e5f@acme.io>',
+      originalMessageId: '<pl-0a1b2c3d4e5f@acme.io>',
     })
     const failed = [
       'Final-Recipient: rfc822;Sam Olsen <Sam@Northwind.example>',
@@ -185,13 +185,13 @@ describe('classifyInbound: focused cases', () => {
       '',
       'Original message headers:',
       'From: Ana Ruiz <ana@acme.io>',
-      'Message-ID: <rk-e7f8091a2b3c@acme.io>',
+      'Message-ID: <pl-e7f8091a2b3c@acme.io>',
     ].join('\n')
     expect(readPlainBounce(text, OWN)).toMatchObject({
       bounce: 'hard',
       status: '5.1.10',
       recipient: 'tom@contoso.com',
-      originalMessageId: '<rk-e7f8091a2b3c@acme.io>',
+      originalMessageId: '<pl-e7f8091a2b3c@acme.io>',
     })
   })
 

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto'
-import type { EmailMessage } from '@reachkit/core/ports'
+import type { EmailMessage } from '@paceline/core/ports'
 import { dkimVerify } from 'mailauth/lib/dkim/verify.js'
 import { simpleParser } from 'mailparser'
 import nodemailer from 'nodemailer'
@@ -13,14 +13,14 @@ const inbox: InboxSettings = {
   smtp: { host: '127.0.0.1', port: 25, security: 'none', auth: { user: 'ana@acme.io', password: 'x' } },
 }
 const message: EmailMessage = {
-  idempotencyKey: 'rk-0123456789abcdef',
-  messageId: '<rk-0123456789abcdef@acme.io>',
+  idempotencyKey: 'pl-0123456789abcdef',
+  messageId: '<pl-0123456789abcdef@acme.io>',
   from: { address: 'ana@acme.io', name: 'Ana Ruiz' },
   to: { address: 'eva@northwind.example', name: 'Eva Lind' },
   subject: 'Re: Quick question',
   text: 'Hi Eva,\n\nHave a look: https://acme.io/case-study\n\nAna',
-  inReplyTo: '<rk-1111111111111111@acme.io>',
-  references: ['<rk-0000000000000000@acme.io>', '<rk-1111111111111111@acme.io>'],
+  inReplyTo: '<pl-1111111111111111@acme.io>',
+  references: ['<pl-0000000000000000@acme.io>', '<pl-1111111111111111@acme.io>'],
 }
 const SECRET = 'a-tracking-secret-of-at-least-32-chars!'
 
@@ -35,9 +35,9 @@ async function render(options: ReturnType<typeof composeMessage>) {
 describe('composing a message', () => {
   it("keeps the engine's Message-ID and threads follow-ups with In-Reply-To and References", async () => {
     const { mail, raw } = await render(composeMessage(message, { inbox, now: 0 }))
-    expect(mail.messageId).toBe('<rk-0123456789abcdef@acme.io>')
-    expect(mail.inReplyTo).toBe('<rk-1111111111111111@acme.io>')
-    expect(mail.references).toEqual(['<rk-0000000000000000@acme.io>', '<rk-1111111111111111@acme.io>'])
+    expect(mail.messageId).toBe('<pl-0123456789abcdef@acme.io>')
+    expect(mail.inReplyTo).toBe('<pl-1111111111111111@acme.io>')
+    expect(mail.references).toEqual(['<pl-0000000000000000@acme.io>', '<pl-1111111111111111@acme.io>'])
     expect(mail.subject).toBe('Re: Quick question')
     expect(mail.from?.value[0]).toEqual({ address: 'ana@acme.io', name: 'Ana Ruiz' })
     // Text only: no HTML part, no attachment, no X-Mailer advertising the library.
@@ -66,17 +66,17 @@ describe('composing a message', () => {
     const { mail } = await render(
       composeMessage(
         { ...message, tracking: { opens: true, clicks: true } },
-        { inbox, tracking: { baseUrl: 'https://t.acme.io/rk/', secret: SECRET }, now: 1_000 },
+        { inbox, tracking: { baseUrl: 'https://t.acme.io/pl/', secret: SECRET }, now: 1_000 },
       ),
     )
     const html = String(mail.html)
-    const pixel = /src="https:\/\/t\.acme\.io\/rk\/o\/([^"]+)\.gif"/.exec(html)?.[1] ?? ''
+    const pixel = /src="https:\/\/t\.acme\.io\/pl\/o\/([^"]+)\.gif"/.exec(html)?.[1] ?? ''
     expect(verifyTrackingToken(pixel, SECRET)).toEqual({
       kind: 'open',
       messageId: message.messageId,
       sentAt: 1_000,
     })
-    const click = /href="https:\/\/t\.acme\.io\/rk\/c\/([^"]+)"/.exec(html)?.[1] ?? ''
+    const click = /href="https:\/\/t\.acme\.io\/pl\/c\/([^"]+)"/.exec(html)?.[1] ?? ''
     expect(verifyTrackingToken(click, SECRET)).toMatchObject({
       kind: 'click',
       url: 'https://acme.io/case-study',
@@ -90,7 +90,7 @@ describe('composing a message', () => {
       composeMessage(
         {
           ...message,
-          html: '<p><a href="mailto:ana@acme.io">mail</a> <a data-reachkit-notrack href="https://acme.io/private">p</a> <a href="https://acme.io/unsubscribe?u=1&amp;c=2">u</a> <a href=\'https://acme.io/a?x=1&amp;y=2\'>a</a></p>',
+          html: '<p><a href="mailto:ana@acme.io">mail</a> <a data-paceline-notrack href="https://acme.io/private">p</a> <a href="https://acme.io/unsubscribe?u=1&amp;c=2">u</a> <a href=\'https://acme.io/a?x=1&amp;y=2\'>a</a></p>',
           tracking: { opens: false, clicks: true },
         },
         {
@@ -126,7 +126,7 @@ describe('composing a message', () => {
     expect(header('list-unsubscribe-post')).toBe('List-Unsubscribe-Post: List-Unsubscribe=One-Click')
     const lines = header('list-unsubscribe')
     expect(lines.replace(/\r?\n\s+/g, ' ')).toBe(
-      'List-Unsubscribe: <https://acme.io/u/rk-0123456789abcdef>, <mailto:unsubscribe@acme.io>',
+      'List-Unsubscribe: <https://acme.io/u/pl-0123456789abcdef>, <mailto:unsubscribe@acme.io>',
     )
   })
 
@@ -134,7 +134,7 @@ describe('composing a message', () => {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
     const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
     const publicDer = publicKey.export({ type: 'spki', format: 'der' }).toString('base64')
-    const signed = { ...inbox, dkim: { domainName: 'acme.io', keySelector: 'rk1', privateKey: pem } }
+    const signed = { ...inbox, dkim: { domainName: 'acme.io', keySelector: 'pl1', privateKey: pem } }
     const { raw } = await render(
       composeMessage(message, {
         inbox: signed,
@@ -149,7 +149,7 @@ describe('composing a message', () => {
     )
     const result = await dkimVerify(Buffer.from(raw), {
       resolver: async (name: string, type: string) => {
-        if (name === 'rk1._domainkey.acme.io' && type === 'TXT') return [[`v=DKIM1; k=rsa; p=${publicDer}`]]
+        if (name === 'pl1._domainkey.acme.io' && type === 'TXT') return [[`v=DKIM1; k=rsa; p=${publicDer}`]]
         throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' })
       },
     })

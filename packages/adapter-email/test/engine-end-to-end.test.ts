@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createEngine, type Engine, sequence } from '@reachkit/core'
-import { VirtualClock } from '@reachkit/core/testing'
-import { createSqliteStorage, type SqliteStorage } from '@reachkit/storage-sqlite'
+import { createEngine, type Engine, sequence } from '@paceline/core'
+import { VirtualClock } from '@paceline/core/testing'
+import { createSqliteStorage, type SqliteStorage } from '@paceline/storage-sqlite'
 import { simpleParser } from 'mailparser'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createEmailChannel, type EmailChannel } from '../src/index'
@@ -99,7 +99,7 @@ describe('the engine sending and receiving through a real mail server', () => {
   }
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'reachkit-e2e-'))
+    dir = mkdtempSync(join(tmpdir(), 'paceline-e2e-'))
     storage = createSqliteStorage({ filename: join(dir, 'engine.sqlite'), onWarning: () => {} })
     email = createEmailChannel({
       storage,

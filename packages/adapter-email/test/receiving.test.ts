@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { ReachkitError } from '@reachkit/core'
-import type { InboundEvent, StorageV1 } from '@reachkit/core/ports'
-import { createMemoryStorage } from '@reachkit/core/testing'
-import { createSqliteStorage } from '@reachkit/storage-sqlite'
+import type { PacelineError } from '@paceline/core'
+import type { InboundEvent, StorageV1 } from '@paceline/core/ports'
+import { createMemoryStorage } from '@paceline/core/testing'
+import { createSqliteStorage } from '@paceline/storage-sqlite'
 import fc from 'fast-check'
 import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
 import { createEmailChannel, type EmailChannel } from '../src/index'
@@ -82,7 +82,7 @@ const ownCopy = rfc822([
   `From: Ben <${INBOX}>`,
   'To: eva@northwind.example',
   'Subject: Quick question',
-  'Message-ID: <rk-own@acme.io>',
+  'Message-ID: <pl-own@acme.io>',
   'Content-Type: text/plain',
   '',
   'A copy of what Ben sent.',
@@ -91,7 +91,7 @@ const ownCopy = rfc822([
 describe('receiving: IMAP reading into engine events', () => {
   let storage: StorageV1
   let channel: EmailChannel | undefined
-  const errors: ReachkitError[] = []
+  const errors: PacelineError[] = []
   const events: InboundEvent[] = []
   const open = (options: { storage?: StorageV1; mailbox?: string; receive?: object } = {}) => {
     channel = createEmailChannel({
@@ -118,15 +118,15 @@ describe('receiving: IMAP reading into engine events', () => {
   })
 
   it('turns real replies, out-of-office answers and bounces into events, and reads each message once', async () => {
-    const reachkitMessageId = '<rk-0a1b2c3d@acme.io>'
+    const pacelineMessageId = '<pl-0a1b2c3d@acme.io>'
     const first = open()
     await first.receiveNow()
     const replyId = await sendAsEva(
-      { subject: 'Re: Quick question', inReplyTo: reachkitMessageId, references: [reachkitMessageId] },
+      { subject: 'Re: Quick question', inReplyTo: pacelineMessageId, references: [pacelineMessageId] },
       'Sure, Thursday works.\n\nOn Mon, 2 Nov 2026 at 10:02, Ben <ben@acme.io> wrote:\n> Would a call make sense?',
     )
-    await appendMessage(servers, INBOX, outOfOffice('<rk-0a1b2c3e@acme.io>'))
-    await appendMessage(servers, INBOX, bounce('<rk-0a1b2c3f@acme.io>'))
+    await appendMessage(servers, INBOX, outOfOffice('<pl-0a1b2c3e@acme.io>'))
+    await appendMessage(servers, INBOX, bounce('<pl-0a1b2c3f@acme.io>'))
     await appendMessage(servers, INBOX, ownCopy)
 
     expect(await first.receiveNow()).toEqual({ [INBOX]: { read: 4, delivered: 3 } })
@@ -136,7 +136,7 @@ describe('receiving: IMAP reading into engine events', () => {
         channel: 'email',
         identityId: 'ben',
         outOfOffice: false,
-        lead: { email: 'eva@northwind.example', messageId: reachkitMessageId },
+        lead: { email: 'eva@northwind.example', messageId: pacelineMessageId },
         subject: 'Re: Quick question',
         text: 'Sure, Thursday works.',
         eventId: `email:${replyId}`,
@@ -144,12 +144,12 @@ describe('receiving: IMAP reading into engine events', () => {
       expect.objectContaining({
         type: 'reply-received',
         outOfOffice: true,
-        lead: { email: 'jonas@example.de', messageId: '<rk-0a1b2c3e@acme.io>' },
+        lead: { email: 'jonas@example.de', messageId: '<pl-0a1b2c3e@acme.io>' },
       }),
       expect.objectContaining({
         type: 'email-bounced',
         bounce: 'hard',
-        lead: { messageId: '<rk-0a1b2c3f@acme.io>', email: 'nobody@northwind.example' },
+        lead: { messageId: '<pl-0a1b2c3f@acme.io>', email: 'nobody@northwind.example' },
         reason: expect.stringContaining('5.1.1'),
         eventId: 'email:<dsn-1@mx.google.com>',
       }),
@@ -163,18 +163,18 @@ describe('receiving: IMAP reading into engine events', () => {
   })
 
   it('keeps its place across restarts in the engine storage (SQLite file)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'reachkit-cursor-'))
+    const dir = mkdtempSync(join(tmpdir(), 'paceline-cursor-'))
     const filename = join(dir, 'engine.sqlite')
     try {
       const before = createSqliteStorage({ filename })
       const first = open({ storage: before })
       await first.receiveNow()
-      await sendAsEva({ subject: 'Re: Quick question', inReplyTo: '<rk-1@acme.io>' }, 'Yes please.')
+      await sendAsEva({ subject: 'Re: Quick question', inReplyTo: '<pl-1@acme.io>' }, 'Yes please.')
       expect(await first.receiveNow()).toEqual({ [INBOX]: { read: 1, delivered: 1 } })
       await first.close()
       await before.close()
 
-      await sendAsEva({ subject: 'Re: Quick question', inReplyTo: '<rk-1@acme.io>' }, 'And one more thing.')
+      await sendAsEva({ subject: 'Re: Quick question', inReplyTo: '<pl-1@acme.io>' }, 'And one more thing.')
       const after = createSqliteStorage({ filename })
       const second = open({ storage: after })
       expect(await second.receiveNow()).toEqual({ [INBOX]: { read: 1, delivered: 1 } })
@@ -229,7 +229,7 @@ describe('receiving: IMAP reading into engine events', () => {
           `To: ${INBOX}`,
           'Subject: Re: Quick question',
           `Message-ID: <${id}@northwind.example>`,
-          'In-Reply-To: <rk-3@acme.io>',
+          'In-Reply-To: <pl-3@acme.io>',
           '',
           text,
         ])
@@ -274,7 +274,7 @@ describe('receiving: IMAP reading into engine events', () => {
     })
     // The first pass sets the cursor; mail after it is pushed by the server.
     await channel?.receiveNow()
-    const replyId = await sendAsEva({ subject: 'Re: Quick question', inReplyTo: '<rk-4@acme.io>' }, 'Pushed.')
+    const replyId = await sendAsEva({ subject: 'Re: Quick question', inReplyTo: '<pl-4@acme.io>' }, 'Pushed.')
     expect(await arrived).toMatchObject({ type: 'reply-received', eventId: `email:${replyId}` })
   })
 
@@ -288,7 +288,7 @@ describe('receiving: IMAP reading into engine events', () => {
       `To: ${INBOX}`,
       'Subject: Re: Quick question',
       'Message-ID: <after-garbage@northwind.example>',
-      'In-Reply-To: <rk-5@acme.io>',
+      'In-Reply-To: <pl-5@acme.io>',
       '',
       'Still here.',
     ])

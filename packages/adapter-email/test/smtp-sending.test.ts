@@ -1,4 +1,4 @@
-import type { EmailMessage } from '@reachkit/core/ports'
+import type { EmailMessage } from '@paceline/core/ports'
 import { simpleParser } from 'mailparser'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createEmailChannel, type EmailChannel } from '../src/index'
@@ -15,7 +15,7 @@ const smtp = (password = 'ana-password') => ({
 
 let sequence = 0
 const message = (to: string, overrides: Partial<EmailMessage> = {}): EmailMessage => {
-  const key = `rk-smtp${Date.now().toString(16)}${(sequence++).toString(16).padStart(4, '0')}`
+  const key = `pl-smtp${Date.now().toString(16)}${(sequence++).toString(16).padStart(4, '0')}`
   return {
     idempotencyKey: key,
     messageId: `<${key}@acme.io>`,

@@ -1,13 +1,13 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { InboundEvent } from '@reachkit/core/ports'
+import type { InboundEvent } from '@paceline/core/ports'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { clickUrl, openPixelUrl } from '../src/tracking/tracked-content'
 import { createTrackingHandler } from '../src/tracking/tracking-handler'
 import { signTrackingToken, verifyTrackingToken } from '../src/tracking/tracking-token'
 
 const SECRET = 'a-tracking-secret-of-at-least-32-chars!'
-const messageId = '<rk-0123456789abcdef@acme.io>'
+const messageId = '<pl-0123456789abcdef@acme.io>'
 const SENT = Date.parse('2026-03-02T09:00:00Z')
 
 let server: Server
@@ -25,7 +25,7 @@ beforeAll(async () => {
     if (!(await handle(request, response))) response.writeHead(418).end('not tracking')
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/rk`
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/pl`
 })
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
 

@@ -1,5 +1,5 @@
-import { createEngine, type Engine, templates } from '@reachkit/core'
-import { createMemoryStorage, VirtualClock } from '@reachkit/core/testing'
+import { createEngine, type Engine, templates } from '@paceline/core'
+import { createMemoryStorage, VirtualClock } from '@paceline/core/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   createEdgesProvider,
@@ -167,7 +167,7 @@ describe('a LinkedIn-only campaign through the engine and Edges, 14 simulated da
     expect(actions.length).toBeGreaterThan(10)
     expect(new Set(actions.flatMap((run) => run.identityIds))).toEqual(new Set(['identity-ana']))
     const keys = actions.map(
-      (run) => (run.input?.custom_data as { reachkit_idempotency_key?: string })?.reachkit_idempotency_key,
+      (run) => (run.input?.custom_data as { paceline_idempotency_key?: string })?.paceline_idempotency_key,
     )
     expect(new Set(keys).size).toBe(keys.length)
     const madrid = new Intl.DateTimeFormat('en-GB', {

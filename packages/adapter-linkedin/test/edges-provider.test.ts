@@ -1,6 +1,6 @@
 import { createServer } from 'node:net'
-import { linkedinChannelConformance } from '@reachkit/core/conformance'
-import type { LinkedInFailureReason } from '@reachkit/core/ports'
+import { linkedinChannelConformance } from '@paceline/core/conformance'
+import type { LinkedInFailureReason } from '@paceline/core/ports'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createEdgesProvider, createLinkedInChannel, type EdgesProvider } from '../src/index'
 import { errorBody, FakeEdges } from './fakes/edges-server'
@@ -9,7 +9,7 @@ const apiKey = 'edges-test-key'
 const edges = new FakeEdges({ apiKey, pageSize: 10 })
 let provider: EdgesProvider
 
-const call = (handle: string, key = `rk-${handle}`) => ({
+const call = (handle: string, key = `pl-${handle}`) => ({
   accountId: 'identity-ana',
   target: { profileUrl: `https://www.linkedin.com/in/${handle}` },
   idempotencyKey: key,
@@ -47,7 +47,7 @@ describe('createEdgesProvider options', () => {
 describe('actions, as Edges receives them', () => {
   it('runs linkedin-connect-profile live on the identity, with the profile URL, the note and the idempotency key', async () => {
     expect(
-      await provider.sendInvitation({ ...call('eva', 'rk-eva-invite'), note: 'Hi Eva, glad to connect.' }),
+      await provider.sendInvitation({ ...call('eva', 'pl-eva-invite'), note: 'Hi Eva, glad to connect.' }),
     ).toEqual({
       ok: true,
     })
@@ -58,7 +58,7 @@ describe('actions, as Edges receives them', () => {
       input: {
         linkedin_profile_url: 'https://www.linkedin.com/in/eva',
         message: 'Hi Eva, glad to connect.',
-        custom_data: { reachkit_idempotency_key: 'rk-eva-invite' },
+        custom_data: { paceline_idempotency_key: 'pl-eva-invite' },
       },
     })
     expect(edges.invitations.get('identity-ana:eva')?.note).toBe('Hi Eva, glad to connect.')

@@ -1,8 +1,8 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { ReachkitError } from '@reachkit/core'
-import type { InboundEvent } from '@reachkit/core/ports'
-import { createMemoryStorage } from '@reachkit/core/testing'
+import type { PacelineError } from '@paceline/core'
+import type { InboundEvent } from '@paceline/core/ports'
+import { createMemoryStorage } from '@paceline/core/testing'
 import { describe, expect, it } from 'vitest'
 import { createLinkedInChannel, fetchWebhookHandler, nodeWebhookHandler } from '../src/index'
 import { scriptedProvider } from './support/scripted-provider'
@@ -10,7 +10,7 @@ import { scriptedProvider } from './support/scripted-provider'
 const request = (leadId = 'eva') => ({
   accountId: 'acc-ana',
   target: { leadId, profileId: `ACoAA-${leadId}`, profileUrl: `https://www.linkedin.com/in/${leadId}` },
-  idempotencyKey: `rk-${leadId}-step`,
+  idempotencyKey: `pl-${leadId}-step`,
 })
 const accounts = [{ accountId: 'acc-ana', identityId: 'ana' }]
 
@@ -33,9 +33,9 @@ describe('actions through a provider', () => {
       ok: true,
     })
     expect(calls.map(({ call }) => [call.text, call.idempotencyKey])).toEqual([
-      ['Hi Eva!', 'rk-eva-step:0'],
-      ['Quick question:', 'rk-eva-step:1'],
-      ['a call?', 'rk-eva-step:2'],
+      ['Hi Eva!', 'pl-eva-step:0'],
+      ['Quick question:', 'pl-eva-step:1'],
+      ['a call?', 'pl-eva-step:2'],
     ])
     expect(calls[0]?.call.target).toEqual({
       profileId: 'ACoAA-eva',
@@ -146,7 +146,7 @@ describe('webhooks', () => {
 
   it('delivers authentic deliveries as engine events, and answers what the provider should do', async () => {
     const { provider } = scriptedProvider({ webhook })
-    const errors: ReachkitError[] = []
+    const errors: PacelineError[] = []
     const channel = createLinkedInChannel({ provider, accounts, onError: (error) => errors.push(error) })
     const delivery = { headers: { 'x-secret': 's3cret' }, rawBody: '{}' }
     expect(await channel.handleWebhook(delivery)).toMatchObject({ status: 503 })

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net'
-import { linkedinChannelConformance } from '@reachkit/core/conformance'
-import type { InboundEvent, LinkedInFailureReason } from '@reachkit/core/ports'
+import { linkedinChannelConformance } from '@paceline/core/conformance'
+import type { InboundEvent, LinkedInFailureReason } from '@paceline/core/ports'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import {
   type CreateUnipileProviderOptions,
@@ -37,12 +37,12 @@ const fresh = (extra: Partial<CreateUnipileProviderOptions> = {}): UnipileProvid
   return made
 }
 
-const byUrl = (handle: string, key = `rk-${handle}`): ProviderCall => ({
+const byUrl = (handle: string, key = `pl-${handle}`): ProviderCall => ({
   accountId: 'acc-ana',
   target: { profileUrl: `https://www.linkedin.com/in/${handle}` },
   idempotencyKey: key,
 })
-const byId = (person: UnipileMember, key = `rk-${person.publicIdentifier}`): ProviderCall => ({
+const byId = (person: UnipileMember, key = `pl-${person.publicIdentifier}`): ProviderCall => ({
   accountId: 'acc-ana',
   target: {
     profileId: person.providerId,
@@ -153,7 +153,7 @@ describe('actions, as Unipile receives them', () => {
     const own = fresh()
     const before = fake.requestsOf('GET /users/:identifier').length
     const outcome = await own.sendInvitation({
-      ...byUrl('eva', 'rk-eva-invite'),
+      ...byUrl('eva', 'pl-eva-invite'),
       note: 'Hi Eva, glad to connect.',
     })
     expect(outcome).toEqual({ ok: true, providerMessageId: expect.stringMatching(/^7\d+/) })
@@ -193,7 +193,7 @@ describe('actions, as Unipile receives them', () => {
     const [sent] = fake.requestsOf('POST /chats').slice(-1)
     expect(sent?.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/)
     expect(sent?.headers['x-api-key']).toBe(apiKey)
-    expect(Object.keys(sent?.headers ?? {}).filter((name) => name.startsWith('x-reachkit'))).toEqual([])
+    expect(Object.keys(sent?.headers ?? {}).filter((name) => name.startsWith('x-paceline'))).toEqual([])
     expect(sent?.form).toEqual({
       account_id: ['acc-ana'],
       attendees_ids: [member('liam').providerId],

@@ -16,4 +16,4 @@ process.stderr.write('simulation: 10,000 leads, 10 campaigns, 20 identities, 30 
 const simulation = await simulationBenchmark({ onProgress: progress })
 process.stderr.write('\n')
 
-writeBenchResults('core', '@reachkit/core', { schedulerDecision, simulation })
+writeBenchResults('core', '@paceline/core', { schedulerDecision, simulation })

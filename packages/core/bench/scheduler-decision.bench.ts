@@ -1,4 +1,4 @@
-import { type Lane, LINKEDIN_LANES, pickNext, priorityKey } from '@reachkit/core'
+import { type Lane, LINKEDIN_LANES, pickNext, priorityKey } from '@paceline/core'
 import { median, round } from '../../../bench/measure'
 
 /**

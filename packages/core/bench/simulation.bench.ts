@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks'
-import { type IdentityInput, sequence } from '@reachkit/core'
-import { simulate } from '@reachkit/core/testing'
+import { type IdentityInput, sequence } from '@paceline/core'
+import { simulate } from '@paceline/core/testing'
 import { memoryPeaks, round } from '../../../bench/measure'
 
 const zones = ['Europe/Madrid', 'America/New_York', 'Europe/London', 'Asia/Singapore', 'America/Los_Angeles']

@@ -1,22 +1,22 @@
 import { expect } from 'vitest'
-import { ReachkitError, type ReachkitErrorCode, type Result, type ValidationIssue } from '../src/index'
+import { PacelineError, type PacelineErrorCode, type Result, type ValidationIssue } from '../src/index'
 
-/** Runs `action`, expects a ReachkitError with `code`, and returns it. */
-export function expectThrows(action: () => unknown, code: ReachkitErrorCode): ReachkitError {
+/** Runs `action`, expects a PacelineError with `code`, and returns it. */
+export function expectThrows(action: () => unknown, code: PacelineErrorCode): PacelineError {
   try {
     action()
   } catch (error) {
-    expect(error).toBeInstanceOf(ReachkitError)
-    expect((error as ReachkitError).code).toBe(code)
-    return error as ReachkitError
+    expect(error).toBeInstanceOf(PacelineError)
+    expect((error as PacelineError).code).toBe(code)
+    return error as PacelineError
   }
-  throw new Error(`expected a ReachkitError with code ${code}, but nothing was thrown`)
+  throw new Error(`expected a PacelineError with code ${code}, but nothing was thrown`)
 }
 
 /** Expects a failed result with `code` and returns its error. */
-export function expectFailure<T>(result: Result<T>, code: ReachkitErrorCode): ReachkitError {
+export function expectFailure<T>(result: Result<T>, code: PacelineErrorCode): PacelineError {
   if (result.ok) throw new Error(`expected a failure with code ${code}, got success`)
-  expect(result.error).toBeInstanceOf(ReachkitError)
+  expect(result.error).toBeInstanceOf(PacelineError)
   expect(result.error.code).toBe(code)
   return result.error
 }
@@ -28,7 +28,7 @@ export function expectSuccess<T>(result: Result<T>): T {
 
 /** Finds the issue with `rule` on `field` (and `stepId` when given), failing with every issue listed if absent. */
 export function expectIssue(
-  error: ReachkitError,
+  error: PacelineError,
   expected: { rule: string; field: string; stepId?: string },
 ): ValidationIssue {
   const found = error.issues.find(

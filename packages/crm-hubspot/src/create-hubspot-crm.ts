@@ -1,4 +1,4 @@
-import { ReachkitError, ReachkitErrorCodes } from '@reachkit/core'
+import { PacelineError, PacelineErrorCodes } from '@paceline/core'
 import type {
   CrmActivity,
   CrmAssociationKind,
@@ -11,7 +11,7 @@ import type {
   CrmUser,
   CrmV1,
   CrmValue,
-} from '@reachkit/core/ports'
+} from '@paceline/core/ports'
 import {
   associationsOf,
   type EngagementObjectType,
@@ -42,7 +42,7 @@ export interface HubspotCrm extends CrmV1 {
 }
 
 /** The default property that stores idempotency keys (see the README for how to create it). */
-export const HUBSPOT_IDEMPOTENCY_PROPERTY = 'reachkit_idempotency_key'
+export const HUBSPOT_IDEMPOTENCY_PROPERTY = 'paceline_idempotency_key'
 
 const OBJECT_TYPE: Readonly<Record<CrmObjectType, 'contacts' | 'companies'>> = {
   contact: 'contacts',
@@ -60,7 +60,7 @@ const specOf = (type: HubspotAssociationType): HubspotAssociationSpec => ({
 })
 
 /**
- * reachkit's CRM port on HubSpot, through the official `@hubspot/api-client` (13.5): contacts and
+ * paceline's CRM port on HubSpot, through the official `@hubspot/api-client` (13.5): contacts and
  * companies are CRM v3 objects, searched with the CRM search API; contact–company links are associations
  * v4 (primary: HubSpot-defined type 1, unlabeled: 279); users are owners; fields come from the properties
  * API; activities are emails, communications (LinkedIn messages) and notes; tasks are tasks. Each create
@@ -259,8 +259,8 @@ export function createHubspotCrm(input: CreateHubspotCrmOptions): HubspotCrm {
     }
     const userId = tokenUserIdOf(answer)
     if (userId === undefined)
-      throw new ReachkitError(
-        ReachkitErrorCodes.crmFailed,
+      throw new PacelineError(
+        PacelineErrorCodes.crmFailed,
         'HubSpot integrationUser: HubSpot did not say which user the access token belongs to.',
         { isRetryable: false, details: { answer } },
       )
@@ -276,8 +276,8 @@ export function createHubspotCrm(input: CreateHubspotCrmOptions): HubspotCrm {
       return crmUserOf(owner)
     } catch (error) {
       if (statusOf(error) !== 404) throw error
-      throw new ReachkitError(
-        ReachkitErrorCodes.crmFailed,
+      throw new PacelineError(
+        PacelineErrorCodes.crmFailed,
         `HubSpot integrationUser: the token's user (HubSpot user ${userId}) is not an owner in this account, so records and activities cannot be attributed to it. Give that user a seat in HubSpot, or map identities to other owners.`,
         { cause: error, isRetryable: false, details: { status: 404, category: 'OBJECT_NOT_FOUND' } },
       )
@@ -517,10 +517,10 @@ export function createHubspotCrm(input: CreateHubspotCrmOptions): HubspotCrm {
 }
 
 /** Without an idempotency property a lost create cannot be checked, so it is reported and never repeated. */
-function unknownWithoutKey(operation: string, error: unknown): ReachkitError {
+function unknownWithoutKey(operation: string, error: unknown): PacelineError {
   const message = error instanceof Error ? error.message : String(error)
-  return new ReachkitError(
-    ReachkitErrorCodes.crmFailed,
+  return new PacelineError(
+    PacelineErrorCodes.crmFailed,
     `${message} It may have been created; without an idempotency property it is not sent again, so check HubSpot before retrying ${operation}.`,
     { cause: error, isRetryable: false, details: { outcomeUnknown: true } },
   )

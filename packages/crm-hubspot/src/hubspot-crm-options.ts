@@ -1,6 +1,6 @@
 import type { Agent as HttpAgent } from 'node:http'
 import type { Agent as HttpsAgent } from 'node:https'
-import { ReachkitError, ReachkitErrorCodes } from '@reachkit/core'
+import { PacelineError, PacelineErrorCodes } from '@paceline/core'
 import { z } from 'zod'
 
 /** An association type as HubSpot's associations v4 API names it. */
@@ -29,7 +29,7 @@ export interface CreateHubspotCrmOptions {
   readonly timeoutMs?: number
   /**
    * The property that stores each create's idempotency key on contacts, companies, notes, emails,
-   * communications and tasks (create it first: see the README). Default `reachkit_idempotency_key`;
+   * communications and tasks (create it first: see the README). Default `paceline_idempotency_key`;
    * `false` stores no key (a create whose answer was lost is then reported, never repeated).
    */
   readonly idempotencyProperty?: string | false
@@ -89,7 +89,7 @@ const schema = z.strictObject({
 export function parseHubspotCrmOptions(options: unknown): CreateHubspotCrmOptions {
   const result = schema.safeParse(options, { reportInput: true })
   if (!result.success)
-    throw ReachkitError.fromZod(ReachkitErrorCodes.invalidOptions, 'createHubspotCrm options', result.error)
+    throw PacelineError.fromZod(PacelineErrorCodes.invalidOptions, 'createHubspotCrm options', result.error)
   const { fetch: _fetch, ...options_ } = result.data
   return options_ as CreateHubspotCrmOptions
 }

@@ -1,4 +1,4 @@
-import { ReachkitError, ReachkitErrorCodes } from '@reachkit/core'
+import { PacelineError, PacelineErrorCodes } from '@paceline/core'
 
 /** HubSpot's error body (`{ status: 'error', message, correlationId, category, errors?, context? }`), leniently. */
 export interface HubspotErrorBody {
@@ -102,13 +102,13 @@ export function crmFailed(
   failure: HubspotFailure,
   isRetryable: boolean,
   extra: { readonly hint?: string; readonly details?: CrmFailedDetails } = {},
-): ReachkitError {
+): PacelineError {
   const hint = extra.hint === undefined ? '' : ` ${extra.hint}`
   if (failure.kind !== 'answered') {
     const reason = failure.cause instanceof Error ? failure.cause.message : String(failure.cause)
     const what = failure.kind === 'not-sent' ? 'could not reach HubSpot' : 'got no answer from HubSpot'
-    return new ReachkitError(
-      ReachkitErrorCodes.crmFailed,
+    return new PacelineError(
+      PacelineErrorCodes.crmFailed,
       `HubSpot ${operation}: ${what} (${reason}).${hint}`,
       {
         cause: failure.cause,
@@ -119,8 +119,8 @@ export function crmFailed(
   }
   const { status, body } = failure
   const category = body.category ?? (status === 429 ? 'RATE_LIMITS' : 'UNKNOWN')
-  return new ReachkitError(
-    ReachkitErrorCodes.crmFailed,
+  return new PacelineError(
+    PacelineErrorCodes.crmFailed,
     `HubSpot ${operation} failed: ${status} ${category}: ${hubspotMessageOf(body)}.${hint}`,
     {
       cause: failure.cause,
@@ -137,12 +137,12 @@ export function crmFailed(
 
 /** The HTTP status of a `crm_failed` this adapter threw, if HubSpot answered. */
 export function statusOf(error: unknown): number | undefined {
-  if (!ReachkitError.is(error, ReachkitErrorCodes.crmFailed)) return undefined
+  if (!PacelineError.is(error, PacelineErrorCodes.crmFailed)) return undefined
   const status = error.details.status
   return typeof status === 'number' ? status : undefined
 }
 
 /** True when the error is a create whose outcome cannot be known (its answer was lost). */
 export function isOutcomeUnknown(error: unknown): boolean {
-  return ReachkitError.is(error, ReachkitErrorCodes.crmFailed) && error.details.outcomeUnknown === true
+  return PacelineError.is(error, PacelineErrorCodes.crmFailed) && error.details.outcomeUnknown === true
 }

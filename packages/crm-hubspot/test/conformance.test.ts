@@ -1,4 +1,4 @@
-import { crmConformance } from '@reachkit/core/conformance'
+import { crmConformance } from '@paceline/core/conformance'
 import { hubspotFixture } from './support/hubspot-setup'
 
 crmConformance({

@@ -1,6 +1,6 @@
 import { Agent } from 'node:http'
-import { ReachkitError } from '@reachkit/core'
-import type { CrmActivity } from '@reachkit/core/ports'
+import { PacelineError } from '@paceline/core'
+import type { CrmActivity } from '@paceline/core/ports'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
   createHubspotCrm,
@@ -24,11 +24,11 @@ afterEach(async () => {
   opened = []
 })
 
-const failure = async (promise: Promise<unknown>): Promise<ReachkitError> => {
+const failure = async (promise: Promise<unknown>): Promise<PacelineError> => {
   try {
     await promise
   } catch (error) {
-    if (ReachkitError.is(error)) return error
+    if (PacelineError.is(error)) return error
     throw error
   }
   throw new Error('expected a failure')
@@ -42,7 +42,7 @@ describe('options', () => {
     try {
       createHubspotCrm(options as never)
     } catch (error) {
-      if (ReachkitError.is(error, 'invalid_options')) return error
+      if (PacelineError.is(error, 'invalid_options')) return error
       throw error
     }
     throw new Error('expected invalid options')
@@ -99,7 +99,7 @@ describe('options', () => {
 })
 
 describe('values', () => {
-  it('writes reachkit values as HubSpot strings and reads them back as strings, empty as null', () => {
+  it('writes paceline values as HubSpot strings and reads them back as strings, empty as null', () => {
     expect([true, false, 42, 2.5, null, 'text'].map(toHubspotValue)).toEqual([
       'true',
       'false',
@@ -120,21 +120,21 @@ describe('values', () => {
   it('sends those strings on create and clears a property with null', async () => {
     const { fake, crm } = await open()
     const created = await crm.createRecord('contact', {
-      fields: { firstname: 'Ada', reachkit_do_not_contact: true, reachkit_campaign_opens: 3, jobtitle: null },
+      fields: { firstname: 'Ada', paceline_do_not_contact: true, paceline_campaign_opens: 3, jobtitle: null },
       idempotencyKey: 'values-1',
     })
     const create = fake.requestsTo('POST', '/crm/v3/objects/contacts')[0]
     expect((create?.body as { properties?: unknown } | undefined)?.properties).toEqual({
       firstname: 'Ada',
-      reachkit_do_not_contact: 'true',
-      reachkit_campaign_opens: '3',
+      paceline_do_not_contact: 'true',
+      paceline_campaign_opens: '3',
       jobtitle: '',
-      reachkit_idempotency_key: 'values-1',
+      paceline_idempotency_key: 'values-1',
     })
     expect(created.fields).toEqual({
       firstname: 'Ada',
-      reachkit_do_not_contact: 'true',
-      reachkit_campaign_opens: '3',
+      paceline_do_not_contact: 'true',
+      paceline_campaign_opens: '3',
       jobtitle: null,
     })
     await crm.updateRecord('contact', created.id, { fields: { firstname: null } })
@@ -201,10 +201,10 @@ describe('field metadata', () => {
     expect(pick('email')).toEqual({ type: 'email', readOnly: false })
     expect(pick('phone')).toEqual({ type: 'phone', readOnly: false })
     expect(pick('message')).toEqual({ type: 'textarea', readOnly: false })
-    expect(pick('reachkit_campaign_opens')).toEqual({ type: 'number', readOnly: false })
-    expect(pick('reachkit_do_not_contact')).toEqual({ type: 'boolean', readOnly: false })
-    expect(pick('reachkit_next_step_date')).toEqual({ type: 'date', readOnly: false })
-    expect(pick('reachkit_last_outreach')).toEqual({ type: 'datetime', readOnly: false })
+    expect(pick('paceline_campaign_opens')).toEqual({ type: 'number', readOnly: false })
+    expect(pick('paceline_do_not_contact')).toEqual({ type: 'boolean', readOnly: false })
+    expect(pick('paceline_next_step_date')).toEqual({ type: 'date', readOnly: false })
+    expect(pick('paceline_last_outreach')).toEqual({ type: 'datetime', readOnly: false })
     expect(pick('createdate')).toEqual({ type: 'datetime', readOnly: true })
     expect(pick('hs_analytics_num_visits')).toEqual({ type: 'number', readOnly: true })
     expect(pick('hubspot_owner_id')).toEqual({ type: 'reference', readOnly: false })
@@ -414,10 +414,10 @@ describe('records', () => {
 describe('idempotent creates', () => {
   it('stores the key in the unique property and finds the record by it, even from another process', async () => {
     const { fake, crm, connect } = await open()
-    const input = { fields: { firstname: 'Alan' }, idempotencyKey: 'reachkit:ws:contact:alan' }
+    const input = { fields: { firstname: 'Alan' }, idempotencyKey: 'paceline:ws:contact:alan' }
     const first = await crm.createRecord('contact', input)
-    expect(fake.object('contacts', first.id)?.properties.reachkit_idempotency_key).toBe(
-      'reachkit:ws:contact:alan',
+    expect(fake.object('contacts', first.id)?.properties.paceline_idempotency_key).toBe(
+      'paceline:ws:contact:alan',
     )
     // A new CRM remembers nothing: it reads by the key property (no search delay involved).
     const second = await connect().createRecord('contact', input)
@@ -427,7 +427,7 @@ describe('idempotent creates', () => {
       'GET',
       `/crm/v3/objects/contacts/${encodeURIComponent(input.idempotencyKey)}`,
     )
-    expect(lookup.at(-1)?.query).toMatchObject({ idProperty: 'reachkit_idempotency_key' })
+    expect(lookup.at(-1)?.query).toMatchObject({ idProperty: 'paceline_idempotency_key' })
     expect(lookup.at(-1)?.status).toBe(200)
   })
 
@@ -464,7 +464,7 @@ describe('idempotent creates', () => {
       contactId: ada.id,
       at: '2026-11-23T10:00:00.000Z',
       body: 'Hi Ada',
-      idempotencyKey: 'reachkit:ws:activity:1',
+      idempotencyKey: 'paceline:ws:activity:1',
     }
     const first = await crm.logActivity(activity)
     expect(await crm.logActivity(activity)).toEqual(first)
@@ -475,7 +475,7 @@ describe('idempotent creates', () => {
       filterGroups: [
         {
           filters: [
-            { propertyName: 'reachkit_idempotency_key', operator: 'EQ', value: 'reachkit:ws:activity:1' },
+            { propertyName: 'paceline_idempotency_key', operator: 'EQ', value: 'paceline:ws:activity:1' },
           ],
         },
       ],
@@ -519,7 +519,7 @@ describe('idempotent creates', () => {
     const { fake, connect } = await open()
     const crm = connect({ idempotencyProperty: false })
     await crm.createRecord('contact', { fields: { firstname: 'A' }, idempotencyKey: 'k-1' })
-    expect(fake.all('contacts')[0]?.properties.reachkit_idempotency_key).toBeUndefined()
+    expect(fake.all('contacts')[0]?.properties.paceline_idempotency_key).toBeUndefined()
     fake.script({ method: 'POST', path: '/crm/v3/objects/contacts' }, { drop: 'after' })
     const error = await failure(
       crm.createRecord('contact', { fields: { firstname: 'B' }, idempotencyKey: 'k-2' }),
@@ -534,12 +534,12 @@ describe('idempotent creates', () => {
     for (const type of ['contacts', 'notes'] as const)
       fake.properties.set(
         type,
-        (fake.properties.get(type) ?? []).filter((each) => each.name !== 'reachkit_idempotency_key'),
+        (fake.properties.get(type) ?? []).filter((each) => each.name !== 'paceline_idempotency_key'),
       )
     const error = await failure(
       crm.createRecord('contact', { fields: { firstname: 'A' }, idempotencyKey: 'k' }),
     )
-    expect(error.message).toContain(`Reading contacts by 'reachkit_idempotency_key' needs that property`)
+    expect(error.message).toContain(`Reading contacts by 'paceline_idempotency_key' needs that property`)
     const ada = contact(fake, { firstname: 'Ada' })
     const note = await failure(
       crm.logActivity({
@@ -549,7 +549,7 @@ describe('idempotent creates', () => {
         idempotencyKey: 'k',
       }),
     )
-    expect(note.message).toContain(`Create the notes property 'reachkit_idempotency_key'`)
+    expect(note.message).toContain(`Create the notes property 'paceline_idempotency_key'`)
   })
 })
 
@@ -928,7 +928,7 @@ describe('activities', () => {
       hs_email_status: 'SENT',
       hs_timestamp: '2026-11-23T10:00:00.000Z',
       hubspot_owner_id: '60158084',
-      reachkit_idempotency_key: 'activity-email_sent',
+      paceline_idempotency_key: 'activity-email_sent',
     })
     expect(result.contacts).toEqual([{ id: result.ada.id, typeIds: [198] }])
     expect(result.companies).toEqual([{ id: result.acme.id, typeIds: [186] }])

@@ -26,7 +26,7 @@ describe('what the README examples wrote to HubSpot', () => {
     const lind = hubspot.all('companies').filter((each) => each.properties.domain === 'lind.se')
     expect(lind).toHaveLength(1)
     expect(eva?.properties).toMatchObject({ firstname: 'Eva', hubspot_owner_id: '41629779' })
-    expect(eva?.properties.reachkit_idempotency_key).toMatch(/\S/)
+    expect(eva?.properties.paceline_idempotency_key).toMatch(/\S/)
     expect(hubspot.associated('contacts', eva?.id ?? '', 'companies')).toEqual([
       { id: lind[0]?.id, typeIds: [1, 279] },
     ])

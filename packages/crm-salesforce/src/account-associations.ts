@@ -1,4 +1,4 @@
-import type { CrmAssociationKind } from '@reachkit/core/ports'
+import type { CrmAssociationKind } from '@paceline/core/ports'
 import { isIdOf } from './record-operations'
 import { queryRecords, type SalesforceContext } from './salesforce-context'
 import { refusal } from './salesforce-failure'
@@ -63,7 +63,7 @@ export async function associate(
   if (context.options.personObject === 'Lead')
     throw refusal(
       operation,
-      'a Lead has no account: reachkit writes the company name to the Lead Company field through the field mapping instead (turn off associating contacts with companies)',
+      'a Lead has no account: paceline writes the company name to the Lead Company field through the field mapping instead (turn off associating contacts with companies)',
       { reason: 'lead_has_no_account' },
     )
   if (!(await isIdOf(context, 'Account', companyId)))

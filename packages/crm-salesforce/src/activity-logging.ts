@@ -1,4 +1,4 @@
-import type { CrmActivity, CrmActivityKind } from '@reachkit/core/ports'
+import type { CrmActivity, CrmActivityKind } from '@paceline/core/ports'
 import { isIdOf } from './record-operations'
 import type { SalesforceContext } from './salesforce-context'
 import { refusal } from './salesforce-failure'

@@ -1,4 +1,4 @@
-import type { CrmUser, CrmV1 } from '@reachkit/core/ports'
+import type { CrmUser, CrmV1 } from '@paceline/core/ports'
 import { associate, listAssociatedCompanies } from './account-associations'
 import { logActivity } from './activity-logging'
 import type { SalesforceApiUsage } from './api-usage'
@@ -12,7 +12,7 @@ import { type CreateSalesforceCrmOptions, parseSalesforceCrmOptions } from './sa
 import { createSalesforceRequests } from './salesforce-requests'
 import { checkSetup, type SalesforceSetup } from './setup-check'
 
-/** Salesforce as reachkit's CRM, with what a host needs to watch the org's limits and setup. */
+/** Salesforce as paceline's CRM, with what a host needs to watch the org's limits and setup. */
 export interface SalesforceCrm extends CrmV1 {
   /** The org's API usage (`Sforce-Limit-Info: api-usage=N/M`) as the last answer said; none before one. */
   usage(): SalesforceApiUsage | undefined

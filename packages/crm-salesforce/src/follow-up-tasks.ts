@@ -1,4 +1,4 @@
-import type { CrmTask, CrmTaskState } from '@reachkit/core/ports'
+import type { CrmTask, CrmTaskState } from '@paceline/core/ports'
 import { isIdOf } from './record-operations'
 import { queryRecords, type SalesforceContext } from './salesforce-context'
 import { refusal } from './salesforce-failure'

@@ -1,4 +1,4 @@
-import type { CrmField } from '@reachkit/core/ports'
+import type { CrmField } from '@paceline/core/ports'
 import { z } from 'zod'
 
 /** What the adapter reads of a describe result's field (the rest of Salesforce's answer is kept out). */
@@ -85,7 +85,7 @@ const TEXT_TYPES = new Set(['string', 'combobox', 'encryptedstring', 'textarea',
 export const NUMBER_TYPES = new Set(['double', 'currency', 'int', 'long', 'percent'])
 
 /**
- * A describe field as reachkit's `CrmField`: picklists are enumerations with their active values (the API
+ * A describe field as paceline's `CrmField`: picklists are enumerations with their active values (the API
  * value is what is written, the label what people see); a field is read-only when the integration user
  * can neither create nor update it, or when Salesforce computes it (formula, roll-up summary).
  */

@@ -1,4 +1,4 @@
-import type { CrmObjectType, CrmRecord, CrmSearch, CrmValue } from '@reachkit/core/ports'
+import type { CrmObjectType, CrmRecord, CrmSearch, CrmValue } from '@paceline/core/ports'
 import type { SaveResult } from 'jsforce'
 import { searchWhere, selectList } from './record-search'
 import { keyFieldOf, queryRecords, type SalesforceContext, sobjectOf, storedKey } from './salesforce-context'

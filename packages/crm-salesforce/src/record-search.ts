@@ -1,4 +1,4 @@
-import type { CrmCondition, CrmSearch } from '@reachkit/core/ports'
+import type { CrmCondition, CrmSearch } from '@paceline/core/ports'
 import { NUMBER_TYPES, type SalesforceObjectDescribe } from './object-describe'
 import { refusal } from './salesforce-failure'
 import { isSoqlFieldName, soqlStartsWith, soqlString } from './soql'
@@ -35,7 +35,7 @@ function conditionSoql(
       })
     return `${condition.field} LIKE ${soqlStartsWith(condition.value)}`
   }
-  // reachkit's eq never matches an empty value; SOQL's = on text is case-insensitive already.
+  // paceline's eq never matches an empty value; SOQL's = on text is case-insensitive already.
   if (condition.value.trim() === '') return IMPOSSIBLE
   const value = literal(condition, type)
   return value === IMPOSSIBLE ? IMPOSSIBLE : `${condition.field} = ${value}`

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { CrmObjectType } from '@reachkit/core/ports'
+import type { CrmObjectType } from '@paceline/core/ports'
 import type { ObjectSchemas } from './object-schemas'
 import type { ResolvedSalesforceCrmOptions } from './salesforce-crm-options'
 import type { SalesforceRequests } from './salesforce-requests'
@@ -11,7 +11,7 @@ export interface SalesforceContext {
   readonly schemas: ObjectSchemas
 }
 
-/** The Salesforce object of a reachkit object: `company` is Account; `contact` is Contact or Lead. */
+/** The Salesforce object of a paceline object: `company` is Account; `contact` is Contact or Lead. */
 export function sobjectOf(context: SalesforceContext, object: CrmObjectType): string {
   return object === 'company' ? 'Account' : context.options.personObject
 }

@@ -1,7 +1,7 @@
-import { ReachkitError, ReachkitErrorCodes } from '@reachkit/core'
+import { PacelineError, PacelineErrorCodes } from '@paceline/core'
 import { z } from 'zod'
 
-/** The connected app reachkit refreshes access tokens with (OAuth 2.0 refresh token flow). */
+/** The connected app paceline refreshes access tokens with (OAuth 2.0 refresh token flow). */
 export interface SalesforceOAuthOptions {
   /**
    * Where the token endpoint (`/services/oauth2/token`) is. Default `https://login.salesforce.com`; use
@@ -27,7 +27,7 @@ export interface CreateSalesforceCrmOptions {
   readonly onTokenRefresh?: (accessToken: string) => void
   /** The REST API version. Default `62.0` (Winter '25). */
   readonly apiVersion?: string
-  /** Which Salesforce object reachkit's `contact` is. Default `Contact`. */
+  /** Which Salesforce object paceline's `contact` is. Default `Contact`. */
   readonly personObject?: 'Contact' | 'Lead'
   /**
    * Requests per second this process sends to the org for one user (every CRM created for the same
@@ -43,7 +43,7 @@ export interface CreateSalesforceCrmOptions {
   readonly timeoutMs?: number
   /**
    * The External ID field (Text(255), Unique) that stores each create's idempotency key on the person
-   * object, Account and Task. Default `Reachkit_Idempotency_Key__c`; `false` stores none (see the README).
+   * object, Account and Task. Default `Paceline_Idempotency_Key__c`; `false` stores none (see the README).
    */
   readonly idempotencyField?: string | false
   /** The Task status of an open task. Default `Not Started`. */
@@ -136,8 +136,8 @@ const schema = z
 export function parseSalesforceCrmOptions(options: unknown): ResolvedSalesforceCrmOptions {
   const result = schema.safeParse(options, { reportInput: true })
   if (!result.success)
-    throw ReachkitError.fromZod(
-      ReachkitErrorCodes.invalidOptions,
+    throw PacelineError.fromZod(
+      PacelineErrorCodes.invalidOptions,
       'createSalesforceCrm options',
       result.error,
     )
@@ -161,7 +161,7 @@ export function parseSalesforceCrmOptions(options: unknown): ResolvedSalesforceC
     maxRetries: parsed.maxRetries ?? 3,
     retryBaseMs: parsed.retryBaseMs ?? 500,
     timeoutMs: parsed.timeoutMs ?? 30_000,
-    idempotencyField: parsed.idempotencyField ?? 'Reachkit_Idempotency_Key__c',
+    idempotencyField: parsed.idempotencyField ?? 'Paceline_Idempotency_Key__c',
     openTaskStatus: parsed.openTaskStatus ?? 'Not Started',
     completedTaskStatus: parsed.completedTaskStatus ?? 'Completed',
   }

@@ -1,4 +1,4 @@
-import { ReachkitError, ReachkitErrorCodes } from '@reachkit/core'
+import { PacelineError, PacelineErrorCodes } from '@paceline/core'
 import type { SalesforceApiUsage } from './api-usage'
 
 /** When the adapter tries a failed request again itself. */
@@ -145,18 +145,18 @@ const HINTS: Readonly<Record<string, string>> = {
   TIMEOUT: 'Salesforce did not answer in time',
 }
 
-/** The one error reachkit raises for a failed Salesforce operation. */
+/** The one error paceline raises for a failed Salesforce operation. */
 export function salesforceError(
   operation: string,
   failure: SalesforceFailure,
   cause: unknown,
   usage?: SalesforceApiUsage,
-): ReachkitError {
+): PacelineError {
   const code = failure.errorCode === undefined ? '' : `${failure.errorCode}: `
   const fields = failure.fields.length === 0 ? '' : ` (fields: ${failure.fields.join(', ')})`
   const hint = failure.errorCode === undefined ? undefined : HINTS[failure.errorCode]
-  return new ReachkitError(
-    ReachkitErrorCodes.crmFailed,
+  return new PacelineError(
+    PacelineErrorCodes.crmFailed,
     `Salesforce ${operation} failed: ${code}${failure.message}${fields}${hint === undefined ? '' : ` — ${hint}`}`,
     {
       cause,
@@ -176,8 +176,8 @@ export function refusal(
   operation: string,
   message: string,
   details: Readonly<Record<string, unknown>> = {},
-): ReachkitError {
-  return new ReachkitError(ReachkitErrorCodes.crmFailed, `Salesforce ${operation} refused: ${message}`, {
+): PacelineError {
+  return new PacelineError(PacelineErrorCodes.crmFailed, `Salesforce ${operation} refused: ${message}`, {
     isRetryable: false,
     details: { errorCode: undefined, fields: [], status: undefined, ...details },
   })

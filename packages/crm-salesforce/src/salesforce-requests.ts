@@ -9,7 +9,7 @@ import { describeFailure, type SalesforceFailure, salesforceError } from './sale
 /** A read is safe to send again after a lost answer; a write only when Salesforce says it did nothing. */
 export type RequestKind = 'read' | 'write'
 
-/** Sends the adapter's requests: through the user's limiter, retried when safe, failures as ReachkitErrors. */
+/** Sends the adapter's requests: through the user's limiter, retried when safe, failures as PacelineErrors. */
 export interface SalesforceRequests {
   /**
    * Runs one request (`send` makes one jsforce call). `allow` turns an expected failure (`NOT_FOUND` of a

@@ -1,8 +1,8 @@
-import type { CrmValue } from '@reachkit/core/ports'
+import type { CrmValue } from '@paceline/core/ports'
 import { NUMBER_TYPES, type SalesforceObjectDescribe } from './object-describe'
 
 /**
- * A value reachkit writes, as Salesforce's JSON takes it: `null` clears the field (so does `''` for a
+ * A value paceline writes, as Salesforce's JSON takes it: `null` clears the field (so does `''` for a
  * number, date or checkbox field); numbers given as text become numbers and `'true'`/`'false'` become
  * booleans for fields of those types. Anything else is sent as given, and Salesforce's refusal names it.
  */
@@ -38,7 +38,7 @@ export function toSalesforceFields(
   )
 }
 
-/** A value Salesforce returns, as reachkit reads it (compound fields such as addresses become JSON text). */
+/** A value Salesforce returns, as paceline reads it (compound fields such as addresses become JSON text). */
 export function fromSalesforceValue(value: unknown): CrmValue {
   if (value === undefined || value === null) return null
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value

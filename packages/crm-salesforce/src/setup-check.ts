@@ -3,7 +3,7 @@ import { keyFieldOf, type SalesforceContext } from './salesforce-context'
 
 /** What `checkSetup` finds in the org: what the README asks an admin to set up, and whether it is there. */
 export interface SalesforceSetup {
-  /** Which object reachkit's contacts are. */
+  /** Which object paceline's contacts are. */
   readonly personObject: 'Contact' | 'Lead'
   /** The idempotency field's name, and for each object whether the org has it (and the user sees it). */
   readonly idempotencyField: {

@@ -1,4 +1,4 @@
-import type { CrmValue } from '@reachkit/core/ports'
+import type { CrmValue } from '@paceline/core/ports'
 import { createOnce } from './record-operations'
 import { keyFieldOf, queryRecords, type SalesforceContext, storedKey } from './salesforce-context'
 import { refusal } from './salesforce-failure'
@@ -20,7 +20,7 @@ export function activityDate(operation: string, at: string): string {
 }
 
 /** The line that carries the idempotency key in the Description when the org has no idempotency field. */
-const marker = (key: string) => `[reachkit:${storedKey(key)}]`
+const marker = (key: string) => `[paceline:${storedKey(key)}]`
 
 export interface TaskInput {
   readonly whoId: string

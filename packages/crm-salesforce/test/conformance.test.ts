@@ -1,4 +1,4 @@
-import { crmConformance } from '@reachkit/core/conformance'
+import { crmConformance } from '@paceline/core/conformance'
 import { createSalesforceCrm } from '../src/index'
 import { FakeSalesforce } from './fakes/salesforce-server'
 

@@ -38,6 +38,6 @@ describe('what the README examples wrote', () => {
     expect(nils).toHaveLength(1)
     const berg = org.records('Account').find((row) => row.Website === 'berg.se')
     expect(nils[0]).toMatchObject({ FirstName: 'Nils', LeadSource: 'Other', AccountId: berg?.Id })
-    expect(nils[0]?.Reachkit_Engagement_Status__c).toEqual(expect.any(String))
+    expect(nils[0]?.Paceline_Engagement_Status__c).toEqual(expect.any(String))
   })
 })

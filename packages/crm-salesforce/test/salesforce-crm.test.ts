@@ -1,4 +1,4 @@
-import { ReachkitError } from '@reachkit/core'
+import { PacelineError } from '@paceline/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
   type CreateSalesforceCrmOptions,
@@ -36,11 +36,11 @@ async function setup(
   return { org, crm }
 }
 
-async function failure(promise: Promise<unknown>): Promise<ReachkitError> {
+async function failure(promise: Promise<unknown>): Promise<PacelineError> {
   try {
     await promise
   } catch (error) {
-    if (ReachkitError.is(error)) return error
+    if (PacelineError.is(error)) return error
     throw error
   }
   throw new Error('expected the operation to fail')
@@ -50,7 +50,7 @@ const requestsTo = (org: FakeSalesforce, method: string, path: RegExp) =>
   org.requests.filter((request) => request.method === method && path.test(request.path)).length
 
 let keys = 0
-const key = (what: string) => `rk-test-${what}-${++keys}`
+const key = (what: string) => `pl-test-${what}-${++keys}`
 
 const contact = (crm: SalesforceCrm, fields: SalesforceRow, ownerId?: string) =>
   crm.createRecord('contact', {
@@ -73,8 +73,8 @@ describe('createSalesforceCrm options', () => {
         return error
       }
     })()
-    expect(ReachkitError.is(none, 'invalid_options')).toBe(true)
-    expect((none as ReachkitError).issues.map((issue) => issue.field)).toEqual(['accessToken'])
+    expect(PacelineError.is(none, 'invalid_options')).toBe(true)
+    expect((none as PacelineError).issues.map((issue) => issue.field)).toEqual(['accessToken'])
     expect(() =>
       createSalesforceCrm({
         ...base,
@@ -148,7 +148,7 @@ describe('describe metadata', () => {
     expect(field('Days_Since_Last_Activity__c')).toMatchObject({ type: 'number', readOnly: true })
     expect(field('Name')?.readOnly).toBe(true)
     expect(field('MailingAddress')?.type).toBe('other')
-    expect(field('Reachkit_Idempotency_Key__c')).toMatchObject({ type: 'text', maxLength: 255 })
+    expect(field('Paceline_Idempotency_Key__c')).toMatchObject({ type: 'text', maxLength: 255 })
   })
 
   it('maps Account fields (currency and int are numbers, a formula is read-only) and Lead fields in Lead mode', async () => {
@@ -488,7 +488,7 @@ describe('activities', () => {
       WhatId: company.id,
       OwnerId: rep.id,
       Description: 'Hi Ada,\nare you free on Tuesday?',
-      Reachkit_Idempotency_Key__c: expect.stringMatching(/^rk-test-activity-/),
+      Paceline_Idempotency_Key__c: expect.stringMatching(/^pl-test-activity-/),
     })
   })
 
@@ -534,7 +534,7 @@ describe('activities', () => {
 })
 
 describe('tasks', () => {
-  it('round trip: an open Task due on the day, its state, completed by a person or by reachkit', async () => {
+  it('round trip: an open Task due on the day, its state, completed by a person or by paceline', async () => {
     const { org, crm } = await setup()
     const rep = org.user('Rita', 'Rep', 'rita@example.com')
     const person = await contact(crm, {})
@@ -601,16 +601,16 @@ describe('idempotent creates', () => {
     expect(requestsTo(org, 'POST', /\/sobjects\/Contact$/)).toBe(1)
     const retried = await crm.createRecord('contact', input)
     expect(org.records('Contact').map((row) => row.Id)).toEqual([retried.id])
-    expect(org.record('Contact', retried.id)?.Reachkit_Idempotency_Key__c).toBe(input.idempotencyKey)
+    expect(org.record('Contact', retried.id)?.Paceline_Idempotency_Key__c).toBe(input.idempotencyKey)
   })
 
   it('two creates racing with one key end on one record (the unique key answers DUPLICATE_VALUE)', async () => {
     const { org, crm } = await setup()
     const idempotencyKey = key('race')
-    const winner = org.seed('Contact', { LastName: 'Winner', Reachkit_Idempotency_Key__c: idempotencyKey })
+    const winner = org.seed('Contact', { LastName: 'Winner', Paceline_Idempotency_Key__c: idempotencyKey })
     // The lookup misses the winner's record (it was not there yet when asked).
     org.failNext(
-      { method: 'GET', soql: /Reachkit_Idempotency_Key__c = / },
+      { method: 'GET', soql: /Paceline_Idempotency_Key__c = / },
       { status: 200, body: { totalSize: 0, done: true, records: [] } },
     )
     const created = await crm.createRecord('contact', { fields: { LastName: 'Loser' }, idempotencyKey })
@@ -620,18 +620,18 @@ describe('idempotent creates', () => {
 
   it('keys longer than the field are stored hashed', async () => {
     const { org, crm } = await setup()
-    const idempotencyKey = `rk-${'x'.repeat(300)}`
+    const idempotencyKey = `pl-${'x'.repeat(300)}`
     const first = await crm.createRecord('company', { fields: { Name: 'Long' }, idempotencyKey })
     const again = await crm.createRecord('company', { fields: { Name: 'Long' }, idempotencyKey })
     expect(again.id).toBe(first.id)
-    expect(org.record('Account', first.id)?.Reachkit_Idempotency_Key__c).toMatch(/^sha256:[0-9a-f]{64}$/)
+    expect(org.record('Account', first.id)?.Paceline_Idempotency_Key__c).toMatch(/^sha256:[0-9a-f]{64}$/)
   })
 
   it('without the idempotency field: Tasks carry the key in their Comments; records are created as asked', async () => {
     const { org, crm } = await setup({ idempotencyField: false })
     const setup_ = await crm.checkSetup()
     expect(setup_.idempotencyField).toEqual({
-      name: 'Reachkit_Idempotency_Key__c',
+      name: 'Paceline_Idempotency_Key__c',
       present: { Contact: false, Account: false, Task: false },
     })
     const person = await contact(crm, {})
@@ -645,7 +645,7 @@ describe('idempotent creates', () => {
     const first = await crm.logActivity(activity)
     expect(await crm.logActivity(activity)).toEqual(first)
     expect(org.records('Task')).toHaveLength(1)
-    expect(org.record('Task', first.id)?.Description).toBe(`Hi Ada\n\n[reachkit:${activity.idempotencyKey}]`)
+    expect(org.record('Task', first.id)?.Description).toBe(`Hi Ada\n\n[paceline:${activity.idempotencyKey}]`)
     const company = { fields: { Name: 'Twice' }, idempotencyKey: key('twice') }
     await crm.createRecord('company', company)
     await crm.createRecord('company', company)
@@ -845,7 +845,7 @@ describe('users, limits and setup', () => {
     expect(await crm.checkSetup()).toMatchObject({
       personObject: 'Contact',
       idempotencyField: {
-        name: 'Reachkit_Idempotency_Key__c',
+        name: 'Paceline_Idempotency_Key__c',
         present: { Contact: true, Account: true, Task: true },
       },
       contactsToMultipleAccounts: true,

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks'
-import type { StoredDocument } from '@reachkit/core/ports'
+import type { StoredDocument } from '@paceline/core/ports'
 import Database from 'better-sqlite3'
 import { medianOf, round } from '../../../bench/measure'
 import { createSqliteStorage, type SqliteStorage } from '../src/index'
@@ -21,7 +21,7 @@ async function populate(total: number, log: (line: string) => void): Promise<str
   const database = new Database(file)
   database.pragma('journal_mode = WAL')
   database.pragma('synchronous = NORMAL')
-  const insert = rawInserter(database, 'rk_enrolments')
+  const insert = rawInserter(database, 'paceline_enrolments')
   const write = database.transaction((from: number, to: number) => {
     for (let n = from; n < to; n++) {
       const hot = n < DUE

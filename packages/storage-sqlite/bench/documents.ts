@@ -1,4 +1,4 @@
-import type { StoredDocument } from '@reachkit/core/ports'
+import type { StoredDocument } from '@paceline/core/ports'
 
 /**
  * Documents shaped like the ones the engine writes (a lead, its enrolment in a campaign, a claim), so the

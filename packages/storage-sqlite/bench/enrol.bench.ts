@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks'
-import { createEngine, sequence } from '@reachkit/core'
-import type { StoredDocument } from '@reachkit/core/ports'
+import { createEngine, sequence } from '@paceline/core'
+import type { StoredDocument } from '@paceline/core/ports'
 import Database from 'better-sqlite3'
 import { medianOf, round } from '../../../bench/measure'
 import { createSqliteStorage } from '../src/index'
@@ -55,8 +55,8 @@ export async function enrolRaw(rows: Rows): Promise<number> {
   const database = new Database(file)
   database.pragma('journal_mode = WAL')
   database.pragma('synchronous = NORMAL')
-  const insertLead = rawInserter(database, 'rk_leads')
-  const insertEnrolment = rawInserter(database, 'rk_enrolments')
+  const insertLead = rawInserter(database, 'paceline_leads')
+  const insertEnrolment = rawInserter(database, 'paceline_enrolments')
   const start = performance.now()
   database.transaction(() => {
     for (let n = 0; n < rows.leads.length; n++) {

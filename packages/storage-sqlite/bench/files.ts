@@ -13,7 +13,7 @@ export function removeDatabase(file: string): void {
 
 /** A fresh temporary file holding the store's schema (migrated, nothing else). */
 export async function migratedFile(name: string): Promise<string> {
-  const file = join(tmpdir(), `reachkit-bench-${process.pid}-${files++}-${name}.sqlite`)
+  const file = join(tmpdir(), `paceline-bench-${process.pid}-${files++}-${name}.sqlite`)
   removeDatabase(file)
   const storage = createSqliteStorage({ filename: file, onWarning: () => {} })
   await storage.ready

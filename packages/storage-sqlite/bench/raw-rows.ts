@@ -1,4 +1,4 @@
-import type { StoredDocument } from '@reachkit/core/ports'
+import type { StoredDocument } from '@paceline/core/ports'
 import type Database from 'better-sqlite3'
 
 type SqliteDatabase = InstanceType<typeof Database>

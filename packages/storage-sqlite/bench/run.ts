@@ -39,7 +39,7 @@ try {
     claim1m: peakRssMb('claim', databases[1]?.file),
     note: 'maxRSS of a fresh process per phase; enrol phases include building the 100,000 input rows',
   }
-  writeBenchResults('storage-sqlite', '@reachkit/storage-sqlite', { enrol, claim, peakMemoryMb })
+  writeBenchResults('storage-sqlite', '@paceline/storage-sqlite', { enrol, claim, peakMemoryMb })
 } finally {
   for (const { file } of databases) removeDatabase(file)
 }

@@ -1,4 +1,4 @@
-import type { IndexQuery } from '@reachkit/core/ports'
+import type { IndexQuery } from '@paceline/core/ports'
 import { type Kysely, sql } from 'kysely'
 import type { TableLayout } from './table-layout'
 

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
-import { ReachkitError, ReachkitErrorCodes } from '@reachkit/core'
+import { PacelineError, PacelineErrorCodes } from '@paceline/core'
 
 const NONCE = 12
 const TAG = 16
@@ -23,29 +23,37 @@ export class SecretBox {
     return Buffer.concat([nonce, body, cipher.getAuthTag()])
   }
 
-  open(sealed: Uint8Array, row: string): string {
+  /**
+   * Opens a value sealed for `row`, or for `formerRow` (the additional data an earlier version sealed the
+   * same row with; the next write reseals it under `row`).
+   */
+  open(sealed: Uint8Array, row: string, formerRow?: string): string {
     const data = Buffer.from(sealed)
     if (data.length < NONCE + TAG) throw unreadable(row, 'the stored value is truncated')
-    const decipher = createDecipheriv('aes-256-gcm', this.#key, data.subarray(0, NONCE))
-    decipher.setAAD(Buffer.from(row, 'utf8'))
-    decipher.setAuthTag(data.subarray(data.length - TAG))
-    try {
-      return Buffer.concat([
-        decipher.update(data.subarray(NONCE, data.length - TAG)),
-        decipher.final(),
-      ]).toString('utf8')
-    } catch (cause) {
-      throw unreadable(
-        row,
-        'the encryption key is not the one it was stored with, or the value was altered',
-        cause,
-      )
+    let failure: unknown
+    for (const each of formerRow === undefined ? [row] : [row, formerRow]) {
+      const decipher = createDecipheriv('aes-256-gcm', this.#key, data.subarray(0, NONCE))
+      decipher.setAAD(Buffer.from(each, 'utf8'))
+      decipher.setAuthTag(data.subarray(data.length - TAG))
+      try {
+        return Buffer.concat([
+          decipher.update(data.subarray(NONCE, data.length - TAG)),
+          decipher.final(),
+        ]).toString('utf8')
+      } catch (cause) {
+        failure ??= cause
+      }
     }
+    throw unreadable(
+      row,
+      'the encryption key is not the one it was stored with, or the value was altered',
+      failure,
+    )
   }
 }
 
-function unreadable(row: string, why: string, cause?: unknown): ReachkitError {
-  return new ReachkitError(ReachkitErrorCodes.secretUnreadable, `A stored secret cannot be read: ${why}.`, {
+function unreadable(row: string, why: string, cause?: unknown): PacelineError {
+  return new PacelineError(PacelineErrorCodes.secretUnreadable, `A stored secret cannot be read: ${why}.`, {
     ...(cause === undefined ? {} : { cause }),
     details: { row },
   })
@@ -58,8 +66,8 @@ export function parseKey(key: Uint8Array | string): Buffer {
   else if (/^[0-9a-f]{64}$/i.test(key)) bytes = Buffer.from(key, 'hex')
   else if (/^[A-Za-z0-9+/_-]{43}=?$/.test(key)) bytes = Buffer.from(key, 'base64')
   if (bytes === undefined || bytes.length !== 32) {
-    throw new ReachkitError(
-      ReachkitErrorCodes.invalidOptions,
+    throw new PacelineError(
+      PacelineErrorCodes.invalidOptions,
       'encryptionKey must be 32 bytes: a Uint8Array, 64 hex characters or base64 (e.g. from `openssl rand -base64 32`).',
     )
   }

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import { ReachkitError, ReachkitErrorCodes } from '@reachkit/core'
+import { PacelineError, PacelineErrorCodes } from '@paceline/core'
 import {
   afterNotInIndex,
   COLLECTION_NAMES,
@@ -10,9 +10,10 @@ import {
   type StorageV1,
   type StoredDocument,
   type TransactionOptions,
-} from '@reachkit/core/ports'
+} from '@paceline/core/ports'
 import Database from 'better-sqlite3'
 import { Kysely, SqliteDialect } from 'kysely'
+import { legacySecretRow } from './migrations/003-paceline-names'
 import {
   type MigrationReport,
   migrateToLatest,
@@ -43,7 +44,7 @@ export interface SqliteStorage extends StorageV1 {
  * secrets encrypted at rest when given a key. Every table and index leads with the workspace id.
  *
  * ```ts
- * const storage = createSqliteStorage({ filename: 'reachkit.sqlite', encryptionKey: process.env.REACHKIT_KEY })
+ * const storage = createSqliteStorage({ filename: 'paceline.sqlite', encryptionKey: process.env.PACELINE_KEY })
  * const engine = createEngine({ storage, linkedin, email })
  * ```
  */
@@ -56,8 +57,8 @@ export function createSqliteStorage(input: CreateSqliteStorageOptions): SqliteSt
   try {
     database = owned ? new Database(options.filename) : options.database
   } catch (cause) {
-    throw new ReachkitError(
-      ReachkitErrorCodes.invalidOptions,
+    throw new PacelineError(
+      PacelineErrorCodes.invalidOptions,
       `Cannot open the SQLite database ${owned ? `'${options.filename}'` : ''}: ${cause instanceof Error ? cause.message : String(cause)}. Check that the folder exists and is writable.`,
       { cause },
     )
@@ -65,7 +66,7 @@ export function createSqliteStorage(input: CreateSqliteStorageOptions): SqliteSt
   const file = openedFile(database)
   if (file !== undefined && (openFiles.get(file) ?? 0) > 0) {
     warn(
-      `@reachkit/storage-sqlite: '${file}' is already open in this process. Share one store per file: better-sqlite3 is synchronous, so two connections in one thread can only wait on each other's write locks (each waits busyTimeoutMs, then fails with "database is locked"). Several processes on one file are fine.`,
+      `@paceline/storage-sqlite: '${file}' is already open in this process. Share one store per file: better-sqlite3 is synchronous, so two connections in one thread can only wait on each other's write locks (each waits busyTimeoutMs, then fails with "database is locked"). Several processes on one file are fine.`,
     )
   }
   if (file !== undefined) openFiles.set(file, (openFiles.get(file) ?? 0) + 1)
@@ -106,7 +107,7 @@ export function createSqliteStorage(input: CreateSqliteStorageOptions): SqliteSt
   ).then(() => {
     if (box === undefined) {
       warn(
-        '@reachkit/storage-sqlite: no encryptionKey given, so secrets (inbox passwords, tokens) are stored unencrypted. Pass a 32-byte key to encrypt them at rest.',
+        '@paceline/storage-sqlite: no encryptionKey given, so secrets (inbox passwords, tokens) are stored unencrypted. Pass a 32-byte key to encrypt them at rest.',
       )
     }
   })
@@ -118,7 +119,7 @@ export function createSqliteStorage(input: CreateSqliteStorageOptions): SqliteSt
     if (layout === undefined) throw new Error(`unknown collection ${String(collection)}`)
     return layout
   }
-  const secretRow = (workspace: string, key: string) => `reachkit:v1:${workspace}:secrets:${key}`
+  const secretRow = (workspace: string, key: string) => `paceline:v1:${workspace}:secrets:${key}`
 
   const readDocument = (
     collection: CollectionName,
@@ -128,17 +129,19 @@ export function createSqliteStorage(input: CreateSqliteStorageOptions): SqliteSt
     if (collection === 'secrets') {
       const row = prepare(
         'get:secrets',
-        () => 'select doc, sealed from rk_secrets where workspace_id = ? and key = ?',
+        () => 'select doc, sealed from paceline_secrets where workspace_id = ? and key = ?',
       ).get(workspace, key) as { doc: string | null; sealed: Buffer | null } | undefined
       if (row === undefined) return undefined
       if (row.sealed !== null) {
         if (box === undefined) {
-          throw new ReachkitError(
-            ReachkitErrorCodes.secretUnreadable,
+          throw new PacelineError(
+            PacelineErrorCodes.secretUnreadable,
             'This secret was stored encrypted; open the store with the encryptionKey it was written with.',
           )
         }
-        return JSON.parse(box.open(row.sealed, secretRow(workspace, key))) as StoredDocument
+        return JSON.parse(
+          box.open(row.sealed, secretRow(workspace, key), legacySecretRow(workspace, key)),
+        ) as StoredDocument
       }
       return row.doc === null ? undefined : (JSON.parse(row.doc) as StoredDocument)
     }
@@ -162,7 +165,7 @@ export function createSqliteStorage(input: CreateSqliteStorageOptions): SqliteSt
       prepare(
         'put:secrets',
         () =>
-          'insert into rk_secrets (workspace_id, key, doc, sealed) values (?, ?, ?, ?) on conflict (workspace_id, key) do update set doc = excluded.doc, sealed = excluded.sealed',
+          'insert into paceline_secrets (workspace_id, key, doc, sealed) values (?, ?, ?, ?) on conflict (workspace_id, key) do update set doc = excluded.doc, sealed = excluded.sealed',
       ).run(workspace, key, sealed === null ? json : null, sealed)
       return
     }
@@ -192,7 +195,7 @@ export function createSqliteStorage(input: CreateSqliteStorageOptions): SqliteSt
       transactionOptions: TransactionOptions = {},
     ) {
       const run = async (): Promise<T> => {
-        if (closed) throw new ReachkitError(ReachkitErrorCodes.storageFailed, 'The SQLite store is closed.')
+        if (closed) throw new PacelineError(PacelineErrorCodes.storageFailed, 'The SQLite store is closed.')
         await ready
         const readOnly = transactionOptions.readOnly === true
         let open = true

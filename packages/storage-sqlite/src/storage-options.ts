@@ -1,4 +1,4 @@
-import { ReachkitError, ReachkitErrorCodes } from '@reachkit/core'
+import { PacelineError, PacelineErrorCodes } from '@paceline/core'
 import type Database from 'better-sqlite3'
 import { z } from 'zod'
 
@@ -64,8 +64,8 @@ const optionsSchema = z
 export function parseStorageOptions(options: unknown): CreateSqliteStorageOptions {
   const result = optionsSchema.safeParse(options, { reportInput: true })
   if (!result.success)
-    throw ReachkitError.fromZod(
-      ReachkitErrorCodes.invalidOptions,
+    throw PacelineError.fromZod(
+      PacelineErrorCodes.invalidOptions,
       'createSqliteStorage options',
       result.error,
     )

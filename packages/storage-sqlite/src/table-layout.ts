@@ -16,7 +16,7 @@ export interface CollectionSpec {
   readonly indexes: readonly { readonly name: string; readonly fields: readonly string[] }[]
 }
 
-export const tableName = (collection: string) => `rk_${collection}`
+export const tableName = (collection: string) => `paceline_${collection}`
 export const columnName = (field: string) => `f_${field}`
 
 export function layoutOf(collection: string, spec: CollectionSpec): TableLayout {

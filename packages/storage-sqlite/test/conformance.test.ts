@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { storageConformance } from '@reachkit/core/conformance'
+import { storageConformance } from '@paceline/core/conformance'
 import { afterAll } from 'vitest'
 import { createSqliteStorage } from '../src/index'
 
-const folder = mkdtempSync(join(tmpdir(), 'reachkit-sqlite-'))
+const folder = mkdtempSync(join(tmpdir(), 'paceline-sqlite-'))
 afterAll(() => rmSync(folder, { recursive: true, force: true }))
 let files = 0
 

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createEngine, hash32 } from '@reachkit/core'
+import { createEngine, hash32 } from '@paceline/core'
 import { expect, it } from 'vitest'
 import { createSqliteStorage } from '../src/index'
 import { temporaryFolder } from './helpers'
@@ -15,7 +15,7 @@ function runWorker(database: string, sends: string, crashAt: number) {
   return spawnSync(
     process.execPath,
     [
-      '--conditions=@reachkit/source',
+      '--conditions=@paceline/source',
       '--import',
       'tsx',
       join(here, 'workers', 'crash-worker.ts'),

@@ -8,7 +8,7 @@ const here = dirname(fileURLToPath(import.meta.url))
 
 /** A temporary folder removed after the file's tests. */
 export function temporaryFolder(): (name: string) => string {
-  const folder = mkdtempSync(join(tmpdir(), 'reachkit-sqlite-'))
+  const folder = mkdtempSync(join(tmpdir(), 'paceline-sqlite-'))
   afterAll(() => rmSync(folder, { recursive: true, force: true }))
   return (name) => join(folder, name)
 }

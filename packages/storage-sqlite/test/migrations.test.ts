@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ReachkitError } from '@reachkit/core'
-import { type CollectionName, STORAGE_COLLECTIONS } from '@reachkit/core/ports'
+import { PacelineError } from '@paceline/core'
+import { type CollectionName, STORAGE_COLLECTIONS } from '@paceline/core/ports'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { createSqliteStorage } from '../src/index'
@@ -16,10 +16,10 @@ describe('migrations', () => {
     const file = fixtureCopy('v001.sqlite', path)
     const storage = createSqliteStorage({ filename: file, ...quiet })
     await storage.ready
-    const applied = storage.database.prepare('select name from rk_migration order by name').all() as {
+    const applied = storage.database.prepare('select name from paceline_migration order by name').all() as {
       name: string
     }[]
-    expect(applied.map((row) => row.name)).toEqual(['001_initial', '002_secrets'])
+    expect(applied.map((row) => row.name)).toEqual(['001_initial', '002_secrets', '003_paceline_names'])
     const identity = await storage.transaction('default', (tx) => tx.get('identities', 'ana'))
     expect(identity).toMatchObject({ id: 'ana', identity: { name: 'Ana Ruiz' } })
     const byEmail = await storage.transaction('default', (tx) =>
@@ -39,7 +39,7 @@ describe('migrations', () => {
       key: 'smtp',
       value: 'app-password',
     })
-    expect(await storage.migrate()).toEqual({ applied: [], version: '002_secrets' })
+    expect(await storage.migrate()).toEqual({ applied: [], version: '003_paceline_names' })
     await storage.close()
   })
 
@@ -50,7 +50,10 @@ describe('migrations', () => {
       ...quiet,
     })
     await storage.ready
-    expect(await storage.migrate()).toEqual({ applied: ['002_secrets'], version: '002_secrets' })
+    expect(await storage.migrate()).toEqual({
+      applied: ['002_secrets', '003_paceline_names'],
+      version: '003_paceline_names',
+    })
     await storage.close()
   })
 
@@ -58,7 +61,7 @@ describe('migrations', () => {
     const file = path('half-way.sqlite')
     // A table of the host's own that happens to clash with one the first migration creates late.
     const host = new Database(file)
-    host.exec('create table rk_state (anything text)')
+    host.exec('create table paceline_state (anything text)')
     host.close()
     const storage = createSqliteStorage({ filename: file, ...quiet })
     await expect(storage.ready).rejects.toMatchObject({ code: 'storage_failed' })
@@ -69,8 +72,8 @@ describe('migrations', () => {
       .pluck()
       .all()
     after.close()
-    // rk_identities, rk_campaigns... were created before the clash and are gone again with the rest.
-    expect(tables).toEqual(['rk_state'])
+    // paceline_identities, paceline_campaigns... were created before the clash and are gone again with the rest.
+    expect(tables).toEqual(['paceline_state'])
   })
 
   it('lets several processes open a new file at once: each finds one complete schema', {
@@ -82,7 +85,7 @@ describe('migrations', () => {
       new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
         const child = spawn(
           process.execPath,
-          ['--conditions=@reachkit/source', '--import', 'tsx', worker, file],
+          ['--conditions=@paceline/source', '--import', 'tsx', worker, file],
           {
             cwd: join(dirname(fileURLToPath(import.meta.url)), '..'),
           },
@@ -102,15 +105,16 @@ describe('migrations', () => {
     const reports = results.map(
       (result) => JSON.parse(result.stdout) as { applied: string[]; version: string },
     )
-    expect(reports.every((report) => report.version === '002_secrets' && report.applied.length === 0)).toBe(
-      true,
-    )
+    expect(
+      reports.every((report) => report.version === '003_paceline_names' && report.applied.length === 0),
+    ).toBe(true)
     const database = new Database(file)
-    expect(database.prepare('select name from rk_migration order by name').pluck().all()).toEqual([
+    expect(database.prepare('select name from paceline_migration order by name').pluck().all()).toEqual([
       '001_initial',
       '002_secrets',
+      '003_paceline_names',
     ])
-    expect(database.prepare('select count(*) from rk_state').pluck().get()).toBe(4)
+    expect(database.prepare('select count(*) from paceline_state').pluck().get()).toBe(4)
     database.close()
   })
 
@@ -122,7 +126,7 @@ describe('migrations', () => {
       () => undefined,
       (error: unknown) => error,
     )
-    expect(refusal).toBeInstanceOf(ReachkitError)
+    expect(refusal).toBeInstanceOf(PacelineError)
     expect(refusal).toMatchObject({ code: 'storage_schema_too_new' })
     expect(String((refusal as Error).message)).toContain('999_from_the_future')
     await expect(storage.transaction('default', (tx) => tx.get('identities', 'ana'))).rejects.toMatchObject({
@@ -143,7 +147,7 @@ describe('migrations', () => {
       sql: string
     }[]
     for (const [collection, spec] of Object.entries(STORAGE_COLLECTIONS)) {
-      const table = `rk_${collection}`
+      const table = `paceline_${collection}`
       const columns = storage.database.prepare(`pragma table_info("${table}")`).all() as { name: string }[]
       expect(
         columns.map((column) => column.name),

@@ -1,5 +1,5 @@
-import { templates } from '@reachkit/core'
-import type { SimulationInput as Input } from '@reachkit/core/testing'
+import { templates } from '@paceline/core'
+import type { SimulationInput as Input } from '@paceline/core/testing'
 
 /** A small but varied simulation: acceptances, declines, replies, bounces, two inboxes. */
 export function scenario(options: { leads: number; days: number }): Input {

@@ -1,5 +1,5 @@
-import { ReachkitError } from '@reachkit/core'
-import { simulate } from '@reachkit/core/testing'
+import { PacelineError } from '@paceline/core'
+import { simulate } from '@paceline/core/testing'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { createSqliteStorage } from '../src/index'
@@ -31,13 +31,13 @@ describe('opening', () => {
     await storage.transaction('w', (tx) => tx.put('state', 'x', { key: 'x', value: 1 }))
     await storage.close()
     expect(database.open).toBe(true)
-    expect(database.prepare('select count(*) as n from rk_state').get()).toEqual({ n: 1 })
+    expect(database.prepare('select count(*) as n from paceline_state').get()).toEqual({ n: 1 })
     database.close()
   })
 
   it('explains what is wrong with bad options', () => {
     expect(() => createSqliteStorage({ filename: '/nonexistent-folder/x/y.sqlite', ...quiet })).toThrow(
-      ReachkitError,
+      PacelineError,
     )
     expect(() => createSqliteStorage({ filename: ':memory:', encryptionKey: 'too short', ...quiet })).toThrow(
       expect.objectContaining({ code: 'invalid_options' }),
@@ -99,7 +99,7 @@ describe('secrets at rest', () => {
       key: 'smtp:ana',
       value: 'hunter2-app-password',
     })
-    const row = storage.database.prepare('select doc, sealed from rk_secrets').get() as {
+    const row = storage.database.prepare('select doc, sealed from paceline_secrets').get() as {
       doc: string | null
       sealed: Buffer
     }
@@ -126,7 +126,7 @@ describe('secrets at rest', () => {
     await storage.transaction('acme', (tx) => tx.put('secrets', 'b', { key: 'b', value: 'two' }))
     storage.database
       .prepare(
-        "update rk_secrets set sealed = (select sealed from rk_secrets where key = 'a') where key = 'b'",
+        "update paceline_secrets set sealed = (select sealed from paceline_secrets where key = 'a') where key = 'b'",
       )
       .run()
     await expect(storage.transaction('acme', (tx) => tx.get('secrets', 'b'))).rejects.toMatchObject({
@@ -134,7 +134,7 @@ describe('secrets at rest', () => {
     })
     storage.database
       .prepare(
-        "insert into rk_secrets (workspace_id, key, sealed) select 'evil', key, sealed from rk_secrets where key = 'a'",
+        "insert into paceline_secrets (workspace_id, key, sealed) select 'evil', key, sealed from paceline_secrets where key = 'a'",
       )
       .run()
     await expect(storage.transaction('evil', (tx) => tx.get('secrets', 'a'))).rejects.toMatchObject({
@@ -174,9 +174,9 @@ describe('secrets at rest', () => {
     await storage.transaction('w', (tx) => tx.get('secrets', 's'))
     expect(warnings).toHaveLength(1)
     expect(warnings[0]).toContain('unencrypted')
-    expect((storage.database.prepare('select doc from rk_secrets').get() as { doc: string }).doc).toContain(
-      '"v"',
-    )
+    expect(
+      (storage.database.prepare('select doc from paceline_secrets').get() as { doc: string }).doc,
+    ).toContain('"v"')
     await storage.close()
   })
 })
@@ -192,7 +192,7 @@ describe('workspaces and indexes', () => {
     }) as typeof database.prepare
     const storage = createSqliteStorage({ database, ...quiet })
     await simulate({ ...scenario({ leads: 20, days: 5 }), storage })
-    const statements = [...seen].filter((text) => /"?rk_(?!migration)\w+"?/.test(text))
+    const statements = [...seen].filter((text) => /"?paceline_(?!migration)\w+"?/.test(text))
     expect(statements.length).toBeGreaterThan(15)
     for (const text of statements) expect(text, text).toMatch(/workspace_id/)
     await storage.close()
@@ -211,7 +211,7 @@ describe('workspaces and indexes', () => {
       ['relations', 'pendingInvitations'],
     ] as const) {
       const plan = prepare(
-        `explain query plan select key, doc from rk_${collection} where workspace_id = ? and ${
+        `explain query plan select key, doc from paceline_${collection} where workspace_id = ? and ${
           index === 'ready'
             ? 'f_identityId is not null and f_readyLane is not null and f_priorityKey is not null and f_identityId = ? and f_readyLane = ? order by f_identityId, f_readyLane, f_priorityKey, key limit 1'
             : index === 'waiting'
@@ -233,8 +233,8 @@ describe('workspaces and indexes', () => {
       ) as { detail: string }[]
       const details = plan.map((step) => step.detail).join(' | ')
       seen.push(details)
-      expect(details, `${collection}.${index}`).toContain(`rk_${collection}_${index}`)
-      expect(details, `${collection}.${index}`).not.toMatch(/SCAN rk_/)
+      expect(details, `${collection}.${index}`).toContain(`paceline_${collection}_${index}`)
+      expect(details, `${collection}.${index}`).not.toMatch(/SCAN paceline_/)
       expect(details, `${collection}.${index}`).not.toContain('TEMP B-TREE')
     }
     expect(seen).toHaveLength(5)

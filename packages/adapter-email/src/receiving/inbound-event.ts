@@ -1,4 +1,4 @@
-import type { InboundEvent } from '@reachkit/core/ports'
+import type { InboundEvent } from '@paceline/core/ports'
 import type { InboundMail } from './classify-inbound'
 
 /** Where a message was read, for events of messages without a Message-ID. */

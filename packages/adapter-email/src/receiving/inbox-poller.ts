@@ -1,5 +1,5 @@
-import { ReachkitError, ReachkitErrorCodes } from '@reachkit/core'
-import type { InboundEvent } from '@reachkit/core/ports'
+import { PacelineError, PacelineErrorCodes } from '@paceline/core'
+import type { InboundEvent } from '@paceline/core/ports'
 import type { ImapFlow } from 'imapflow'
 import { simpleParser } from 'mailparser'
 import type { InboxSettings, ServerSettings } from '../email-channel-options'
@@ -20,7 +20,7 @@ export interface PollerDependencies {
   readonly idle: boolean
   readonly lookbackDays: number
   readonly maxMessageBytes: number
-  readonly onError: (error: ReachkitError) => void
+  readonly onError: (error: PacelineError) => void
   readonly now: () => number
 }
 
@@ -239,8 +239,8 @@ export class InboxPoller {
     } catch (cause) {
       // A message nobody can parse must not stop the inbox: report it and move on.
       this.#deps.onError(
-        new ReachkitError(
-          ReachkitErrorCodes.channelFailed,
+        new PacelineError(
+          PacelineErrorCodes.channelFailed,
           `Skipped message UID ${where.uid} in ${this.#inbox.address}: it could not be read (${cause instanceof Error ? cause.message : String(cause)}).`,
           { cause, details: { inbox: this.#inbox.address, uid: where.uid } },
         ),
@@ -253,8 +253,8 @@ export class InboxPoller {
     const authentication = isAuthenticationFailure(error)
     const message = error instanceof Error ? error.message : String(error)
     this.#deps.onError(
-      new ReachkitError(
-        ReachkitErrorCodes.channelFailed,
+      new PacelineError(
+        PacelineErrorCodes.channelFailed,
         authentication
           ? `Reading ${this.#inbox.address} failed: the IMAP server refused the credentials (${message}). Update the password (an app password when two-factor authentication is on) or the OAuth grant.`
           : `Reading ${this.#inbox.address} failed (${message}); retrying with backoff.`,

@@ -1,4 +1,4 @@
-import type { StorageV1 } from '@reachkit/core/ports'
+import type { StorageV1 } from '@paceline/core/ports'
 
 /** How far an inbox's mailbox has been read: the mailbox's UIDVALIDITY and the last UID handled. */
 export interface MailCursor {

@@ -1,4 +1,4 @@
-import type { EmailOutcome } from '@reachkit/core/ports'
+import type { EmailOutcome } from '@paceline/core/ports'
 
 type Failure = Extract<EmailOutcome, { ok: false }>
 

@@ -1,5 +1,5 @@
-import { ReachkitError, ReachkitErrorCodes } from '@reachkit/core'
-import type { EmailMessage } from '@reachkit/core/ports'
+import { PacelineError, PacelineErrorCodes } from '@paceline/core'
+import type { EmailMessage } from '@paceline/core/ports'
 import type { SendMailOptions } from 'nodemailer'
 import type { InboxSettings, ListUnsubscribeSettings, TrackingSettings } from '../email-channel-options'
 import { addTracking, escapeHtml, textToHtml } from '../tracking/tracked-content'
@@ -59,15 +59,15 @@ export function composeMessage(message: EmailMessage, context: ComposeContext): 
   ] as const) {
     assertHeaderSafe(header, id)
     if (!MESSAGE_ID.test(id))
-      throw new ReachkitError(
-        ReachkitErrorCodes.unsafeHeaderValue,
+      throw new PacelineError(
+        PacelineErrorCodes.unsafeHeaderValue,
         `The ${header} header must be one message id like <key@domain>, got ${JSON.stringify(id)}. Nothing was sent.`,
         { details: { header } },
       )
   }
   if (from.address.toLowerCase() !== inbox.address.toLowerCase())
-    throw new ReachkitError(
-      ReachkitErrorCodes.invalidOptions,
+    throw new PacelineError(
+      PacelineErrorCodes.invalidOptions,
       `This channel sends from ${inbox.address}, not ${from.address}. Nothing was sent.`,
     )
 

@@ -1,4 +1,4 @@
-import { ReachkitError, ReachkitErrorCodes } from '@reachkit/core'
+import { PacelineError, PacelineErrorCodes } from '@paceline/core'
 
 /**
  * C0 controls (CR and LF among them), DEL, C1 controls and the Unicode line and paragraph separators:
@@ -13,8 +13,8 @@ export function assertHeaderSafe(header: string, value: string): void {
   const match = UNSAFE.exec(value)
   if (match === null) return
   const code = (match[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')
-  throw new ReachkitError(
-    ReachkitErrorCodes.unsafeHeaderValue,
+  throw new PacelineError(
+    PacelineErrorCodes.unsafeHeaderValue,
     `The ${header} header contains the control character U+${code} at position ${match.index}; it would let the value inject headers. Remove line breaks and control characters from the lead data or template that fills it. Nothing was sent.`,
     { details: { header, position: match.index, character: `U+${code}` } },
   )

@@ -1,5 +1,5 @@
-import { ReachkitError, ReachkitErrorCodes } from '@reachkit/core'
-import type { EmailMessage } from '@reachkit/core/ports'
+import { PacelineError, PacelineErrorCodes } from '@paceline/core'
+import type { EmailMessage } from '@paceline/core/ports'
 import type { ListUnsubscribeSettings } from '../email-channel-options'
 
 /**
@@ -16,8 +16,8 @@ export function listUnsubscribeHeaders(
   const url = settings.url?.(message)
   if (url !== undefined) {
     if (!/^https:\/\//i.test(url))
-      throw new ReachkitError(
-        ReachkitErrorCodes.invalidOptions,
+      throw new PacelineError(
+        PacelineErrorCodes.invalidOptions,
         `listUnsubscribe.url must return an https URL (RFC 8058 one-click needs https), got ${JSON.stringify(url)}. Nothing was sent.`,
       )
     entries.push(`<${url}>`)

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream'
-import type { EmailOutcome } from '@reachkit/core/ports'
+import type { EmailOutcome } from '@paceline/core/ports'
 import SMTPConnection from 'nodemailer/lib/smtp-connection'
 import XOAuth2 from 'nodemailer/lib/xoauth2'
 import PQueue from 'p-queue'

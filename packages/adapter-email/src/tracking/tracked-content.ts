@@ -18,7 +18,7 @@ const ANCHOR_HREF = /(<a\b[^>]*?\bhref\s*=\s*)(["'])(.*?)\2/gis
 
 /**
  * Adds tracking to an HTML body: every http(s) link goes through a signed redirect (except those marked
- * `data-reachkit-notrack` and the unsubscribe link), and a 1x1 pixel is appended for opens.
+ * `data-paceline-notrack` and the unsubscribe link), and a 1x1 pixel is appended for opens.
  */
 export function addTracking(
   html: string,
@@ -34,7 +34,7 @@ export function addTracking(
   let out = html
   if (options.clicks) {
     out = out.replace(ANCHOR_HREF, (whole, start: string, quote: string, raw: string) => {
-      if (/\bdata-reachkit-notrack\b/i.test(whole)) return whole
+      if (/\bdata-paceline-notrack\b/i.test(whole)) return whole
       const url = decodeAttribute(raw.trim())
       if (!/^https?:\/\//i.test(url) || options.keep?.includes(url)) return whole
       const tracked = clickUrl(options.settings, options.messageId, url, options.sentAt)

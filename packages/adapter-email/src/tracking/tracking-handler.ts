@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { InboundEvent } from '@reachkit/core/ports'
+import type { InboundEvent } from '@paceline/core/ports'
 import { automatedReasons } from './automated-hit'
 import { verifyTrackingToken } from './tracking-token'
 
@@ -29,7 +29,7 @@ export function createTrackingHandler(
 ): (request: IncomingMessage, response: ServerResponse) => Promise<boolean> {
   const now = options.now ?? Date.now
   const report =
-    options.onError ?? ((error: unknown) => console.warn('@reachkit/adapter-email tracking:', error))
+    options.onError ?? ((error: unknown) => console.warn('@paceline/adapter-email tracking:', error))
   return async (request, response) => {
     const path = (request.url ?? '').split('?')[0] ?? ''
     const match = /\/(o|c)\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+?)(\.gif)?$/.exec(path)

@@ -56,7 +56,7 @@ export function verifyTrackingToken(token: string, secret: string): TrackingPayl
 
 function mac(body: string, secret: string): string {
   return createHmac('sha256', secret)
-    .update(`reachkit-tracking:v1:${body}`)
+    .update(`paceline-tracking:v1:${body}`)
     .digest('base64url')
     .slice(0, MAC_LENGTH)
 }

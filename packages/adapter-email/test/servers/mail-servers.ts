@@ -35,7 +35,7 @@ export async function startMailServers(): Promise<{
   stop: () => Promise<void>
   log: () => string
 }> {
-  const dir = mkdtempSync(join(tmpdir(), 'reachkit-mail-'))
+  const dir = mkdtempSync(join(tmpdir(), 'paceline-mail-'))
   const dovecot = await startDovecot(dir, USERS)
   try {
     const relay = await startSmtpRelay({

@@ -1,4 +1,4 @@
-import type { EngineEvent } from '@reachkit/core'
+import type { EngineEvent } from '@paceline/core'
 import type { IdentityActivity } from './billing-input'
 
 /** The fields of an action log entry (`engine.actions()`, or the engine's events) that billing reads. */
@@ -15,7 +15,7 @@ const LINKEDIN_ACTIONS: ReadonlySet<EngineEvent['type']> = new Set([
 ])
 
 /**
- * The meter's activity from reachkit's action log. The whole mapping:
+ * The meter's activity from paceline's action log. The whole mapping:
  * - a LinkedIn action (`channel: 'linkedin'`, one of the types above) is an `action`; except an
  *   `invitation-withdrawn` without `action`, which reports a withdrawal the engine did not run;
  * - a LinkedIn `channel-reconnected` is the account connected again, an `integration-connected`;

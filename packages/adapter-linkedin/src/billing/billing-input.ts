@@ -1,4 +1,4 @@
-import { ReachkitError, ReachkitErrorCodes, type ValidationIssue } from '@reachkit/core'
+import { PacelineError, PacelineErrorCodes, type ValidationIssue } from '@paceline/core'
 import { z } from 'zod'
 
 export type IdentityType = 'standard' | 'engagement'
@@ -84,12 +84,12 @@ const inputSchema = z.strictObject({
 const SUBJECT = 'engagementBilling input'
 
 /**
- * Validates the meter's input. Throws a `ReachkitError`: `identity_type_fixed` when one identity id is
+ * Validates the meter's input. Throws a `PacelineError`: `identity_type_fixed` when one identity id is
  * listed with two types, otherwise `invalid_options` whose `issues` name every field that is wrong.
  */
 export function parseBillingInput(input: EngagementBillingInput): ParsedBillingInput {
   const parsed = inputSchema.safeParse(input, { reportInput: true })
-  if (!parsed.success) throw ReachkitError.fromZod(ReachkitErrorCodes.invalidOptions, SUBJECT, parsed.error)
+  if (!parsed.success) throw PacelineError.fromZod(PacelineErrorCodes.invalidOptions, SUBJECT, parsed.error)
   rejectTypeChanges(parsed.data.identities)
 
   const issues: ValidationIssue[] = []
@@ -131,7 +131,7 @@ export function parseBillingInput(input: EngagementBillingInput): ParsedBillingI
     else activity.push({ identityId: each.identityId, at, kind: each.kind })
   }
 
-  if (issues.length > 0) throw ReachkitError.fromIssues(ReachkitErrorCodes.invalidOptions, SUBJECT, issues)
+  if (issues.length > 0) throw PacelineError.fromIssues(PacelineErrorCodes.invalidOptions, SUBJECT, issues)
   return { identities: [...identities.values()], activity, cycle }
 }
 
@@ -142,8 +142,8 @@ function rejectTypeChanges(
   for (const identity of identities) {
     const first = typeOf.get(identity.id)
     if (first !== undefined && first !== identity.type)
-      throw new ReachkitError(
-        ReachkitErrorCodes.identityTypeFixed,
+      throw new PacelineError(
+        PacelineErrorCodes.identityTypeFixed,
         `Identity '${identity.id}' is a ${first} identity; the type is fixed at creation. Delete it and create a new identity of type '${identity.type}' instead.`,
         { details: { identityId: identity.id, from: first, to: identity.type } },
       )

@@ -1,11 +1,11 @@
-import { ReachkitError, ReachkitErrorCodes } from '@reachkit/core'
+import { PacelineError, PacelineErrorCodes } from '@paceline/core'
 import type {
   ConnectionCheck,
   InboundEvent,
   LinkedInChannelV1,
   LinkedInOutcome,
   LinkedInRequest,
-} from '@reachkit/core/ports'
+} from '@paceline/core/ports'
 import type {
   ProviderCall,
   ProviderEvent,
@@ -58,7 +58,7 @@ const WRITES = new Set([
 export function createLinkedInChannel(input: CreateLinkedInChannelOptions): LinkedInChannel {
   const options = parseLinkedInChannelOptions(input)
   const provider = options.provider
-  const onError = options.onError ?? ((error: ReachkitError) => console.warn(error.message))
+  const onError = options.onError ?? ((error: PacelineError) => console.warn(error.message))
   const chunkPauseMs = options.chunkPauseMs ?? 1_500
   const now = options.now ?? Date.now
   const accounts = new Map((options.accounts ?? []).map((account) => [account.accountId, account.identityId]))
@@ -167,8 +167,8 @@ export function createLinkedInChannel(input: CreateLinkedInChannelOptions): Link
         pollAll()
           .catch((error: unknown) =>
             onError(
-              new ReachkitError(
-                ReachkitErrorCodes.channelFailed,
+              new PacelineError(
+                PacelineErrorCodes.channelFailed,
                 `Polling ${provider.name} failed (${error instanceof Error ? error.message : String(error)}); trying again at the next interval.`,
                 { cause: error, isRetryable: true },
               ),
@@ -288,8 +288,8 @@ export function createLinkedInChannel(input: CreateLinkedInChannelOptions): Link
         for (const event of result.events) await deliver(event)
       } catch (error) {
         onError(
-          new ReachkitError(
-            ReachkitErrorCodes.channelFailed,
+          new PacelineError(
+            PacelineErrorCodes.channelFailed,
             `A ${provider.name} webhook could not be applied (${error instanceof Error ? error.message : String(error)}); the provider will retry it.`,
             { cause: error, isRetryable: true },
           ),

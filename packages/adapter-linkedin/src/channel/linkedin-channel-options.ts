@@ -1,9 +1,9 @@
-import { ReachkitError, ReachkitErrorCodes } from '@reachkit/core'
-import type { StorageV1 } from '@reachkit/core/ports'
+import { PacelineError, PacelineErrorCodes } from '@paceline/core'
+import type { StorageV1 } from '@paceline/core/ports'
 import { z } from 'zod'
 import type { LinkedInProviderV1 } from '../provider/linkedin-provider'
 
-/** A LinkedIn account at the provider, and the reachkit identity it belongs to (`identity.linkedin.accountId`). */
+/** A LinkedIn account at the provider, and the paceline identity it belongs to (`identity.linkedin.accountId`). */
 export interface LinkedInAccount {
   readonly accountId: string
   readonly identityId: string
@@ -34,7 +34,7 @@ export interface CreateLinkedInChannelOptions {
   /** The clock polling windows are measured on. Default `Date.now`; pass the engine's clock in simulations. */
   readonly now?: () => number
   /** Problems the channel handles itself (a failed poll, an event the engine refused). Default console.warn. */
-  readonly onError?: (error: ReachkitError) => void
+  readonly onError?: (error: PacelineError) => void
 }
 
 const isFunction = (value: unknown) => typeof value === 'function'
@@ -51,7 +51,7 @@ const optionsSchema = z.strictObject({
     .optional(),
   storage: z
     .custom<StorageV1>((value) => isFunction((value as StorageV1 | undefined)?.transaction), {
-      message: 'must be a reachkit Storage (for example the engine storage)',
+      message: 'must be a paceline Storage (for example the engine storage)',
     })
     .optional(),
   workspaceId: z.string().min(1).optional(),
@@ -66,15 +66,15 @@ const optionsSchema = z.strictObject({
   now: z
     .custom<() => number>(isFunction, { message: 'must be a function returning epoch milliseconds' })
     .optional(),
-  onError: z.custom<(error: ReachkitError) => void>(isFunction, { message: 'must be a function' }).optional(),
+  onError: z.custom<(error: PacelineError) => void>(isFunction, { message: 'must be a function' }).optional(),
 })
 
 /** Checks `createLinkedInChannel` options, naming each field that is wrong and the rule. */
 export function parseLinkedInChannelOptions(options: unknown): CreateLinkedInChannelOptions {
   const result = optionsSchema.safeParse(options, { reportInput: true })
   if (!result.success)
-    throw ReachkitError.fromZod(
-      ReachkitErrorCodes.invalidOptions,
+    throw PacelineError.fromZod(
+      PacelineErrorCodes.invalidOptions,
       'createLinkedInChannel options',
       result.error,
     )

@@ -1,4 +1,4 @@
-import type { LeadReference, LinkedInTarget, StorageV1 } from '@reachkit/core/ports'
+import type { LeadReference, LinkedInTarget, StorageV1 } from '@paceline/core/ports'
 import type { ProviderTarget } from '../provider/linkedin-provider'
 import { profileHandleOf } from '../provider/same-person'
 

@@ -1,4 +1,4 @@
-import type { StorageV1 } from '@reachkit/core/ports'
+import type { StorageV1 } from '@paceline/core/ports'
 
 /** How far an account's conversations and connections have been read (epoch ms). */
 export interface PollCursor {

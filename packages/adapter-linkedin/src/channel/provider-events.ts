@@ -1,4 +1,4 @@
-import type { InboundEvent, LeadReference } from '@reachkit/core/ports'
+import type { InboundEvent, LeadReference } from '@paceline/core/ports'
 import type { ProviderEvent, ProviderTarget } from '../provider/linkedin-provider'
 
 /**

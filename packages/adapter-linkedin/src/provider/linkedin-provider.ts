@@ -1,4 +1,4 @@
-import type { ConnectionCheck, LinkedInOutcome, LinkedInReaction } from '@reachkit/core/ports'
+import type { ConnectionCheck, LinkedInOutcome, LinkedInReaction } from '@paceline/core/ports'
 
 /** The person an action is about, as the provider can find them. */
 export interface ProviderTarget {
@@ -90,7 +90,7 @@ export type ProviderEvent =
     }
 
 export type ProviderWebhookResult =
-  /** Authentic: the events it carries (possibly none, for notifications reachkit does not use). */
+  /** Authentic: the events it carries (possibly none, for notifications paceline does not use). */
   | { readonly ok: true; readonly events: readonly ProviderEvent[] }
   /** Not from the provider (wrong secret or signature) or not readable: answered 401/400, nothing delivered. */
   | { readonly ok: false; readonly status: 400 | 401; readonly message: string }

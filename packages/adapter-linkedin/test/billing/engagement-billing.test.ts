@@ -1,4 +1,4 @@
-import { type EngineEvent, ReachkitError } from '@reachkit/core'
+import { type EngineEvent, PacelineError } from '@paceline/core'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { ACTION_KEEPS_ACTIVE_MS, SYNC_KEEPS_ACTIVE_MS } from '../../src/billing/active-periods'
@@ -324,7 +324,7 @@ describe('input', () => {
     try {
       run()
     } catch (error) {
-      if (ReachkitError.is(error, 'invalid_options')) return error.issues.map((issue) => issue.field)
+      if (PacelineError.is(error, 'invalid_options')) return error.issues.map((issue) => issue.field)
       throw error
     }
     throw new Error('expected the input to be rejected')
@@ -337,7 +337,7 @@ describe('input', () => {
         { id: 'ana', type: 'engagement', createdAt: on(3, 2) },
       ],
     })
-    expect(run).toThrow(ReachkitError)
+    expect(run).toThrow(PacelineError)
     expect(run).toThrow(
       expect.objectContaining({
         code: 'identity_type_fixed',

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { ReachkitError } from '../errors/reachkit-error'
+import { PacelineError } from '../errors/paceline-error'
 import type { CrmRecord, CrmV1 } from '../ports/crm'
 
 /** The CRM's API names of the fields the suite writes (every CRM names them differently). */
@@ -24,7 +24,7 @@ export interface CrmConformanceOptions {
 }
 
 let counter = 0
-const key = (what: string) => `rk-conformance-${what}-${++counter}`
+const key = (what: string) => `pl-conformance-${what}-${++counter}`
 
 /**
  * The Crm port's conformance suite, for an adapter's own vitest file: every primitive core relies on, on a
@@ -56,7 +56,7 @@ export function crmConformance(options: CrmConformanceOptions): void {
         idempotencyKey: key('contact'),
       })
 
-    const refused = (error: unknown) => ReachkitError.is(error, 'crm_failed') && !error.isRetryable
+    const refused = (error: unknown) => PacelineError.is(error, 'crm_failed') && !error.isRetryable
 
     it('declares version v1 and a name', () => {
       expect(crm.specificationVersion).toBe('v1')
@@ -209,7 +209,7 @@ export function crmConformance(options: CrmConformanceOptions): void {
 
     it('refuses an unknown field with a crm_failed error that is not retryable', async () => {
       const attempt = crm.createRecord('contact', {
-        fields: { [c.firstName]: 'X', reachkit_field_that_does_not_exist: 'y' },
+        fields: { [c.firstName]: 'X', paceline_field_that_does_not_exist: 'y' },
         idempotencyKey: key('bad'),
       })
       await expect(attempt).rejects.toSatisfy(refused)

@@ -38,7 +38,7 @@ export interface EmailChannelConformanceOptions {
 
 let counter = 0
 const nextKey = () =>
-  `rk-conformance${(Date.now() % 1_000_000).toString(16)}${(counter++).toString(16).padStart(4, '0')}`
+  `pl-conformance${(Date.now() % 1_000_000).toString(16)}${(counter++).toString(16).padStart(4, '0')}`
 
 /**
  * The EmailChannel port's conformance suite, for an adapter's own vitest file. It sends real messages to

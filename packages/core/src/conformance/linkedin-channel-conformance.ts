@@ -51,7 +51,7 @@ export function linkedinChannelConformance(options: LinkedInChannelConformanceOp
       profileId: profile.profileId,
       ...(profile.profileUrl === undefined ? {} : { profileUrl: profile.profileUrl }),
     }
-    return { accountId: options.accountId, target, idempotencyKey: `rk-conformance-${counter++}` }
+    return { accountId: options.accountId, target, idempotencyKey: `pl-conformance-${counter++}` }
   }
 
   describe(`LinkedInChannel v1 conformance${options.name === undefined ? '' : `: ${options.name}`}`, () => {

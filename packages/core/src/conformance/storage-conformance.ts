@@ -16,7 +16,7 @@ const doc = (fields: Record<string, unknown>): StoredDocument => fields
  * The Storage port's conformance suite. Call it from your adapter's own vitest file:
  *
  * ```ts
- * import { storageConformance } from '@reachkit/core/conformance'
+ * import { storageConformance } from '@paceline/core/conformance'
  * storageConformance({ name: 'my-store', create: () => createMyStorage() })
  * ```
  */

@@ -1,26 +1,26 @@
 import { z } from 'zod'
-import { ReachkitErrorCodes } from '../errors/error-codes'
-import { ReachkitError } from '../errors/reachkit-error'
+import { PacelineErrorCodes } from '../errors/error-codes'
+import { PacelineError } from '../errors/paceline-error'
 
 /** Reference 003 "Mapping Options": which way a mapped field flows in automatic syncs. */
 export const CRM_SYNC_DIRECTIONS = [
   'bidirectional',
   'crm_overwrites',
-  'reachkit_overwrites',
+  'paceline_overwrites',
   'sync_if_empty',
   'deactivated',
 ] as const
 export type CrmSyncDirection = (typeof CRM_SYNC_DIRECTIONS)[number]
 
 const fieldName = z.string().trim().min(1).max(200)
-/** A reachkit field: a path in the lead's profile (`firstName`, `company.domain`, a custom field). */
+/** A paceline field: a path in the lead's profile (`firstName`, `company.domain`, a custom field). */
 const leadPath = z
   .string()
   .trim()
   .regex(/^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*)*$/, 'must be a field path like jobTitle or company.domain')
 
-const condition = z.strictObject({ reachkit: leadPath, crm: fieldName })
-/** Custom identifiers: OR of AND groups of (reachkit field = CRM field). */
+const condition = z.strictObject({ paceline: leadPath, crm: fieldName })
+/** Custom identifiers: OR of AND groups of (paceline field = CRM field). */
 const customRule = z.strictObject({
   type: z.literal('custom'),
   anyOf: z.array(z.array(condition).min(1).max(6)).min(1).max(5),
@@ -41,17 +41,17 @@ const companyIdentifier = z.discriminatedUnion('type', [
 ])
 
 const mappedField = z.strictObject({
-  reachkit: leadPath,
+  paceline: leadPath,
   crm: fieldName,
-  direction: z.enum(CRM_SYNC_DIRECTIONS).default('reachkit_overwrites'),
+  direction: z.enum(CRM_SYNC_DIRECTIONS).default('paceline_overwrites'),
 })
 const crmValue = z.union([z.string().max(10_000), z.number(), z.boolean()])
 
 const objectMapping = z
   .strictObject({
-    /** reachkit fields mapped onto CRM fields, each with its sync direction. */
+    /** paceline fields mapped onto CRM fields, each with its sync direction. */
     fields: z.array(mappedField).max(500).default([]),
-    /** CRM fields that always get the same value ("Source" = "reachkit"). */
+    /** CRM fields that always get the same value ("Source" = "paceline"). */
     fixed: z
       .array(z.strictObject({ crm: fieldName, value: crmValue }))
       .max(200)
@@ -121,9 +121,9 @@ export const crmConfigSchema = z.strictObject({
   /** Step 4: who acts and who owns. */
   users: z
     .strictObject({
-      /** reachkit identity id -> CRM user id: the author of the identity's activities. */
+      /** paceline identity id -> CRM user id: the author of the identity's activities. */
       identities: z.record(z.string().min(1), crmUserId).default({}),
-      /** reachkit user id -> CRM user id: the owner of records that user exports. */
+      /** paceline user id -> CRM user id: the owner of records that user exports. */
       users: z.record(z.string().min(1), crmUserId).default({}),
       /** The owner of records exported by a user who is not mapped. */
       defaultOwner: crmUserId.optional(),
@@ -141,6 +141,6 @@ export type CrmIdentifierRule = z.output<typeof customRule>
 export function parseCrmConfig(input: unknown): CrmConfig {
   const result = crmConfigSchema.safeParse(input, { reportInput: true })
   if (!result.success)
-    throw ReachkitError.fromZod(ReachkitErrorCodes.invalidCrmConfig, 'The CRM configuration', result.error)
+    throw PacelineError.fromZod(PacelineErrorCodes.invalidCrmConfig, 'The CRM configuration', result.error)
   return result.data
 }

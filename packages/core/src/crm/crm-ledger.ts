@@ -2,7 +2,7 @@ import { compoundKey, type Store } from '../engine/store'
 import type { CrmValue } from '../ports/crm'
 
 /**
- * What reachkit remembers of its work in a CRM (storage collection `state`), so a re-run creates nothing
+ * What paceline remembers of its work in a CRM (storage collection `state`), so a re-run creates nothing
  * twice: the record each lead became, the values both sides agreed on last time (which tells a
  * bidirectional sync which side changed), and the activities and tasks already written.
  */

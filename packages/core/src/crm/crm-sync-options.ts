@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { ReachkitErrorCodes } from '../errors/error-codes'
-import { ReachkitError } from '../errors/reachkit-error'
+import { PacelineErrorCodes } from '../errors/error-codes'
+import { PacelineError } from '../errors/paceline-error'
 import type { CrmAssociationKind, CrmValue } from '../ports/crm'
 
 export interface CrmSyncOptions {
@@ -11,13 +11,13 @@ export interface CrmSyncOptions {
    * completion.
    */
   readonly leadIds?: readonly string[]
-  /** The reachkit user the automatic exports run for (Users Mapping); default the default owner. */
+  /** The paceline user the automatic exports run for (Users Mapping); default the default owner. */
   readonly userId?: string
 }
 
 export interface CrmExportOptions {
   readonly leadIds: readonly string[]
-  /** The reachkit user exporting (Users Mapping picks the owner of new records). */
+  /** The paceline user exporting (Users Mapping picks the owner of new records). */
   readonly userId?: string
   /** Replace existing CRM values (reference 003 FAQ Q4). Default false: fill empty fields only. */
   readonly overwrite?: boolean
@@ -56,13 +56,13 @@ const exportSchema = z.strictObject({
 export function parseCrmSyncOptions(options: unknown): CrmSyncOptions {
   const result = syncSchema.safeParse(options ?? {})
   if (!result.success)
-    throw ReachkitError.fromZod(ReachkitErrorCodes.invalidOptions, 'engine.crm.sync options', result.error)
+    throw PacelineError.fromZod(PacelineErrorCodes.invalidOptions, 'engine.crm.sync options', result.error)
   return result.data
 }
 
 export function parseCrmExportOptions(options: unknown): CrmExportOptions {
   const result = exportSchema.safeParse(options)
   if (!result.success)
-    throw ReachkitError.fromZod(ReachkitErrorCodes.invalidOptions, 'engine.crm.export options', result.error)
+    throw PacelineError.fromZod(PacelineErrorCodes.invalidOptions, 'engine.crm.export options', result.error)
   return result.data
 }

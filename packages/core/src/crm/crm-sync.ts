@@ -2,8 +2,8 @@ import { type EngineContext, inTransaction } from '../engine/engine-context'
 import { ingest } from '../engine/ingest'
 import type { ActionRecord, CampaignRecord, EnrolmentRecord, LeadRecord, TaskRecord } from '../engine/records'
 import type { Store } from '../engine/store'
-import { ReachkitErrorCodes } from '../errors/error-codes'
-import { ReachkitError } from '../errors/reachkit-error'
+import { PacelineErrorCodes } from '../errors/error-codes'
+import { PacelineError } from '../errors/paceline-error'
 import { type LeadProfile, validateLead } from '../model/lead/lead'
 import { valueAt } from '../model/lead/lead-field'
 import type { CrmActivityKind, CrmField, CrmObjectType, CrmRecord, CrmV1, CrmValue } from '../ports/crm'
@@ -28,14 +28,14 @@ export interface CrmRecordOutcome {
   readonly outcome: 'created' | 'updated' | 'unchanged' | 'failed'
   readonly contactId?: string
   readonly companyId?: string
-  /** CRM fields written, and reachkit fields taken from the CRM. */
+  /** CRM fields written, and paceline fields taken from the CRM. */
   readonly pushed: readonly string[]
   readonly pulled: readonly string[]
   /** Bidirectional fields changed on both sides (the CRM's value was kept). */
   readonly conflicts: readonly string[]
   readonly activitiesLogged: number
   readonly tasksCreated: number
-  /** Why it failed (`failed`), or what was left out (a pulled value reachkit refused). */
+  /** Why it failed (`failed`), or what was left out (a pulled value paceline refused). */
   readonly problems: ReadonlyArray<{
     readonly message: string
     readonly retryable: boolean
@@ -77,7 +77,7 @@ const companyValue = (profile: LeadProfile, path: string): CrmValue | undefined 
   toCrmValue(valueAt(profile.company ?? {}, path.replace(/^company\./, '').split('.')))
 
 function failureOf(error: unknown): { message: string; retryable: boolean } {
-  if (error instanceof ReachkitError) return { message: error.message, retryable: error.isRetryable }
+  if (error instanceof PacelineError) return { message: error.message, retryable: error.isRetryable }
   return { message: error instanceof Error ? error.message : String(error), retryable: true }
 }
 
@@ -117,7 +117,7 @@ export class CrmSync {
         crmField: '',
         verdict: 'error',
         rule: 'identifier_unmapped',
-        message: `needs the reachkit field '${missing.reachkit}' mapped in the ${missing.tab === 'contacts' ? 'Contacts' : 'Companies'} tab (${missing.tab}.fields), to compare it with the CRM`,
+        message: `needs the paceline field '${missing.paceline}' mapped in the ${missing.tab === 'contacts' ? 'Contacts' : 'Companies'} tab (${missing.tab}.fields), to compare it with the CRM`,
       })
     return checks
   }
@@ -134,8 +134,8 @@ export class CrmSync {
     const checks = await this.checkMappings(config)
     const errors = checks.filter((each) => each.verdict === 'error')
     if (errors.length > 0)
-      throw ReachkitError.fromIssues(
-        ReachkitErrorCodes.invalidCrmConfig,
+      throw PacelineError.fromIssues(
+        PacelineErrorCodes.invalidCrmConfig,
         'The CRM configuration',
         errors.map((each) => ({
           field: each.path,
@@ -147,8 +147,8 @@ export class CrmSync {
     await this.#write(async (store) => {
       const active = await readState<{ name: string }>(store, ledgerKeys.active())
       if (active !== undefined && active.name !== this.#crm.name)
-        throw new ReachkitError(
-          ReachkitErrorCodes.crmAlreadyActive,
+        throw new PacelineError(
+          PacelineErrorCodes.crmAlreadyActive,
           `The CRM '${active.name}' is active in this workspace: disconnect it (engine.crm.disconnect()) before configuring '${this.#crm.name}'. Only one CRM can be active at a time.`,
           { details: { active: active.name } },
         )
@@ -174,8 +174,8 @@ export class CrmSync {
         : undefined
     })
     if (found === undefined)
-      throw new ReachkitError(
-        ReachkitErrorCodes.crmNotConfigured,
+      throw new PacelineError(
+        PacelineErrorCodes.crmNotConfigured,
         `The CRM '${this.#crm.name}' is not configured in this workspace: call engine.crm.configure({...}) first (matching, field mapping, users).`,
       )
     return found
@@ -244,8 +244,8 @@ export class CrmSync {
     ] as const)
       for (const crm of Object.keys(values ?? {}))
         if (!mapping.manual.some((each) => each.crm === crm))
-          throw new ReachkitError(
-            ReachkitErrorCodes.invalidCrmConfig,
+          throw new PacelineError(
+            PacelineErrorCodes.invalidCrmConfig,
             `The export gives a value for '${crm}', which is not a manual export field of the ${tab} tab: add it to ${tab}.manual in engine.crm.configure(), or leave it out.`,
             {
               issues: [
@@ -361,7 +361,7 @@ export class CrmSync {
         extra: { ...properties, ...(exportOptions?.values ?? {}) },
         mode,
         owner,
-        idempotencyKey: `reachkit:${this.#context.settings.workspaceId}:contact:${leadId}`,
+        idempotencyKey: `paceline:${this.#context.settings.workspaceId}:contact:${leadId}`,
       })
       contactId = contactResult.record.id
       pushed.push(...contactResult.pushed)
@@ -391,7 +391,7 @@ export class CrmSync {
             extra: exportOptions?.companyValues ?? {},
             mode,
             owner,
-            idempotencyKey: `reachkit:${this.#context.settings.workspaceId}:company:${leadId}`,
+            idempotencyKey: `paceline:${this.#context.settings.workspaceId}:company:${leadId}`,
           })
           companyId = companyResult.record.id
           companyValues = companyResult.agreed
@@ -407,7 +407,7 @@ export class CrmSync {
         }
       }
 
-      // Values the CRM gives back to reachkit.
+      // Values the CRM gives back to paceline.
       if (contactResult.pulls.length > 0) {
         const refused = await this.#applyPulls(work.lead, contactResult.pulls)
         for (const each of contactResult.pulls) if (!refused.has(each.path)) pulled.push(each.path)
@@ -504,9 +504,9 @@ export class CrmSync {
     }
     for (const { search, groups } of searches()) {
       const candidates = await this.#crm.searchRecords(object, search)
-      // The CRM may return near matches (a prefix search); reachkit's own comparison decides.
+      // The CRM may return near matches (a prefix search); paceline's own comparison decides.
       const found = candidates.find((candidate) => matches(profile, candidate, groups))
-      // The search asked for every mapped field: the candidate is the whole record reachkit needs.
+      // The search asked for every mapped field: the candidate is the whole record paceline needs.
       if (found !== undefined) return found
     }
     return undefined
@@ -538,7 +538,7 @@ export class CrmSync {
     const theirs = (crm: string): CrmValue | undefined => existing?.fields[crm] ?? undefined
 
     for (const field of mapping.fields) {
-      const mine = input.valueOf(field.reachkit)
+      const mine = input.valueOf(field.paceline)
       let decision: FieldDecision
       if (mode.kind === 'export') decision = decideExport(mine, theirs(field.crm), overwrite)
       else if (existing === undefined)
@@ -551,7 +551,7 @@ export class CrmSync {
         changes[field.crm] = decision.value
         agreed[field.crm] = decision.value
       } else if (decision.kind === 'pull') {
-        pulls.push({ path: field.reachkit, value: decision.value })
+        pulls.push({ path: field.paceline, value: decision.value })
         agreed[field.crm] = decision.value
         if (decision.conflict) conflicts.push(field.crm)
       } else agreed[field.crm] = theirs(field.crm) ?? mine ?? null
@@ -689,7 +689,7 @@ export class CrmSync {
           : typeof detail.body === 'string'
             ? { body: detail.body }
             : {}),
-        idempotencyKey: `reachkit:${this.#context.settings.workspaceId}:activity:${action.key}`,
+        idempotencyKey: `paceline:${this.#context.settings.workspaceId}:activity:${action.key}`,
       })
       await this.#write((store) => writeState(store, ledgerKeys.activity(this.#crm.name, action.key), { id }))
       count++
@@ -725,7 +725,7 @@ export class CrmSync {
         title: task.title,
         ...(task.body === null ? {} : { body: task.body }),
         dueAt: new Date(task.dueAt).toISOString(),
-        idempotencyKey: `reachkit:${this.#context.settings.workspaceId}:task:${task.key}`,
+        idempotencyKey: `paceline:${this.#context.settings.workspaceId}:task:${task.key}`,
       })
       await this.#write((store) =>
         writeState(store, ledgerKeys.task(this.#crm.name, task.key), {

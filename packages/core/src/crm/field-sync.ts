@@ -1,7 +1,7 @@
 import type { CrmValue } from '../ports/crm'
 import type { CrmSyncDirection } from './crm-config'
 
-/** What to do with one mapped field: write reachkit's value to the CRM, take the CRM's, or nothing. */
+/** What to do with one mapped field: write paceline's value to the CRM, take the CRM's, or nothing. */
 export type FieldDecision =
   | { readonly kind: 'none' }
   | { readonly kind: 'push'; readonly value: CrmValue }
@@ -31,7 +31,7 @@ export function decideField(
   switch (direction) {
     case 'deactivated':
       return NONE
-    case 'reachkit_overwrites':
+    case 'paceline_overwrites':
       return isEmpty(mine) ? NONE : { kind: 'push', value: mine ?? null }
     case 'crm_overwrites':
       return isEmpty(theirs) ? NONE : { kind: 'pull', value: theirs ?? null }
@@ -54,7 +54,7 @@ export function decideField(
 
 /**
  * A manual export (reference 003 FAQ Q4): every mapped field is written whatever its sync option; with
- * "overwrite existing value" reachkit's value replaces the CRM's, without it only empty CRM fields are filled.
+ * "overwrite existing value" paceline's value replaces the CRM's, without it only empty CRM fields are filled.
  */
 export function decideExport(
   mine: CrmValue | undefined,

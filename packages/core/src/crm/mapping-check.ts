@@ -1,11 +1,11 @@
 import type { CrmField, CrmObjectType, CrmValue } from '../ports/crm'
 import type { CrmConfig, CrmObjectMapping } from './crm-config'
 
-/** The kind of value a reachkit field holds, for the compatibility check. */
-export type ReachkitFieldType = 'text' | 'email' | 'url' | 'phone' | 'number'
+/** The kind of value a paceline field holds, for the compatibility check. */
+export type PacelineFieldType = 'text' | 'email' | 'url' | 'phone' | 'number'
 
 /** The types of the lead profile's standard fields; custom fields are text. */
-const CONTACT_FIELD_TYPES: Readonly<Record<string, ReachkitFieldType>> = {
+const CONTACT_FIELD_TYPES: Readonly<Record<string, PacelineFieldType>> = {
   firstName: 'text',
   lastName: 'text',
   jobTitle: 'text',
@@ -16,7 +16,7 @@ const CONTACT_FIELD_TYPES: Readonly<Record<string, ReachkitFieldType>> = {
   mobilePhone: 'phone',
   location: 'text',
 }
-const COMPANY_FIELD_TYPES: Readonly<Record<string, ReachkitFieldType>> = {
+const COMPANY_FIELD_TYPES: Readonly<Record<string, PacelineFieldType>> = {
   name: 'text',
   domain: 'text',
   industry: 'text',
@@ -24,11 +24,11 @@ const COMPANY_FIELD_TYPES: Readonly<Record<string, ReachkitFieldType>> = {
   linkedinUrl: 'url',
 }
 
-/** Whether a reachkit path names a company field (the Companies tab's own fields). */
+/** Whether a paceline path names a company field (the Companies tab's own fields). */
 export const isCompanyPath = (path: string): boolean => path === 'company' || path.startsWith('company.')
 
-/** The type of a reachkit field as the tab reads it: Contacts paths are in the profile, Companies paths in its company. */
-export function reachkitFieldType(object: CrmObjectType, path: string): ReachkitFieldType {
+/** The type of a paceline field as the tab reads it: Contacts paths are in the profile, Companies paths in its company. */
+export function pacelineFieldType(object: CrmObjectType, path: string): PacelineFieldType {
   if (object === 'company') return COMPANY_FIELD_TYPES[path.replace(/^company\./, '')] ?? 'text'
   if (isCompanyPath(path)) return COMPANY_FIELD_TYPES[path.slice('company.'.length)] ?? 'text'
   return CONTACT_FIELD_TYPES[path] ?? 'text'
@@ -49,9 +49,9 @@ export interface MappingCheck {
   readonly rule?: string
 }
 
-/** The verdict of writing a reachkit value of `type` into `field` (reference 003's examples as rules). */
+/** The verdict of writing a paceline value of `type` into `field` (reference 003's examples as rules). */
 export function typeVerdict(
-  type: ReachkitFieldType,
+  type: PacelineFieldType,
   field: CrmField,
 ): { verdict: MappingVerdict; message?: string } {
   if (field.readOnly)
@@ -91,7 +91,7 @@ export function typeVerdict(
         message: `a ${type} field cannot be mapped to the ${field.type} field '${field.name}'`,
       }
     case 'other':
-      return { verdict: 'warning', message: `reachkit cannot tell whether '${field.name}' accepts a ${type}` }
+      return { verdict: 'warning', message: `paceline cannot tell whether '${field.name}' accepts a ${type}` }
   }
 }
 
@@ -135,12 +135,12 @@ export function valueVerdict(
   return { verdict: 'ok' }
 }
 
-/** Why a reachkit field sits in the wrong tab, or undefined when it does not. */
+/** Why a paceline field sits in the wrong tab, or undefined when it does not. */
 function misplacedSource(config: CrmConfig, object: CrmObjectType, path: string): string | undefined {
   if (object === 'contact' && isCompanyPath(path)) {
     const own = path.slice('company.'.length)
     const alsoInCompanies = config.companies.fields.some(
-      (each) => each.reachkit.replace(/^company\./, '') === own,
+      (each) => each.paceline.replace(/^company\./, '') === own,
     )
     return alsoInCompanies
       ? undefined
@@ -205,9 +205,9 @@ export function checkMappings(
         checks.push(field)
         return
       }
-      // A reachkit company field in the Contacts tab (or a contact field in the Companies tab) is the other
+      // A paceline company field in the Contacts tab (or a contact field in the Companies tab) is the other
       // half of the same mistake: warn, unless the other tab maps it too (reference 003: "mapped the same").
-      const misplaced = misplacedSource(config, object, each.reachkit)
+      const misplaced = misplacedSource(config, object, each.paceline)
       if (misplaced !== undefined) {
         checks.push({
           object,
@@ -219,7 +219,7 @@ export function checkMappings(
         })
         return
       }
-      const verdict = typeVerdict(reachkitFieldType(object, each.reachkit), field)
+      const verdict = typeVerdict(pacelineFieldType(object, each.paceline), field)
       checks.push({
         object,
         path,

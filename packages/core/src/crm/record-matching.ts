@@ -3,44 +3,44 @@ import { valueAt } from '../model/lead/lead-field'
 import type { CrmCondition, CrmRecord, CrmSearch, CrmValue } from '../ports/crm'
 import type { CrmConfig, CrmObjectMapping } from './crm-config'
 
-/** One way a record can match: every (reachkit path, CRM field) pair must be equal. */
-type Group = ReadonlyArray<{ readonly reachkit: string; readonly crm: string; readonly kind: Comparison }>
+/** One way a record can match: every (paceline path, CRM field) pair must be equal. */
+type Group = ReadonlyArray<{ readonly paceline: string; readonly crm: string; readonly kind: Comparison }>
 type Comparison = 'text' | 'linkedin' | 'domain' | 'domain_any_extension'
 
-/** What identifying a record needs that the configuration does not give: the reachkit fields to map. */
+/** What identifying a record needs that the configuration does not give: the paceline fields to map. */
 export interface MissingIdentifierField {
   readonly identifier: 'contactIdentifier' | 'companyIdentifier'
-  readonly reachkit: string
+  readonly paceline: string
   readonly tab: 'contacts' | 'companies'
 }
 
-const crmFieldOf = (mapping: CrmObjectMapping, reachkit: string, alias?: string): string | undefined =>
+const crmFieldOf = (mapping: CrmObjectMapping, paceline: string, alias?: string): string | undefined =>
   mapping.fields.find(
-    (each) => each.reachkit === reachkit || (alias !== undefined && each.reachkit === alias),
+    (each) => each.paceline === paceline || (alias !== undefined && each.paceline === alias),
   )?.crm
 
-/** The groups of the contact identifier, or the reachkit fields that must be mapped for it to work. */
+/** The groups of the contact identifier, or the paceline fields that must be mapped for it to work. */
 export function contactGroups(config: CrmConfig): { groups: Group[]; missing: MissingIdentifierField[] } {
   const rule = config.contactIdentifier
   if (rule.type === 'custom')
     return {
-      groups: rule.anyOf.map((group) => group.map((each) => ({ ...each, kind: kindOf(each.reachkit) }))),
+      groups: rule.anyOf.map((group) => group.map((each) => ({ ...each, kind: kindOf(each.paceline) }))),
       missing: [],
     }
   const missing: MissingIdentifierField[] = []
-  const need = (reachkit: string): string => {
-    const crm = crmFieldOf(config.contacts, reachkit)
-    if (crm === undefined) missing.push({ identifier: 'contactIdentifier', reachkit, tab: 'contacts' })
+  const need = (paceline: string): string => {
+    const crm = crmFieldOf(config.contacts, paceline)
+    if (crm === undefined) missing.push({ identifier: 'contactIdentifier', paceline, tab: 'contacts' })
     return crm ?? ''
   }
   const names: Group = [
-    { reachkit: 'firstName', crm: need('firstName'), kind: 'text' },
-    { reachkit: 'lastName', crm: need('lastName'), kind: 'text' },
-    { reachkit: 'company.name', crm: need('company.name'), kind: 'text' },
+    { paceline: 'firstName', crm: need('firstName'), kind: 'text' },
+    { paceline: 'lastName', crm: need('lastName'), kind: 'text' },
+    { paceline: 'company.name', crm: need('company.name'), kind: 'text' },
   ]
   const groups: Group[] = [names]
   if (rule.type === 'linkedin_url_or_name_and_company')
-    groups.unshift([{ reachkit: 'linkedinUrl', crm: need('linkedinUrl'), kind: 'linkedin' }])
+    groups.unshift([{ paceline: 'linkedinUrl', crm: need('linkedinUrl'), kind: 'linkedin' }])
   return { groups, missing }
 }
 
@@ -50,30 +50,30 @@ export function companyGroups(config: CrmConfig): { groups: Group[]; missing: Mi
   if (rule.type === 'custom')
     return {
       groups: rule.anyOf.map((group) =>
-        group.map((each) => ({ ...each, reachkit: companyPath(each.reachkit), kind: kindOf(each.reachkit) })),
+        group.map((each) => ({ ...each, paceline: companyPath(each.paceline), kind: kindOf(each.paceline) })),
       ),
       missing: [],
     }
   const missing: MissingIdentifierField[] = []
-  const need = (reachkit: string): string => {
-    const crm = crmFieldOf(config.companies, reachkit, `company.${reachkit}`)
-    if (crm === undefined) missing.push({ identifier: 'companyIdentifier', reachkit, tab: 'companies' })
+  const need = (paceline: string): string => {
+    const crm = crmFieldOf(config.companies, paceline, `company.${paceline}`)
+    if (crm === undefined) missing.push({ identifier: 'companyIdentifier', paceline, tab: 'companies' })
     return crm ?? ''
   }
   const domain: Group = [
     {
-      reachkit: 'company.domain',
+      paceline: 'company.domain',
       crm: need('domain'),
       kind: rule.anyExtension ? 'domain_any_extension' : 'domain',
     },
   ]
   if (rule.type === 'domain') return { groups: [domain], missing }
-  return { groups: [domain, [{ reachkit: 'company.name', crm: need('name'), kind: 'text' }]], missing }
+  return { groups: [domain, [{ paceline: 'company.name', crm: need('name'), kind: 'text' }]], missing }
 }
 
 const companyPath = (path: string) => (path.startsWith('company.') ? path : `company.${path}`)
-const kindOf = (reachkit: string): Comparison =>
-  /linkedin(Url)?$/i.test(reachkit) ? 'linkedin' : /(^|\.)domain$/.test(reachkit) ? 'domain' : 'text'
+const kindOf = (paceline: string): Comparison =>
+  /linkedin(Url)?$/i.test(paceline) ? 'linkedin' : /(^|\.)domain$/.test(paceline) ? 'domain' : 'text'
 
 const text = (value: unknown): string =>
   value === null || value === undefined ? '' : String(value).trim().replace(/\s+/g, ' ').toLowerCase()
@@ -147,7 +147,7 @@ const leadValue = (profile: LeadProfile, path: string): string => {
 }
 
 /**
- * The search for a lead's record: one CRM query per identifier group whose reachkit values are all known
+ * The search for a lead's record: one CRM query per identifier group whose paceline values are all known
  * (a group with a blank value cannot match anything). Undefined when no group can be searched.
  */
 export function searchFor(
@@ -157,7 +157,7 @@ export function searchFor(
 ): CrmSearch[] {
   const searches: CrmSearch[] = []
   for (const group of groups) {
-    const values = group.map((each) => leadValue(profile, each.reachkit))
+    const values = group.map((each) => leadValue(profile, each.paceline))
     if (group.some((each) => each.crm === '') || values.some((value) => value === '')) continue
     // The product of each condition's variants, as an OR of AND groups.
     let anyOf: CrmCondition[][] = [[]]
@@ -170,11 +170,11 @@ export function searchFor(
   return searches
 }
 
-/** Whether a CRM record matches the lead under one of the groups, compared by reachkit's rules. */
+/** Whether a CRM record matches the lead under one of the groups, compared by paceline's rules. */
 export function matches(profile: LeadProfile, record: CrmRecord, groups: readonly Group[]): boolean {
   return groups.some((group) =>
     group.every((each) => {
-      const mine = comparable(each.kind, leadValue(profile, each.reachkit))
+      const mine = comparable(each.kind, leadValue(profile, each.paceline))
       return mine !== '' && mine === comparable(each.kind, record.fields[each.crm] as CrmValue | undefined)
     }),
   )

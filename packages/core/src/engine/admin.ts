@@ -1,5 +1,5 @@
-import { ReachkitErrorCodes } from '../errors/error-codes'
-import { ReachkitError } from '../errors/reachkit-error'
+import { PacelineErrorCodes } from '../errors/error-codes'
+import { PacelineError } from '../errors/paceline-error'
 import type { Result } from '../errors/result'
 import { issue, type ValidationIssue } from '../errors/validation-issue'
 import type { Campaign } from '../model/campaign/campaign'
@@ -107,7 +107,7 @@ export async function createCampaign(context: EngineContext, input: CampaignInpu
     if ((await store.get('identities', campaign.identityId)) === undefined)
       throw notFound('identity', campaign.identityId)
     if ((await store.get('campaigns', campaign.id)) !== undefined) {
-      throw ReachkitError.fromIssues(ReachkitErrorCodes.invalidCampaign, `Campaign '${campaign.id}'`, [
+      throw PacelineError.fromIssues(PacelineErrorCodes.invalidCampaign, `Campaign '${campaign.id}'`, [
         issue(
           'already_exists',
           ['id'],
@@ -244,7 +244,7 @@ export async function addLeads(
       for (const each of result.error.issues)
         problems.push(issue(each.rule, [index, ...each.path], each.message))
   })
-  if (problems.length > 0) throw ReachkitError.fromIssues(ReachkitErrorCodes.invalidLead, 'Leads', problems)
+  if (problems.length > 0) throw PacelineError.fromIssues(PacelineErrorCodes.invalidLead, 'Leads', problems)
   const added: string[] = []
   const skipped: { leadId: string; code: string; message: string }[] = []
   const events: EngineEvent[] = []
@@ -396,8 +396,8 @@ export async function retryErrors(
   return { retried }
 }
 
-export function notFound(what: string, id: string): ReachkitError {
-  return new ReachkitError(ReachkitErrorCodes.notFound, `No ${what} '${id}' in this workspace.`, {
+export function notFound(what: string, id: string): PacelineError {
+  return new PacelineError(PacelineErrorCodes.notFound, `No ${what} '${id}' in this workspace.`, {
     details: { what, id },
   })
 }

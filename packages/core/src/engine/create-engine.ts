@@ -26,8 +26,8 @@ import {
 } from './engine-services'
 import type { EngineSettings } from './engine-settings'
 import type { IngestResult } from './ingest'
+import { PacelineEngine, type PacelineEngineApi } from './paceline-engine'
 import type { ActionFilter, CampaignStats, LeadView } from './queries'
-import { ReachkitEngine, type ReachkitEngineApi } from './reachkit-engine'
 import type { TaskRecord } from './records'
 import type { TickReport } from './tick'
 
@@ -52,7 +52,7 @@ export interface CreateEngineOptions {
   readonly settings?: Partial<Omit<EngineSettings, 'workspaceId' | 'workerId' | 'seed'>>
 }
 
-/** The Promise API of the engine. Effect users can take `engine.effect` or build `ReachkitEngine.layer`. */
+/** The Promise API of the engine. Effect users can take `engine.effect` or build `PacelineEngine.layer`. */
 export interface Engine {
   readonly identities: {
     put(input: IdentityInput | Identity): Promise<Identity>
@@ -121,7 +121,7 @@ export interface Engine {
   /** Listens to events of one type, or `'*'` for all; returns a function that stops listening. */
   on(type: EngineEventType | '*', listener: EngineEventListener): () => void
   /** The same operations as Effects. */
-  readonly effect: ReachkitEngineApi
+  readonly effect: PacelineEngineApi
   /** Stops the engine and releases its runtime (not the storage: close that yourself). */
   close(): Promise<void>
 }
@@ -141,7 +141,7 @@ export interface Engine {
 export function createEngine(options: CreateEngineOptions): Engine {
   const seed = typeof options.random === 'number' ? options.random : (options.random?.seed ?? 0)
   let layer = Layer.provide(
-    ReachkitEngine.layer,
+    PacelineEngine.layer,
     Layer.mergeAll(
       Layer.succeed(StorageService, options.storage),
       Layer.succeed(LinkedInService, options.linkedin),
@@ -162,7 +162,7 @@ export function createEngine(options: CreateEngineOptions): Engine {
   // The engine service is built once; every call below uses the same instance.
   const api = runtime.runSync(
     Effect.gen(function* () {
-      return yield* ReachkitEngine
+      return yield* PacelineEngine
     }),
   )
   const run = <A, E>(effect: Effect.Effect<A, E>): Promise<A> => runtime.runPromise(effect)

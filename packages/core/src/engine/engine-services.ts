@@ -7,31 +7,31 @@ import type { StorageV1 } from '../ports/storage'
 import type { EngineSettings } from './engine-settings'
 
 /** The storage adapter, provided as a layer: `Layer.succeed(StorageService, createSqliteStorage(...))`. */
-export class StorageService extends Context.Service<StorageService, StorageV1>()('@reachkit/core/Storage') {}
+export class StorageService extends Context.Service<StorageService, StorageV1>()('@paceline/core/Storage') {}
 
 /** The LinkedIn channel; absent by default (campaigns with LinkedIn steps then error "LinkedIn disconnected"). */
-export const LinkedInService = Context.Reference<LinkedInChannelV1 | undefined>('@reachkit/core/LinkedIn', {
+export const LinkedInService = Context.Reference<LinkedInChannelV1 | undefined>('@paceline/core/LinkedIn', {
   defaultValue: () => undefined,
 })
 
 /** The email channel; absent by default. */
-export const EmailService = Context.Reference<EmailChannelV1 | undefined>('@reachkit/core/Email', {
+export const EmailService = Context.Reference<EmailChannelV1 | undefined>('@paceline/core/Email', {
   defaultValue: () => undefined,
 })
 
 /** The AI provider; absent by default (AI-written steps then error). */
-export const AiService = Context.Reference<AiProviderV1 | undefined>('@reachkit/core/Ai', {
+export const AiService = Context.Reference<AiProviderV1 | undefined>('@paceline/core/Ai', {
   defaultValue: () => undefined,
 })
 
 /** The workspace's CRM; absent by default (`engine.crm` then says how to add one). */
-export const CrmService = Context.Reference<CrmV1 | undefined>('@reachkit/core/Crm', {
+export const CrmService = Context.Reference<CrmV1 | undefined>('@paceline/core/Crm', {
   defaultValue: () => undefined,
 })
 
 /** Engine settings; every one has a default (see `EngineSettings`). */
 export const EngineSettingsService = Context.Reference<Partial<EngineSettings>>(
-  '@reachkit/core/EngineSettings',
+  '@paceline/core/EngineSettings',
   {
     defaultValue: () => ({}),
   },

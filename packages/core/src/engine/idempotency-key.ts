@@ -12,11 +12,11 @@ export function idempotencyKey(
 ): string {
   const high = hash32(0x5eed_0001, workspaceId, campaignId, leadId, stepId)
   const low = hash32(0x5eed_0002, workspaceId, campaignId, leadId, stepId)
-  return `rk-${high.toString(16).padStart(8, '0')}${low.toString(16).padStart(8, '0')}`
+  return `pl-${high.toString(16).padStart(8, '0')}${low.toString(16).padStart(8, '0')}`
 }
 
 /** The Message-ID header for a key sent from an inbox: `<key@inbox-domain>`. */
 export function messageIdFor(key: string, inbox: string): string {
-  const domain = inbox.slice(inbox.lastIndexOf('@') + 1) || 'reachkit.invalid'
+  const domain = inbox.slice(inbox.lastIndexOf('@') + 1) || 'paceline.invalid'
   return `<${key}@${domain}>`
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { ReachkitErrorCodes } from '../errors/error-codes'
-import { ReachkitError } from '../errors/reachkit-error'
+import { PacelineErrorCodes } from '../errors/error-codes'
+import { PacelineError } from '../errors/paceline-error'
 import type { InboundEvent } from '../ports/inbound-event'
 
 /** Ids and Message-IDs from providers and webhooks: long enough for any provider, never unbounded. */
@@ -70,6 +70,6 @@ const inboundEventSchema = z.discriminatedUnion('type', [
 export function parseInboundEvent(event: unknown): InboundEvent {
   const result = inboundEventSchema.safeParse(event, { reportInput: true })
   if (!result.success)
-    throw ReachkitError.fromZod(ReachkitErrorCodes.invalidEvent, 'Inbound event', result.error)
+    throw PacelineError.fromZod(PacelineErrorCodes.invalidEvent, 'Inbound event', result.error)
   return event as InboundEvent
 }

@@ -296,10 +296,10 @@ interface FoundLead {
   readonly messageId?: string
 }
 
-/** A long References header is a long conversation; its recent ids are the ones reachkit may have sent. */
+/** A long References header is a long conversation; its recent ids are the ones paceline may have sent. */
 const MAX_MESSAGE_IDS = 20
 
-/** Finds the lead an event is about: by id, by a Message-ID reachkit sent, by email, by LinkedIn profile. */
+/** Finds the lead an event is about: by id, by a Message-ID paceline sent, by email, by LinkedIn profile. */
 async function resolveLead(
   store: Store,
   reference: LeadReference | undefined,

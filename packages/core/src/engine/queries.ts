@@ -20,7 +20,7 @@ export interface LeadView {
   readonly status: LeadStatus
   readonly substatus: LeadSubstatus | null
   readonly state: LeadState
-  /** What reachkit knows of the person (as added, plus values a CRM sync brought in). */
+  /** What paceline knows of the person (as added, plus values a CRM sync brought in). */
   readonly profile: LeadProfile
   /** The step it waits on or runs next. */
   readonly stepId: string | null

@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { ReachkitErrorCodes } from '../errors/error-codes'
-import { ReachkitError } from '../errors/reachkit-error'
+import { PacelineErrorCodes } from '../errors/error-codes'
+import { PacelineError } from '../errors/paceline-error'
 import { entityIdSchema } from '../model/entity-id'
 import { type EngineContext, inTransaction } from './engine-context'
 
@@ -12,7 +12,7 @@ function check(name: unknown, value?: { readonly given: unknown }): void {
   const parsed = z
     .strictObject({ name: entityIdSchema, ...(value === undefined ? {} : { value: valueSchema }) })
     .safeParse(value === undefined ? { name } : { name, value: value.given }, { reportInput: true })
-  if (!parsed.success) throw ReachkitError.fromZod(ReachkitErrorCodes.invalidOptions, 'Secret', parsed.error)
+  if (!parsed.success) throw PacelineError.fromZod(PacelineErrorCodes.invalidOptions, 'Secret', parsed.error)
 }
 
 /**

@@ -1,8 +1,8 @@
 /**
- * Every error reachkit raises carries one of these codes. They are part of the public API: hosts switch on
+ * Every error paceline raises carries one of these codes. They are part of the public API: hosts switch on
  * them, so a code is never renamed or reused for a different meaning.
  */
-export const ReachkitErrorCodes = {
+export const PacelineErrorCodes = {
   /** An identity input failed validation; `issues` name the fields. */
   invalidIdentity: 'invalid_identity',
   /** A sequence failed validation; `issues` name the steps and rules. */
@@ -60,4 +60,4 @@ export const ReachkitErrorCodes = {
   crmNotConfigured: 'crm_not_configured',
 } as const
 
-export type ReachkitErrorCode = (typeof ReachkitErrorCodes)[keyof typeof ReachkitErrorCodes]
+export type PacelineErrorCode = (typeof PacelineErrorCodes)[keyof typeof PacelineErrorCodes]

@@ -1,10 +1,10 @@
-import type { ReachkitError } from './reachkit-error'
+import type { PacelineError } from './paceline-error'
 
 /**
  * What pure transitions return instead of throwing: hosts branch on `ok` and read a typed `error`.
  * Use `unwrap` where an exception is the better fit.
  */
-export type Result<T, E = ReachkitError> =
+export type Result<T, E = PacelineError> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly error: E }
 

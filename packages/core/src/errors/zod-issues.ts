@@ -11,7 +11,7 @@ export interface ZodIssueTranslation {
 }
 
 /**
- * Turns zod's issues into reachkit's: one stable rule name per failure, the path as a dotted field, and
+ * Turns zod's issues into paceline's: one stable rule name per failure, the path as a dotted field, and
  * a message written for the person who typed the input. Parse with `reportInput: true` so that messages
  * can quote the offending length or value.
  */

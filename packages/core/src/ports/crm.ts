@@ -1,17 +1,17 @@
 /**
- * The CRM port (`CrmV1`): the few primitives reachkit needs from a CRM. Everything else — matching
+ * The CRM port (`CrmV1`): the few primitives paceline needs from a CRM. Everything else — matching
  * leads to records without creating duplicates, field mapping and sync modes, campaign properties computed
  * from the action log, owner and activity attribution, idempotent re-runs — is derived in core
- * (`engine.crm`), so an adapter for a new CRM stays small. `crmConformance` in `@reachkit/core/conformance`
- * checks an adapter against this contract; `createMemoryCrm` in `@reachkit/core/testing` is the reference.
+ * (`engine.crm`), so an adapter for a new CRM stays small. `crmConformance` in `@paceline/core/conformance`
+ * checks an adapter against this contract; `createMemoryCrm` in `@paceline/core/testing` is the reference.
  *
- * Objects are reachkit's two: `contact` (a person: HubSpot contact, Salesforce Contact or Lead) and
+ * Objects are paceline's two: `contact` (a person: HubSpot contact, Salesforce Contact or Lead) and
  * `company` (HubSpot company, Salesforce Account). Field names are the CRM's own API names.
  */
 
 export type CrmObjectType = 'contact' | 'company'
 
-/** A value as reachkit writes and reads it: text, number, boolean, or null for "empty". */
+/** A value as paceline writes and reads it: text, number, boolean, or null for "empty". */
 export type CrmValue = string | number | boolean | null
 
 /** A record: its CRM id and the fields asked for (absent and empty fields are `null` or left out). */
@@ -137,7 +137,7 @@ export interface CrmCapabilities {
 }
 
 /**
- * A CRM, version 1. Methods throw on failure; a `ReachkitError` with `code: 'crm_failed'` and
+ * A CRM, version 1. Methods throw on failure; a `PacelineError` with `code: 'crm_failed'` and
  * `isRetryable` tells core whether trying the record again later can help (rate limits, outages) or not
  * (a refused value: the record's outcome says why).
  */

@@ -1,7 +1,7 @@
 /**
  * Events the engine accepts from adapters and hosts (`engine.ingest(event)`). A lead is named by
  * `leadId`, or found by `email` (its professional email), `linkedinProfileId`, or the `inReplyTo` /
- * `messageId` of a message reachkit sent. `at` defaults to the engine's current time.
+ * `messageId` of a message paceline sent. `at` defaults to the engine's current time.
  */
 export type InboundEvent =
   | {
@@ -71,11 +71,11 @@ export interface LeadReference {
   readonly leadId?: string
   readonly email?: string
   readonly linkedinProfileId?: string
-  /** Message-ID of a message reachkit sent (an email's In-Reply-To or a bounce's original message). */
+  /** Message-ID of a message paceline sent (an email's In-Reply-To or a bounce's original message). */
   readonly messageId?: string
   /**
    * More Message-IDs the message answers (an email's References, newest first), tried after `messageId`:
-   * a colleague answering the lead's own reply still names reachkit's message further back.
+   * a colleague answering the lead's own reply still names paceline's message further back.
    */
   readonly messageIds?: readonly string[]
 }

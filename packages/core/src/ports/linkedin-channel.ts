@@ -1,6 +1,6 @@
 import type { InboundEvent } from './inbound-event'
 
-/** Who to act on: reachkit's lead id plus what the provider needs to find the person. */
+/** Who to act on: paceline's lead id plus what the provider needs to find the person. */
 export interface LinkedInTarget {
   readonly leadId: string
   /** LinkedIn's own profile id (preferred). */

@@ -1,9 +1,9 @@
 /**
- * The Storage port: a small transactional document store with ordered secondary indexes. reachkit's core
+ * The Storage port: a small transactional document store with ordered secondary indexes. paceline's core
  * declares the collections and their indexes (`STORAGE_COLLECTIONS`); an adapter stores documents as JSON
  * and keeps the declared indexes. Everything else (claims, leases, limit counters, due-work queues) is
  * built by the core on these primitives, so an adapter is small and its behaviour is fully checked by
- * `storageConformance` from `@reachkit/core/testing`.
+ * `storageConformance` from `@paceline/core/testing`.
  */
 export interface StorageV1 {
   readonly specificationVersion: 'v1'

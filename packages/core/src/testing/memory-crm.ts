@@ -1,5 +1,5 @@
-import { ReachkitErrorCodes } from '../errors/error-codes'
-import { ReachkitError } from '../errors/reachkit-error'
+import { PacelineErrorCodes } from '../errors/error-codes'
+import { PacelineError } from '../errors/paceline-error'
 import type {
   CrmActivity,
   CrmAssociationKind,
@@ -116,13 +116,13 @@ export interface MemoryCrm extends CrmV1 {
   /** Completes a task as a CRM user would. */
   completeTaskByUser(id: string): void
   /** Makes the next `count` calls of `method` fail with `error` (retryable or not). */
-  failNext(method: keyof CrmV1, error: ReachkitError, count?: number): void
+  failNext(method: keyof CrmV1, error: PacelineError, count?: number): void
   /** How many times each method was called. */
   readonly calls: Readonly<Record<string, number>>
 }
 
 const notFound = (what: string) =>
-  new ReachkitError(ReachkitErrorCodes.crmFailed, `Memory CRM: ${what} not found`, { isRetryable: false })
+  new PacelineError(PacelineErrorCodes.crmFailed, `Memory CRM: ${what} not found`, { isRetryable: false })
 
 const comparable = (value: CrmValue | undefined): string =>
   value === null || value === undefined ? '' : String(value).trim().toLowerCase()
@@ -149,7 +149,7 @@ export function createMemoryCrm(options: MemoryCrmOptions = {}): MemoryCrm {
   const links = new Map<string, Array<{ companyId: string; primary: boolean }>>()
   const activities: StoredActivity[] = []
   const tasks = new Map<string, StoredTask>()
-  const failures = new Map<string, ReachkitError[]>()
+  const failures = new Map<string, PacelineError[]>()
   const calls: Record<string, number> = {}
   let counter = 0
   const nextId = (prefix: string) => `${prefix}-${++counter}`
@@ -165,13 +165,13 @@ export function createMemoryCrm(options: MemoryCrmOptions = {}): MemoryCrm {
     for (const [name, value] of Object.entries(values)) {
       const field = fields[object].find((each) => each.name === name)
       if (field === undefined)
-        throw new ReachkitError(
-          ReachkitErrorCodes.crmFailed,
+        throw new PacelineError(
+          PacelineErrorCodes.crmFailed,
           `Memory CRM: the ${object} has no field '${name}'`,
           { isRetryable: false, details: { field: name } },
         )
       if (field.readOnly)
-        throw new ReachkitError(ReachkitErrorCodes.crmFailed, `Memory CRM: '${name}' is read-only`, {
+        throw new PacelineError(PacelineErrorCodes.crmFailed, `Memory CRM: '${name}' is read-only`, {
           isRetryable: false,
           details: { field: name },
         })
@@ -181,7 +181,7 @@ export function createMemoryCrm(options: MemoryCrmOptions = {}): MemoryCrm {
         typeof value !== 'number' &&
         Number.isNaN(Number(value))
       )
-        throw new ReachkitError(ReachkitErrorCodes.crmFailed, `Memory CRM: '${name}' takes a number`, {
+        throw new PacelineError(PacelineErrorCodes.crmFailed, `Memory CRM: '${name}' takes a number`, {
           isRetryable: false,
           details: { field: name },
         })
@@ -190,8 +190,8 @@ export function createMemoryCrm(options: MemoryCrmOptions = {}): MemoryCrm {
         field.type === 'enumeration' &&
         !(field.options ?? []).some((option) => option.value === String(value))
       )
-        throw new ReachkitError(
-          ReachkitErrorCodes.crmFailed,
+        throw new PacelineError(
+          PacelineErrorCodes.crmFailed,
           `Memory CRM: '${String(value)}' is not an option of '${name}'`,
           { isRetryable: false, details: { field: name } },
         )
@@ -285,7 +285,7 @@ export function createMemoryCrm(options: MemoryCrmOptions = {}): MemoryCrm {
       recordOf('contact', contactId)
       recordOf('company', companyId)
       if (kind !== 'additional' && !primaryAssociations)
-        throw new ReachkitError(ReachkitErrorCodes.crmFailed, 'Memory CRM: no primary associations here', {
+        throw new PacelineError(PacelineErrorCodes.crmFailed, 'Memory CRM: no primary associations here', {
           isRetryable: false,
         })
       let list = links.get(contactId) ?? []

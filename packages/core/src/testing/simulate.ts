@@ -1,8 +1,8 @@
 import { createEngine } from '../engine/create-engine'
 import { ACTION_EVENT_TYPES, type EngineEvent, INBOUND_EVENT_TYPES } from '../engine/engine-events'
 import type { CampaignStats } from '../engine/queries'
-import { ReachkitErrorCodes } from '../errors/error-codes'
-import { ReachkitError } from '../errors/reachkit-error'
+import { PacelineErrorCodes } from '../errors/error-codes'
+import { PacelineError } from '../errors/paceline-error'
 import type { CampaignPriority } from '../model/campaign/campaign'
 import type { CampaignSettingsInput } from '../model/campaign/campaign-settings'
 import { defineIdentity } from '../model/identity/define-identity'
@@ -264,8 +264,8 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
 
   const saved = await readClock(storage)
   if (saved !== undefined && input.resume === false) {
-    throw new ReachkitError(
-      ReachkitErrorCodes.invalidOptions,
+    throw new PacelineError(
+      PacelineErrorCodes.invalidOptions,
       'simulate: the storage already holds a simulation. Pass `resume: true` to continue it, or use an empty store.',
     )
   }

@@ -3,7 +3,7 @@ import {
   type CrmConfigInput,
   createEngine,
   type Engine,
-  ReachkitError,
+  PacelineError,
   type SequenceInput,
 } from '../../src/index'
 import {
@@ -71,19 +71,19 @@ const people = [
 const baseConfig = (overrides: Partial<CrmConfigInput> = {}): CrmConfigInput => ({
   contacts: {
     fields: [
-      { reachkit: 'firstName', crm: 'firstname' },
-      { reachkit: 'lastName', crm: 'lastname' },
-      { reachkit: 'company.name', crm: 'company' },
-      { reachkit: 'linkedinUrl', crm: 'linkedin_url' },
-      { reachkit: 'professionalEmail', crm: 'email' },
-      { reachkit: 'jobTitle', crm: 'jobtitle', direction: 'bidirectional' },
+      { paceline: 'firstName', crm: 'firstname' },
+      { paceline: 'lastName', crm: 'lastname' },
+      { paceline: 'company.name', crm: 'company' },
+      { paceline: 'linkedinUrl', crm: 'linkedin_url' },
+      { paceline: 'professionalEmail', crm: 'email' },
+      { paceline: 'jobTitle', crm: 'jobtitle', direction: 'bidirectional' },
     ],
-    fixed: [{ crm: 'source', value: 'reachkit' }],
+    fixed: [{ crm: 'source', value: 'paceline' }],
   },
   companies: {
     fields: [
-      { reachkit: 'name', crm: 'name' },
-      { reachkit: 'domain', crm: 'domain' },
+      { paceline: 'name', crm: 'name' },
+      { paceline: 'domain', crm: 'domain' },
     ],
   },
   users: { identities: { ana: 'u-ana' }, users: { maria: 'u-maria' }, defaultOwner: 'u-1' },
@@ -205,7 +205,7 @@ describe('contacts CRM sync "only when a contact replies"', () => {
     const report = await engine.crm.sync({ userId: 'maria' })
     expect(report.records.map((each) => each.outcome)).toEqual(['created', 'created', 'created'])
     expect(crm.records('contact').map((each) => each.ownerId)).toEqual(['u-maria', 'u-maria', 'u-maria'])
-    expect(crm.records('contact').every((each) => each.fields.source === 'reachkit')).toBe(true)
+    expect(crm.records('contact').every((each) => each.fields.source === 'paceline')).toBe(true)
     // No conversations sync: no activity.
     expect(crm.activities()).toEqual([])
     // A user who is not mapped gets the default owner.
@@ -273,10 +273,10 @@ describe('duplicate prevention under each identifier option', () => {
         contactIdentifier: {
           type: 'custom',
           anyOf: [
-            [{ reachkit: 'professionalEmail', crm: 'email' }],
+            [{ paceline: 'professionalEmail', crm: 'email' }],
             [
-              { reachkit: 'firstName', crm: 'firstname' },
-              { reachkit: 'lastName', crm: 'lastname' },
+              { paceline: 'firstName', crm: 'firstname' },
+              { paceline: 'lastName', crm: 'lastname' },
             ],
           ],
         },
@@ -321,13 +321,13 @@ describe('duplicate prevention under each identifier option', () => {
 
 describe('sync modes in both directions', () => {
   const modes = async (
-    direction: 'bidirectional' | 'crm_overwrites' | 'reachkit_overwrites' | 'sync_if_empty' | 'deactivated',
+    direction: 'bidirectional' | 'crm_overwrites' | 'paceline_overwrites' | 'sync_if_empty' | 'deactivated',
   ) => {
     const crm = createMemoryCrm({ users })
     const w = await world({ contacts: 'yes', crm })
     const config = baseConfig()
     const fields = (config.contacts?.fields ?? []).map((each) =>
-      each.reachkit === 'jobTitle' ? { ...each, direction } : each,
+      each.paceline === 'jobTitle' ? { ...each, direction } : each,
     )
     await w.engine.crm.configure({ ...config, contacts: { ...config.contacts, fields } })
     return w
@@ -337,8 +337,8 @@ describe('sync modes in both directions', () => {
   const crmTitle = (w: World, email: string) =>
     w.crm.records('contact').find((each) => each.fields.email === email)?.fields.jobtitle
 
-  it('reachkit overwrites: reachkit values go out, CRM edits are overwritten, nothing comes back', async () => {
-    const w = await modes('reachkit_overwrites')
+  it('paceline overwrites: paceline values go out, CRM edits are overwritten, nothing comes back', async () => {
+    const w = await modes('paceline_overwrites')
     await w.engine.crm.sync()
     expect(crmTitle(w, 'ada@analytical.com')).toBe('Countess')
     const id = w.crm.records('contact').find((each) => each.fields.email === 'ada@analytical.com')
@@ -349,7 +349,7 @@ describe('sync modes in both directions', () => {
     expect(await titleOf(w, 'ada')).toBe('Countess')
   })
 
-  it('CRM overwrites: the CRM value comes into reachkit, never the reverse', async () => {
+  it('CRM overwrites: the CRM value comes into paceline, never the reverse', async () => {
     const w = await modes('crm_overwrites')
     await w.engine.crm.sync()
     // Not written on creation: the CRM is the source of this field.
@@ -366,7 +366,7 @@ describe('sync modes in both directions', () => {
     const w = await modes('sync_if_empty')
     await w.engine.crm.sync()
     expect(crmTitle(w, 'ada@analytical.com')).toBe('Countess')
-    // Cy has no title in reachkit: the CRM's one fills it; Ada's differs on both sides and stays.
+    // Cy has no title in paceline: the CRM's one fills it; Ada's differs on both sides and stays.
     const cy = w.crm.records('contact').find((each) => each.fields.email === 'cy@pitch.es')?.id as string
     const ada = w.crm.records('contact').find((each) => each.fields.email === 'ada@analytical.com')
       ?.id as string
@@ -387,7 +387,7 @@ describe('sync modes in both directions', () => {
     w.crm.edit('contact', ada, { jobtitle: 'Mathematician' })
     await w.engine.crm.sync()
     expect(await titleOf(w, 'ada')).toBe('Mathematician')
-    // reachkit side changes (the CRM pulled value is now the agreed one): it goes out.
+    // paceline side changes (the CRM pulled value is now the agreed one): it goes out.
     const bob = w.crm.records('contact').find((each) => each.fields.email === 'bob@internet.io')?.id as string
     w.crm.edit('contact', bob, { jobtitle: 'Chief Engineer' })
     w.crm.edit('contact', ada, { jobtitle: 'Poet' })
@@ -468,15 +468,15 @@ describe('mapping checks (reference 003 Step 2)', () => {
       baseConfig({
         contacts: {
           fields: [
-            { reachkit: 'firstName', crm: 'firstname' },
-            { reachkit: 'lastName', crm: 'lastname' },
-            { reachkit: 'company.name', crm: 'company' },
-            { reachkit: 'linkedinUrl', crm: 'linkedin_url' },
-            { reachkit: 'jobTitle', crm: 'lifecycle_stage' },
-            { reachkit: 'location', crm: 'age' },
-            { reachkit: 'mobilePhone', crm: 'created_at' },
+            { paceline: 'firstName', crm: 'firstname' },
+            { paceline: 'lastName', crm: 'lastname' },
+            { paceline: 'company.name', crm: 'company' },
+            { paceline: 'linkedinUrl', crm: 'linkedin_url' },
+            { paceline: 'jobTitle', crm: 'lifecycle_stage' },
+            { paceline: 'location', crm: 'age' },
+            { paceline: 'mobilePhone', crm: 'created_at' },
           ],
-          fixed: [{ crm: 'source', value: 'reachkit' }],
+          fixed: [{ crm: 'source', value: 'paceline' }],
         },
       }),
     )
@@ -508,13 +508,13 @@ describe('mapping checks (reference 003 Step 2)', () => {
       ...config,
       contacts: {
         ...config.contacts,
-        fields: [...(config.contacts?.fields ?? []), { reachkit: 'company.industry', crm: 'industry' }],
+        fields: [...(config.contacts?.fields ?? []), { paceline: 'company.industry', crm: 'industry' }],
       },
     }
     const error = await engine.crm.configure(misplaced).catch((caught: unknown) => caught)
-    expect(error).toBeInstanceOf(ReachkitError)
-    expect((error as ReachkitError).code).toBe('invalid_crm_config')
-    const issue = (error as ReachkitError).issues.find((each) => each.field === 'contacts.fields.6')
+    expect(error).toBeInstanceOf(PacelineError)
+    expect((error as PacelineError).code).toBe('invalid_crm_config')
+    const issue = (error as PacelineError).issues.find((each) => each.field === 'contacts.fields.6')
     expect(issue?.rule).toBe('misplaced_field')
     expect(issue?.message).toContain('Export fails with field-mapping errors')
     expect(issue?.message).toContain("the company field 'industry' is mapped in the Contacts tab")
@@ -529,10 +529,10 @@ describe('mapping checks (reference 003 Step 2)', () => {
   it('needs the identifier fields mapped', async () => {
     const { engine } = await world()
     const error = await engine.crm
-      .configure({ contacts: { fields: [{ reachkit: 'firstName', crm: 'firstname' }] } })
-      .catch((caught: unknown) => caught as ReachkitError)
-    expect((error as ReachkitError).issues.map((each) => each.message).join('\n')).toContain(
-      "needs the reachkit field 'lastName' mapped in the Contacts tab",
+      .configure({ contacts: { fields: [{ paceline: 'firstName', crm: 'firstname' }] } })
+      .catch((caught: unknown) => caught as PacelineError)
+    expect((error as PacelineError).issues.map((each) => each.message).join('\n')).toContain(
+      "needs the paceline field 'lastName' mapped in the Contacts tab",
     )
   })
 })
@@ -593,7 +593,7 @@ describe('campaign properties, activities, tasks and users', () => {
     await engine.crm.sync()
     expect(crm.tasks()).toHaveLength(3)
 
-    // Done in the CRM -> done in reachkit; done in reachkit -> done in the CRM.
+    // Done in the CRM -> done in paceline; done in paceline -> done in the CRM.
     const adaTask = crm.tasks().find((each) => each.title === 'Call Ada')?.id as string
     crm.completeTaskByUser(adaTask)
     const bobTask = (await engine.tasks.list('q4')).find((each) => each.leadId === 'bob')
@@ -610,15 +610,15 @@ describe('campaign properties, activities, tasks and users', () => {
     const { engine, crm, run } = await world({ contacts: 'yes', conversations: 'yes' })
     await engine.crm.configure(
       baseConfig({
-        contacts: { ...baseConfig().contacts, engagement: { crm: 'last_outreach', value: 'reachkit' } },
+        contacts: { ...baseConfig().contacts, engagement: { crm: 'last_outreach', value: 'paceline' } },
       }),
     )
     await run(1)
     await engine.crm.sync()
     expect(crm.records('contact').map((each) => each.fields.last_outreach)).toEqual([
-      'reachkit',
-      'reachkit',
-      'reachkit',
+      'paceline',
+      'paceline',
+      'paceline',
     ])
   })
 
@@ -627,7 +627,7 @@ describe('campaign properties, activities, tasks and users', () => {
     await engine.crm.configure(baseConfig())
     crm.failNext(
       'createRecord',
-      new ReachkitError('crm_failed', 'Memory CRM: rate limited', { isRetryable: true }),
+      new PacelineError('crm_failed', 'Memory CRM: rate limited', { isRetryable: true }),
     )
     const report = await engine.crm.sync()
     expect(report.records.map((each) => each.outcome)).toEqual(['failed', 'created', 'created'])
@@ -650,7 +650,7 @@ describe('campaign properties, activities, tasks and users', () => {
     const sales = createEngine({ storage, crm: createMemoryCrm({ name: 'salesforce', users }) })
     await expect(sales.crm.configure(baseConfig())).rejects.toSatisfy(
       (error: unknown) =>
-        ReachkitError.is(error, 'crm_already_active') && /disconnect it/.test((error as Error).message),
+        PacelineError.is(error, 'crm_already_active') && /disconnect it/.test((error as Error).message),
     )
     await hub.crm.disconnect()
     await expect(sales.crm.configure(baseConfig())).resolves.toMatchObject({ warnings: expect.any(Array) })

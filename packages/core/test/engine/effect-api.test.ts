@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import {
   EngineSettingsService,
   LinkedInService,
-  ReachkitEngine,
+  PacelineEngine,
   StorageService,
   sequence,
 } from '../../src/index'
@@ -16,7 +16,7 @@ const MONDAY_8_UTC = Date.parse('2026-03-02T08:00:00Z')
 const hello = sequence().linkedinMessage({ id: 'hello', body: 'Hello {{firstName}}' }).build()
 
 function engineLayer(linkedin: LinkedInChannelV1, settings = {}) {
-  return ReachkitEngine.layer.pipe(
+  return PacelineEngine.layer.pipe(
     Layer.provide(
       Layer.mergeAll(
         Layer.succeed(StorageService, createMemoryStorage()),
@@ -37,7 +37,7 @@ describe('the Effect API', () => {
     const linkedin = createMemoryLinkedInChannel()
     const program = Effect.gen(function* () {
       yield* TestClock.setTime(MONDAY_8_UTC)
-      const engine = yield* ReachkitEngine
+      const engine = yield* PacelineEngine
       yield* engine.putIdentity(identity({ id: 'ana' }))
       yield* engine.createCampaign({ id: 'c', identityId: 'ana', sequence: hello })
       yield* engine.addLeads(
@@ -65,7 +65,7 @@ describe('the Effect API', () => {
     const hanging = createMemoryLinkedInChannel({ respond: () => new Promise(() => {}) })
     const program = Effect.gen(function* () {
       yield* TestClock.setTime(MONDAY_8_UTC)
-      const engine = yield* ReachkitEngine
+      const engine = yield* PacelineEngine
       yield* engine.putIdentity(identity({ id: 'ana' }))
       yield* engine.createCampaign({ id: 'c', identityId: 'ana', sequence: hello })
       yield* engine.addLeads('c', [{ id: 'l1', profile: leadProfile('l1') }])
@@ -87,9 +87,9 @@ describe('the Effect API', () => {
     expect(lead).toMatchObject({ status: 'error', substatus: 'delivery_unknown' })
   })
 
-  it('fails with typed ReachkitErrors', async () => {
+  it('fails with typed PacelineErrors', async () => {
     const program = Effect.gen(function* () {
-      const engine = yield* ReachkitEngine
+      const engine = yield* PacelineEngine
       return yield* engine.getCampaign('missing').pipe(Effect.flip)
     })
     const error = await Effect.runPromise(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ReachkitError, sequence, templates } from '../../src/index'
+import { PacelineError, sequence, templates } from '../../src/index'
 import type { StorageV1 } from '../../src/ports'
 import { createDeterministicAi, createMemoryStorage } from '../../src/testing'
 import { fixture } from './engine-fixture'
@@ -13,7 +13,7 @@ const mail = sequence()
   .build()
 
 describe('campaigns and leads through the engine', () => {
-  it('rejects bad input with a ReachkitError that names the field, and stores nothing', async () => {
+  it('rejects bad input with a PacelineError that names the field, and stores nothing', async () => {
     const { engine } = await fixture({ sequence: hello })
     await expect(
       engine.identities.put({
@@ -29,7 +29,7 @@ describe('campaigns and leads through the engine', () => {
       { id: 'ok', profile: leadProfile('ok') },
       { id: 'broken', profile: { professionalEmail: 'not an email' } },
     ])
-    await expect(bad).rejects.toBeInstanceOf(ReachkitError)
+    await expect(bad).rejects.toBeInstanceOf(PacelineError)
     await expect(bad).rejects.toMatchObject({
       code: 'invalid_lead',
       issues: [expect.objectContaining({ field: '[1].profile.professionalEmail' })],
@@ -457,7 +457,7 @@ describe('message content at send time', () => {
     expect(third?.subject).toBe('Re: Quick question, Firstl0')
     expect(second?.inReplyTo).toBe(first?.messageId)
     expect(third?.references).toEqual([first?.messageId, second?.messageId])
-    expect(first?.messageId).toMatch(/^<rk-[0-9a-f]{16}@acme\.example>$/)
+    expect(first?.messageId).toMatch(/^<pl-[0-9a-f]{16}@acme\.example>$/)
   })
 
   it('skips contacts with a prior LinkedIn conversation when the campaign asks it to', async () => {

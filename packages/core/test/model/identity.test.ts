@@ -106,7 +106,7 @@ describe('defineIdentity', () => {
     expect(workingMinutesOn(identity.workingHours, 'mon')).toBe(420)
   })
 
-  it('throws a ReachkitError naming the identity and every field that is wrong', () => {
+  it('throws a PacelineError naming the identity and every field that is wrong', () => {
     const error = expectThrows(
       () =>
         defineIdentity({

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest'
 import {
   channelsOf,
   MAX_STEPS,
+  PacelineError,
   parseSequence,
-  ReachkitError,
   type SequenceInput,
   sequenceJsonSchema,
   validateSequence,
@@ -135,7 +135,7 @@ describe('parseSequence', () => {
     expect(channelsOf(sequence)).toEqual(['linkedin', 'email', 'tasks'])
   })
 
-  it('throws a ReachkitError with code invalid_sequence listing every issue', () => {
+  it('throws a PacelineError with code invalid_sequence listing every issue', () => {
     const error = expectThrows(
       () =>
         parseSequence(
@@ -571,7 +571,7 @@ describe('document rules', () => {
     expectIssue(rejected({ ...designSequence, steps2: {} }), { rule: 'unknown_field', field: 'steps2' })
   })
 
-  it('rejects invalid JSON text with a ReachkitError', () => {
+  it('rejects invalid JSON text with a PacelineError', () => {
     expectIssue(rejected('{"version": 1,'), { rule: 'invalid_json', field: '' })
   })
 
@@ -581,7 +581,7 @@ describe('document rules', () => {
     expectIssue(rejected({ ...designSequence, steps: deep }), { rule: 'too_deep', field: '' })
   })
 
-  it('rejects input whose properties cannot be read, with a ReachkitError', () => {
+  it('rejects input whose properties cannot be read, with a PacelineError', () => {
     const hostile = Object.defineProperty({ version: 1, start: 's' }, 'steps', {
       enumerable: true,
       get() {
@@ -589,7 +589,7 @@ describe('document rules', () => {
       },
     })
     const error = rejected(hostile)
-    expect(error).toBeInstanceOf(ReachkitError)
+    expect(error).toBeInstanceOf(PacelineError)
     expect(error.issues[0]?.rule).toBe('unreadable_input')
   })
 

@@ -1,8 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
+  PacelineError,
   parseSequence,
-  ReachkitError,
   type SequenceBuilder,
   sequence,
   validateSequence,
@@ -215,36 +215,36 @@ describe('sequence properties', () => {
     )
   })
 
-  it('parseSequence throws nothing but ReachkitError on arbitrary JSON', () => {
+  it('parseSequence throws nothing but PacelineError on arbitrary JSON', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
         const result = validateSequence(value)
         if (!result.ok) {
-          expect(result.error).toBeInstanceOf(ReachkitError)
+          expect(result.error).toBeInstanceOf(PacelineError)
           expect(result.error.code).toBe('invalid_sequence')
           expect(result.error.issues.length).toBeGreaterThan(0)
         }
         try {
           parseSequence(value)
         } catch (error) {
-          expect(error).toBeInstanceOf(ReachkitError)
+          expect(error).toBeInstanceOf(PacelineError)
         }
       }),
       { numRuns: 1000 },
     )
   })
 
-  it('parseSequence throws nothing but ReachkitError on JSON text, valid or not', () => {
+  it('parseSequence throws nothing but PacelineError on JSON text, valid or not', () => {
     fc.assert(
       fc.property(fc.oneof(fc.json(), fc.string()), (textValue) => {
         const result = validateSequence(textValue)
-        if (!result.ok) expect(result.error).toBeInstanceOf(ReachkitError)
+        if (!result.ok) expect(result.error).toBeInstanceOf(PacelineError)
       }),
       { numRuns: 500 },
     )
   })
 
-  it('parseSequence throws nothing but ReachkitError on mutations of a valid sequence', () => {
+  it('parseSequence throws nothing but PacelineError on mutations of a valid sequence', () => {
     const paths = fc.constantFrom('start', 'steps', 'visit', 'connect', 'accepted', 'thanks', 'mail')
     fc.assert(
       fc.property(
@@ -263,7 +263,7 @@ describe('sequence properties', () => {
           }
           const result = validateSequence(copy)
           if (!result.ok) {
-            expect(result.error).toBeInstanceOf(ReachkitError)
+            expect(result.error).toBeInstanceOf(PacelineError)
             for (const found of result.error.issues) expect(typeof found.rule).toBe('string')
           }
         },

@@ -1,5 +1,5 @@
 import { AssociationTypes } from '@hubspot/api-client'
-import type { CrmActivity, CrmActivityKind } from '@reachkit/core/ports'
+import type { CrmActivity, CrmActivityKind } from '@paceline/core/ports'
 import { toHubspotProperties } from '../records/crm-values'
 
 /** HubSpot's engagement objects this adapter writes. */

@@ -1,4 +1,4 @@
-import type { CrmField } from '@reachkit/core/ports'
+import type { CrmField } from '@paceline/core/ports'
 
 /** A property definition as HubSpot's properties API returns it (the fields this adapter reads). */
 export interface HubspotPropertyDefinition {

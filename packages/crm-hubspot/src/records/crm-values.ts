@@ -1,7 +1,7 @@
-import type { CrmValue } from '@reachkit/core/ports'
+import type { CrmValue } from '@paceline/core/ports'
 
 /**
- * A reachkit value as HubSpot takes it: every property value is a string; booleans are `true`/`false`,
+ * A paceline value as HubSpot takes it: every property value is a string; booleans are `true`/`false`,
  * numbers their decimal form, and null (empty) is the empty string, which clears the property.
  */
 export function toHubspotValue(value: CrmValue): string {
@@ -16,7 +16,7 @@ export function toHubspotProperties(fields: Readonly<Record<string, CrmValue>>):
   return out
 }
 
-/** A HubSpot property value as reachkit reads it: HubSpot's string as is, empty or absent as null. */
+/** A HubSpot property value as paceline reads it: HubSpot's string as is, empty or absent as null. */
 export function fromHubspotValue(value: string | null | undefined): string | null {
   return value === undefined || value === null || value === '' ? null : String(value)
 }

@@ -1,4 +1,4 @@
-import type { CrmCondition, CrmSearch } from '@reachkit/core/ports'
+import type { CrmCondition, CrmSearch } from '@paceline/core/ports'
 
 /** One filter of HubSpot's CRM search request. */
 export interface HubspotFilter {
@@ -29,7 +29,7 @@ export function filterOf(condition: CrmCondition): HubspotFilter | boolean {
 }
 
 /**
- * A reachkit search (an OR of AND groups) as HubSpot search requests, each within HubSpot's limits. A group
+ * A paceline search (an OR of AND groups) as HubSpot search requests, each within HubSpot's limits. A group
  * with more filters than HubSpot takes keeps its first six (a broader match, which core narrows again); a
  * search with more groups than one request takes is split over several requests, whose answers the
  * caller merges. An empty list means nothing can match.

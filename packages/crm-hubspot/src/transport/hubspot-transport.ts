@@ -1,4 +1,4 @@
-import type { ReachkitError } from '@reachkit/core'
+import type { PacelineError } from '@paceline/core'
 import { crmFailed, failureOf, type HubspotFailure, HubspotTimeout } from '../hubspot-failure'
 import { nextUtcMidnight, rateLimitPolicyOf, retryAfterMsOf } from './rate-limit-answers'
 import { acquireTokenLimiter } from './token-limiters'
@@ -55,7 +55,7 @@ function refusalHint(status: number): string | undefined {
   if (status === 401)
     return 'Check the access token: copy it again from the private app (it starts with pat-).'
   if (status === 403)
-    return "The private app lacks a scope this request needs: add the scopes listed in @reachkit/crm-hubspot's README."
+    return "The private app lacks a scope this request needs: add the scopes listed in @paceline/crm-hubspot's README."
   return undefined
 }
 
@@ -100,7 +100,7 @@ export function createHubspotTransport(options: HubspotTransportOptions): Hubspo
   const dailyLimitReached = async (
     operation: string,
     failure: Extract<HubspotFailure, { kind: 'answered' }>,
-  ): Promise<ReachkitError> => {
+  ): Promise<PacelineError> => {
     const now = Date.now()
     let resetAt: number | undefined
     try {

@@ -1,4 +1,4 @@
-import type { CrmUser } from '@reachkit/core/ports'
+import type { CrmUser } from '@paceline/core/ports'
 import type { HubspotOwner } from '../hubspot-api'
 
 /**

@@ -74,7 +74,7 @@ export interface RecordedRequest {
 }
 
 export interface FakeSalesforceOptions {
-  /** The describe results include the idempotency field (`Reachkit_Idempotency_Key__c`). Default true. */
+  /** The describe results include the idempotency field (`Paceline_Idempotency_Key__c`). Default true. */
   readonly idempotencyField?: boolean
   /** Contacts to Multiple Accounts is on (AccountContactRelation exists). Default true. */
   readonly contactsToMultipleAccounts?: boolean
@@ -103,7 +103,7 @@ const fixture = (name: string): unknown =>
 /** The recorded error answers (errors.json): Salesforce's status and body for each scripted error. */
 export const SALESFORCE_ERRORS = fixture('errors.json') as Readonly<Record<string, SalesforceErrorAnswer>>
 
-const KEY_FIELD = 'Reachkit_Idempotency_Key__c'
+const KEY_FIELD = 'Paceline_Idempotency_Key__c'
 const TEXT_TYPES = new Set([
   'string',
   'textarea',

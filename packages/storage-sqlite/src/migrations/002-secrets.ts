@@ -7,12 +7,12 @@ import type { Kysely, Migration } from 'kysely'
 export const secretsMigration: Migration = {
   async up(db: Kysely<unknown>) {
     await db.schema
-      .createTable('rk_secrets')
+      .createTable('paceline_secrets')
       .addColumn('workspace_id', 'text', (column) => column.notNull())
       .addColumn('key', 'text', (column) => column.notNull())
       .addColumn('doc', 'text')
       .addColumn('sealed', 'blob')
-      .addPrimaryKeyConstraint('rk_secrets_pk', ['workspace_id', 'key'])
+      .addPrimaryKeyConstraint('paceline_secrets_pk', ['workspace_id', 'key'])
       .execute()
   },
 }

@@ -1,16 +1,18 @@
-import { ReachkitError, ReachkitErrorCodes } from '@reachkit/core'
+import { PacelineError, PacelineErrorCodes } from '@paceline/core'
 import { type Kysely, type Migration, type MigrationResultSet, Migrator, sql } from 'kysely'
 import { initialMigration } from './001-initial'
 import { secretsMigration } from './002-secrets'
+import { LEGACY_MIGRATION_TABLE, pacelineNamesMigration, renameLegacyTables } from './003-paceline-names'
 
 /** Every schema version this package knows, in order. Released migrations never change. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001_initial': initialMigration,
   '002_secrets': secretsMigration,
+  '003_paceline_names': pacelineNamesMigration,
 }
 
-export const MIGRATION_TABLE = 'rk_migration'
-const MIGRATION_LOCK_TABLE = 'rk_migration_lock'
+export const MIGRATION_TABLE = 'paceline_migration'
+const MIGRATION_LOCK_TABLE = 'paceline_migration_lock'
 
 export interface MigrationReport {
   /** Migrations applied now, in order. */
@@ -32,18 +34,27 @@ export function migrator(db: Kysely<unknown>): Migrator {
 export function unknownMigrations(database: {
   prepare(sql: string): { all(...values: unknown[]): unknown[] }
 }): string[] {
-  const table = database
-    .prepare("select name from sqlite_master where type = 'table' and name = ?")
-    .all(MIGRATION_TABLE)
-  if (table.length === 0) return []
-  const rows = database.prepare(`select name from "${MIGRATION_TABLE}"`).all() as { name: string }[]
+  const table = migrationTableOf(database)
+  if (table === undefined) return []
+  const rows = database.prepare(`select name from "${table}"`).all() as { name: string }[]
   return rows.map((row) => row.name).filter((name) => !Object.hasOwn(MIGRATIONS, name))
 }
 
-export function schemaTooNew(unknown: readonly string[]): ReachkitError {
-  return new ReachkitError(
-    ReachkitErrorCodes.storageSchemaTooNew,
-    `This database was written by a newer version of @reachkit/storage-sqlite (it has schema change ${unknown.join(', ')}, which this version does not know). Upgrade the package; the database was not changed.`,
+/** The table that lists a database's migrations: ours, the one written under the project's former name, or none. */
+function migrationTableOf(database: {
+  prepare(sql: string): { all(...values: unknown[]): unknown[] }
+}): string | undefined {
+  const found = database
+    .prepare("select name from sqlite_master where type = 'table' and name in (?, ?)")
+    .all(MIGRATION_TABLE, LEGACY_MIGRATION_TABLE) as { name: string }[]
+  const names = found.map((row) => row.name)
+  return names.includes(MIGRATION_TABLE) ? MIGRATION_TABLE : names[0]
+}
+
+export function schemaTooNew(unknown: readonly string[]): PacelineError {
+  return new PacelineError(
+    PacelineErrorCodes.storageSchemaTooNew,
+    `This database was written by a newer version of @paceline/storage-sqlite (it has schema change ${unknown.join(', ')}, which this version does not know). Upgrade the package; the database was not changed.`,
     { details: { unknown, known: Object.keys(MIGRATIONS) } },
   )
 }
@@ -54,7 +65,11 @@ export function schemaTooNew(unknown: readonly string[]): ReachkitError {
  */
 export async function migrateToLatest(
   db: Kysely<unknown>,
-  database: { exec(sql: string): unknown; readonly inTransaction: boolean },
+  database: {
+    exec(sql: string): unknown
+    prepare(sql: string): { all(...values: unknown[]): unknown[] }
+    readonly inTransaction: boolean
+  },
   target?: string,
 ): Promise<MigrationReport> {
   // Kysely runs SQLite migrations outside a transaction (its adapter reports no transactional DDL), but
@@ -62,6 +77,9 @@ export async function migrateToLatest(
   // leaves the database as it was, and two processes opening one file migrate one after the other.
   database.exec('begin immediate')
   try {
+    const unknown = unknownMigrations(database)
+    if (unknown.length > 0) throw schemaTooNew(unknown)
+    renameLegacyTables(database)
     const report = await migrateInTransaction(db, target)
     database.exec('commit')
     return report
@@ -72,16 +90,12 @@ export async function migrateToLatest(
 }
 
 async function migrateInTransaction(db: Kysely<unknown>, target?: string): Promise<MigrationReport> {
-  const known = Object.keys(MIGRATIONS)
-  const applied = await appliedMigrations(db)
-  const unknown = applied.filter((name) => !known.includes(name))
-  if (unknown.length > 0) throw schemaTooNew(unknown)
   const run = migrator(db)
   const result: MigrationResultSet =
     target === undefined ? await run.migrateToLatest() : await run.migrateTo(target)
   if (result.error !== undefined) {
-    throw new ReachkitError(
-      ReachkitErrorCodes.storageFailed,
+    throw new PacelineError(
+      PacelineErrorCodes.storageFailed,
       `Migrating the database failed at ${result.results?.find((each) => each.status === 'Error')?.migrationName ?? 'an unknown step'}; it was rolled back.`,
       { cause: result.error },
     )

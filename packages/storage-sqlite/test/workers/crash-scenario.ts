@@ -1,4 +1,4 @@
-import { sequence } from '@reachkit/core'
+import { sequence } from '@paceline/core'
 
 export const START = '2026-03-02T00:00:00Z'
 export const END = '2026-03-08T00:00:00Z'

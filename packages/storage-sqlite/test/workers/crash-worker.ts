@@ -4,9 +4,9 @@
  * storage operation or channel call, wherever that falls (even inside a transaction).
  */
 import { appendFileSync } from 'node:fs'
-import { createEngine } from '@reachkit/core'
-import type { StorageTransaction, StorageV1 } from '@reachkit/core/ports'
-import { createMemoryEmailChannel, createMemoryLinkedInChannel, VirtualClock } from '@reachkit/core/testing'
+import { createEngine } from '@paceline/core'
+import type { StorageTransaction, StorageV1 } from '@paceline/core/ports'
+import { createMemoryEmailChannel, createMemoryLinkedInChannel, VirtualClock } from '@paceline/core/testing'
 import { createSqliteStorage } from '../../src/index'
 import { crashSequence, END, identity, leads, START } from './crash-scenario'
 

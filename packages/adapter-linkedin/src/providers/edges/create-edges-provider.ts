@@ -1,4 +1,4 @@
-import type { ConnectionCheck, LinkedInOutcome } from '@reachkit/core/ports'
+import type { ConnectionCheck, LinkedInOutcome } from '@paceline/core/ports'
 import type {
   LinkedInProviderV1,
   ProviderCall,
@@ -136,7 +136,7 @@ export function createEdgesProvider(input: CreateEdgesProviderOptions): EdgesPro
         message: "Edges needs the lead's LinkedIn URL or profile id",
       }
     // custom_data comes back with the run in Edges' logs: the key ties a run to the engine's attempt.
-    return { linkedin_profile_url: url, custom_data: { reachkit_idempotency_key: call.idempotencyKey } }
+    return { linkedin_profile_url: url, custom_data: { paceline_idempotency_key: call.idempotencyKey } }
   }
 
   const act = async (

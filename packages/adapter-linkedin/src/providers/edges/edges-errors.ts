@@ -1,4 +1,4 @@
-import type { LinkedInFailureReason, LinkedInOutcome } from '@reachkit/core/ports'
+import type { LinkedInFailureReason, LinkedInOutcome } from '@paceline/core/ports'
 
 type Failure = Extract<LinkedInOutcome, { ok: false }>
 
@@ -126,7 +126,7 @@ export function edgesFailure(status: number, body: unknown, action: string, kind
   return {
     ok: false,
     reason: 'transient',
-    message: `${where} (unknown to reachkit; the raw answer is on the outcome)`,
+    message: `${where} (unknown to paceline; the raw answer is on the outcome)`,
     raw: body,
   }
 }

@@ -1,4 +1,4 @@
-import { ReachkitError, ReachkitErrorCodes } from '@reachkit/core'
+import { PacelineError, PacelineErrorCodes } from '@paceline/core'
 import { z } from 'zod'
 
 export interface CreateEdgesProviderOptions {
@@ -33,8 +33,8 @@ const schema = z.strictObject({
 export function parseEdgesProviderOptions(options: unknown): CreateEdgesProviderOptions {
   const result = schema.safeParse(options, { reportInput: true })
   if (!result.success)
-    throw ReachkitError.fromZod(
-      ReachkitErrorCodes.invalidOptions,
+    throw PacelineError.fromZod(
+      PacelineErrorCodes.invalidOptions,
       'createEdgesProvider options',
       result.error,
     )

@@ -7,7 +7,7 @@ import type {
 } from '../../provider/linkedin-provider'
 
 // Edges' documented output rows, read leniently: a field Edges adds or leaves out never breaks polling,
-// and a row without what reachkit needs is skipped rather than guessed.
+// and a row without what paceline needs is skipped rather than guessed.
 
 const profileId = z.union([z.number(), z.string()]).transform(String)
 

@@ -1,4 +1,4 @@
-import type { ConnectionCheck, LinkedInOutcome } from '@reachkit/core/ports'
+import type { ConnectionCheck, LinkedInOutcome } from '@paceline/core/ports'
 import type {
   LinkedInProviderV1,
   ProviderCall,

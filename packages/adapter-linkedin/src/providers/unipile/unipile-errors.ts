@@ -1,4 +1,4 @@
-import type { LinkedInFailureReason, LinkedInOutcome } from '@reachkit/core/ports'
+import type { LinkedInFailureReason, LinkedInOutcome } from '@paceline/core/ports'
 import { retryAfterOf } from '../../transport/provider-http'
 
 type Failure = Extract<LinkedInOutcome, { ok: false }>
@@ -295,7 +295,7 @@ export function unipileFailure(
   return {
     ok: false,
     reason: 'transient',
-    message: `${where} (${status >= 500 ? 'Unipile failed' : 'unknown to reachkit'}; the raw answer is on the outcome)`,
+    message: `${where} (${status >= 500 ? 'Unipile failed' : 'unknown to paceline'}; the raw answer is on the outcome)`,
     raw: body,
   }
 }

@@ -1,4 +1,4 @@
-import { ReachkitError, ReachkitErrorCodes } from '@reachkit/core'
+import { PacelineError, PacelineErrorCodes } from '@paceline/core'
 import { z } from 'zod'
 
 export interface CreateUnipileProviderOptions {
@@ -81,8 +81,8 @@ const schema = z.strictObject({
 export function parseUnipileProviderOptions(options: unknown): CreateUnipileProviderOptions {
   const result = schema.safeParse(options, { reportInput: true })
   if (!result.success)
-    throw ReachkitError.fromZod(
-      ReachkitErrorCodes.invalidOptions,
+    throw PacelineError.fromZod(
+      PacelineErrorCodes.invalidOptions,
       'createUnipileProvider options',
       result.error,
     )

@@ -1,4 +1,4 @@
-import type { LinkedInReaction } from '@reachkit/core/ports'
+import type { LinkedInReaction } from '@paceline/core/ports'
 
 /** The reactions POST /posts/reaction takes (`reaction_type`). */
 export type UnipileReactionType = Exclude<LinkedInReaction, 'most_reacted'>

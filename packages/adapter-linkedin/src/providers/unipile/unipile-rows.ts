@@ -1,9 +1,9 @@
-import type { ConnectionStatus } from '@reachkit/core/ports'
+import type { ConnectionStatus } from '@paceline/core/ports'
 import { z } from 'zod'
 import type { ProviderPendingInvitation, ProviderRelation } from '../../provider/linkedin-provider'
 
 // Unipile's documented answers (API reference v1), read leniently: a field Unipile adds or leaves out
-// never breaks an action or a poll, and a row without what reachkit needs is skipped rather than guessed.
+// never breaks an action or a poll, and a row without what paceline needs is skipped rather than guessed.
 
 const text = z.string().optional().nullable()
 /** Unipile's 0/1 flags (`is_sender`, `is_event`), booleans in some payloads. */

@@ -56,7 +56,7 @@ export function hasSecret(request: ProviderWebhookRequest, header: string, secre
 
 /**
  * One Unipile webhook delivery: authentic (the shared secret), readable (JSON), and its events for
- * reachkit. Replies become `message-received` with Unipile's message id as the event id (the id polling
+ * paceline. Replies become `message-received` with Unipile's message id as the event id (the id polling
  * reports too); new relations become `invitation-accepted` with `account:provider id` (as polling does).
  * Every other notification is answered 200 with no events, so Unipile does not retry it.
  */

@@ -1,5 +1,5 @@
-import { ReachkitErrorCodes } from '../../errors/error-codes'
-import { ReachkitError } from '../../errors/reachkit-error'
+import { PacelineErrorCodes } from '../../errors/error-codes'
+import { PacelineError } from '../../errors/paceline-error'
 import { err, ok, type Result } from '../../errors/result'
 import { issue, type ValidationIssue } from '../../errors/validation-issue'
 import type { Identity } from '../identity/identity-schema'
@@ -142,14 +142,14 @@ export function illegalCampaignTransition(
   campaign: Campaign,
   to: CampaignStatus,
   action: string,
-): ReachkitError {
+): PacelineError {
   const from = campaign.status
   const hint =
     from === 'archived'
       ? 'archived campaigns are terminal; duplicate it to run it again'
       : `from ${from} a campaign can move to ${CAMPAIGN_TRANSITIONS[from].join(' or ')}`
-  return new ReachkitError(
-    ReachkitErrorCodes.illegalTransition,
+  return new PacelineError(
+    PacelineErrorCodes.illegalTransition,
     `Cannot ${action} campaign '${campaign.id}': it would move from ${from} to ${to}, and ${hint}.`,
     { details: { entity: 'campaign', id: campaign.id, action, from, to } },
   )
@@ -207,8 +207,8 @@ function checkIdentity(campaign: Campaign, identity: Identity): Result<true> {
   }
   if (problems.length === 0) return ok(true)
   return err(
-    ReachkitError.fromIssues(
-      ReachkitErrorCodes.identityMissingChannel,
+    PacelineError.fromIssues(
+      PacelineErrorCodes.identityMissingChannel,
       `Campaign '${campaign.id}' cannot run on identity '${identity.id}': it`,
       problems,
     ),
@@ -225,6 +225,6 @@ function instant(campaign: Campaign, value: InstantInput, field: string): Result
   )
 }
 
-function invalid(campaign: Campaign, issues: readonly ValidationIssue[]): ReachkitError {
-  return ReachkitError.fromIssues(ReachkitErrorCodes.invalidCampaign, `Campaign '${campaign.id}'`, issues)
+function invalid(campaign: Campaign, issues: readonly ValidationIssue[]): PacelineError {
+  return PacelineError.fromIssues(PacelineErrorCodes.invalidCampaign, `Campaign '${campaign.id}'`, issues)
 }

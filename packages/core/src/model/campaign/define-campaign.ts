@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { ReachkitErrorCodes } from '../../errors/error-codes'
-import { ReachkitError } from '../../errors/reachkit-error'
+import { PacelineErrorCodes } from '../../errors/error-codes'
+import { PacelineError } from '../../errors/paceline-error'
 import { err, ok, type Result } from '../../errors/result'
 import { issue, type ValidationIssue } from '../../errors/validation-issue'
 import { issuesFromZod } from '../../errors/zod-issues'
@@ -37,7 +37,7 @@ export interface CampaignInput {
 /**
  * Validates a new campaign and returns it as a draft. The sequence is validated with `parseSequence`
  * (its issues are reported under `sequence.`), and settings get their defaults: contacts CRM sync is `yes`
- * when the sequence has tasks, because a task needs the contact in the CRM. Throws a `ReachkitError`
+ * when the sequence has tasks, because a task needs the contact in the CRM. Throws a `PacelineError`
  * with code `invalid_campaign`.
  */
 export function defineCampaign(input: CampaignInput, options: ParseSequenceOptions = {}): Campaign {
@@ -107,13 +107,13 @@ export function prefixed(issues: readonly ValidationIssue[], prefix: string): Va
   return issues.map((each) => issue(each.rule, [prefix, ...each.path], each.message, each.stepId))
 }
 
-function invalid(input: unknown, issues: readonly ValidationIssue[]): ReachkitError {
+function invalid(input: unknown, issues: readonly ValidationIssue[]): PacelineError {
   const id =
     typeof input === 'object' && input !== null && 'id' in input && typeof input.id === 'string'
       ? input.id
       : undefined
-  return ReachkitError.fromIssues(
-    ReachkitErrorCodes.invalidCampaign,
+  return PacelineError.fromIssues(
+    PacelineErrorCodes.invalidCampaign,
     id === undefined ? 'Campaign' : `Campaign '${id}'`,
     issues,
   )

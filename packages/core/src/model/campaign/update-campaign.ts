@@ -1,5 +1,5 @@
-import { ReachkitErrorCodes } from '../../errors/error-codes'
-import { ReachkitError } from '../../errors/reachkit-error'
+import { PacelineErrorCodes } from '../../errors/error-codes'
+import { PacelineError } from '../../errors/paceline-error'
 import { err, ok, type Result } from '../../errors/result'
 import { issue } from '../../errors/validation-issue'
 import type { ParseSequenceOptions } from '../sequence/parse-sequence'
@@ -30,8 +30,8 @@ export function updateCampaign(
 ): Result<Campaign> {
   if (campaign.status === 'archived') {
     return err(
-      new ReachkitError(
-        ReachkitErrorCodes.illegalTransition,
+      new PacelineError(
+        PacelineErrorCodes.illegalTransition,
         `Cannot edit campaign '${campaign.id}': it is archived, and archived campaigns are terminal. Duplicate it to make an editable draft.`,
         {
           details: { entity: 'campaign', id: campaign.id, action: 'edit', from: 'archived', to: 'archived' },
@@ -42,7 +42,7 @@ export function updateCampaign(
   const launched = campaign.status !== 'draft'
   if (launched && changes.identityId !== undefined && changes.identityId !== campaign.identityId) {
     return err(
-      ReachkitError.fromIssues(ReachkitErrorCodes.invalidCampaign, `Campaign '${campaign.id}'`, [
+      PacelineError.fromIssues(PacelineErrorCodes.invalidCampaign, `Campaign '${campaign.id}'`, [
         issue(
           'identity_locked',
           ['identityId'],
@@ -67,8 +67,8 @@ export function updateCampaign(
     const shape = sequenceShapeChanges(campaign.sequence, next.value.sequence)
     if (shape.length > 0) {
       return err(
-        ReachkitError.fromIssues(
-          ReachkitErrorCodes.sequenceLocked,
+        PacelineError.fromIssues(
+          PacelineErrorCodes.sequenceLocked,
           `Campaign '${campaign.id}' is ${campaign.status}, so its sequence shape is locked (delays and content can still change); the new sequence`,
           shape,
         ),

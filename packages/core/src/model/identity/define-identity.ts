@@ -1,5 +1,5 @@
-import { ReachkitErrorCodes } from '../../errors/error-codes'
-import { ReachkitError } from '../../errors/reachkit-error'
+import { PacelineErrorCodes } from '../../errors/error-codes'
+import { PacelineError } from '../../errors/paceline-error'
 import { err, ok, type Result } from '../../errors/result'
 import { formatPath } from '../../errors/validation-issue'
 import { issuesFromZod } from '../../errors/zod-issues'
@@ -11,7 +11,7 @@ import { LINKEDIN_LIMITS } from './linkedin-limits'
  * Validates an identity and fills in the defaults of the product documents: Mon-Fri 09:00-18:00 in the
  * given time zone, 20 connection requests and 100 messages a day, 50 profile visits a day (150 with
  * Premium) at most one every 4 minutes, one post reaction every 5 minutes, 5 acceptance checks per 30
- * minutes, and 30 emails a day / 5 an hour per inbox. Throws a `ReachkitError` with code
+ * minutes, and 30 emails a day / 5 an hour per inbox. Throws a `PacelineError` with code
  * `invalid_identity` whose `issues` name each field that is wrong.
  */
 export function defineIdentity(input: IdentityInput): Identity {
@@ -26,7 +26,7 @@ export function validateIdentity(input: unknown): Result<Identity> {
   if (parsed.success) return ok(parsed.data)
   const subject = identitySubject(input)
   return err(
-    ReachkitError.fromIssues(ReachkitErrorCodes.invalidIdentity, subject, issuesFromZod(parsed.error)),
+    PacelineError.fromIssues(PacelineErrorCodes.invalidIdentity, subject, issuesFromZod(parsed.error)),
   )
 }
 
@@ -34,8 +34,8 @@ export function validateIdentity(input: unknown): Result<Identity> {
 export function updateIdentity(identity: Identity, changes: Partial<IdentityInput>): Result<Identity> {
   if (changes.type !== undefined && changes.type !== identity.type) {
     return err(
-      new ReachkitError(
-        ReachkitErrorCodes.identityTypeFixed,
+      new PacelineError(
+        PacelineErrorCodes.identityTypeFixed,
         `Identity '${identity.id}' is a ${identity.type} identity; the type is fixed at creation. Create a new identity of type '${changes.type}' instead.`,
         { details: { identityId: identity.id, from: identity.type, to: changes.type } },
       ),
@@ -43,7 +43,7 @@ export function updateIdentity(identity: Identity, changes: Partial<IdentityInpu
   }
   if (changes.id !== undefined && changes.id !== identity.id) {
     return err(
-      ReachkitError.fromIssues(ReachkitErrorCodes.invalidIdentity, `Identity '${identity.id}'`, [
+      PacelineError.fromIssues(PacelineErrorCodes.invalidIdentity, `Identity '${identity.id}'`, [
         {
           rule: 'immutable',
           field: 'id',

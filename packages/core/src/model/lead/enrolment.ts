@@ -1,5 +1,5 @@
-import { ReachkitErrorCodes } from '../../errors/error-codes'
-import { ReachkitError } from '../../errors/reachkit-error'
+import { PacelineErrorCodes } from '../../errors/error-codes'
+import { PacelineError } from '../../errors/paceline-error'
 import { err, ok, type Result } from '../../errors/result'
 import { issue } from '../../errors/validation-issue'
 import type { Campaign } from '../campaign/campaign'
@@ -59,8 +59,8 @@ export function enrolLead(
 ): Result<Enrolment> {
   if (campaign.status === 'archived') {
     return err(
-      new ReachkitError(
-        ReachkitErrorCodes.illegalTransition,
+      new PacelineError(
+        PacelineErrorCodes.illegalTransition,
         `Cannot add lead '${leadId}' to campaign '${campaign.id}': the campaign is archived. Duplicate it to run it again.`,
         {
           details: { entity: 'campaign', id: campaign.id, action: 'enrol', from: 'archived', to: 'archived' },
@@ -72,16 +72,16 @@ export function enrolLead(
   if (existing !== undefined) {
     if (existing.state.status === 'finished' && existing.state.substatus === 'deleted') {
       return err(
-        new ReachkitError(
-          ReachkitErrorCodes.leadPreviouslyRemoved,
+        new PacelineError(
+          PacelineErrorCodes.leadPreviouslyRemoved,
           `Lead '${leadId}' was removed from campaign '${campaign.id}' and can never be added back to it; add the lead to another campaign instead.`,
           { details: { campaignId: campaign.id, leadId } },
         ),
       )
     }
     return err(
-      new ReachkitError(
-        ReachkitErrorCodes.leadAlreadyEnrolled,
+      new PacelineError(
+        PacelineErrorCodes.leadAlreadyEnrolled,
         `Lead '${leadId}' is already in campaign '${campaign.id}' (${existing.state.status}).`,
         { details: { campaignId: campaign.id, leadId, status: existing.state.status } },
       ),
@@ -90,7 +90,7 @@ export function enrolLead(
   const at = toIsoInstant(options.at)
   if (at === null) {
     return err(
-      ReachkitError.fromIssues(ReachkitErrorCodes.invalidLead, `Lead '${leadId}'`, [
+      PacelineError.fromIssues(PacelineErrorCodes.invalidLead, `Lead '${leadId}'`, [
         issue('invalid_time', ['at'], `must be a Date or an ISO 8601 time, got ${String(options.at)}`),
       ]),
     )
@@ -114,7 +114,7 @@ export function applyLeadEvent(
   const at = toIsoInstant(options.at)
   if (at === null) {
     return err(
-      ReachkitError.fromIssues(ReachkitErrorCodes.invalidLead, `Lead '${enrolment.leadId}'`, [
+      PacelineError.fromIssues(PacelineErrorCodes.invalidLead, `Lead '${enrolment.leadId}'`, [
         issue('invalid_time', ['at'], `must be a Date or an ISO 8601 time, got ${String(options.at)}`),
       ]),
     )
@@ -212,10 +212,10 @@ function illegalLeadTransition(
   event: LeadEvent,
   to: LeadState['status'],
   why: string,
-): ReachkitError {
+): PacelineError {
   const from = enrolment.state.status
-  return new ReachkitError(
-    ReachkitErrorCodes.illegalTransition,
+  return new PacelineError(
+    PacelineErrorCodes.illegalTransition,
     `Cannot apply ${event.type} to lead '${enrolment.leadId}' in campaign '${enrolment.campaignId}': it would move from ${from} to ${to}, but ${why}.`,
     {
       details: {

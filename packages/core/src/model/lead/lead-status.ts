@@ -1,6 +1,6 @@
 /**
  * Statuses and substatuses of a lead in a campaign, exactly the table "Campaign Statuses and Substatuses
- * Reference" of reference 001, plus two of reachkit's own: `delivery_unknown` (the at-most-once rule: a send
+ * Reference" of reference 001, plus two of paceline's own: `delivery_unknown` (the at-most-once rule: a send
  * whose outcome cannot be known waits for a person instead of being retried) and `skipped` (the setting
  * "skip contacts with prior conversations" found one).
  */
@@ -163,7 +163,7 @@ export const ERROR_SUBSTATUSES = {
     status: 'error',
     label: 'Delivery unknown',
     description:
-      'The send was attempted but its outcome could not be confirmed. Check the conversation, then retry or skip; reachkit never resends on its own.',
+      'The send was attempted but its outcome could not be confirmed. Check the conversation, then retry or skip; paceline never resends on its own.',
   },
 } as const satisfies Record<string, SubstatusInfo<'error'>>
 

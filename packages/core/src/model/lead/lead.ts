@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { ReachkitErrorCodes } from '../../errors/error-codes'
-import { ReachkitError } from '../../errors/reachkit-error'
+import { PacelineErrorCodes } from '../../errors/error-codes'
+import { PacelineError } from '../../errors/paceline-error'
 import { err, ok, type Result } from '../../errors/result'
 import { issuesFromZod } from '../../errors/zod-issues'
 import { entityIdSchema } from '../entity-id'
@@ -15,7 +15,7 @@ const companySchema = z.looseObject({
 })
 
 /**
- * What reachkit knows about a person: the fields conditions and templates read (`{{firstName}}`,
+ * What paceline knows about a person: the fields conditions and templates read (`{{firstName}}`,
  * `{{company.name}}`, custom fields by name). Unknown fields are kept: they are the host's custom fields.
  */
 const profileSchema = z.looseObject({
@@ -45,7 +45,7 @@ export type LeadInput = z.input<typeof leadSchema>
 export type Lead = z.output<typeof leadSchema>
 export type LeadProfile = Lead['profile']
 
-/** Validates a lead. Throws a `ReachkitError` with code `invalid_lead` naming each wrong field. */
+/** Validates a lead. Throws a `PacelineError` with code `invalid_lead` naming each wrong field. */
 export function defineLead(input: LeadInput): Lead {
   const result = validateLead(input)
   if (!result.ok) throw result.error
@@ -60,8 +60,8 @@ export function validateLead(input: unknown): Result<Lead> {
       ? input.id
       : undefined
   return err(
-    ReachkitError.fromIssues(
-      ReachkitErrorCodes.invalidLead,
+    PacelineError.fromIssues(
+      PacelineErrorCodes.invalidLead,
       id === undefined ? 'Lead' : `Lead '${id}'`,
       issuesFromZod(parsed.error),
     ),

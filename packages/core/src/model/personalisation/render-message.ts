@@ -1,5 +1,5 @@
-import { ReachkitErrorCodes } from '../../errors/error-codes'
-import { ReachkitError } from '../../errors/reachkit-error'
+import { PacelineErrorCodes } from '../../errors/error-codes'
+import { PacelineError } from '../../errors/paceline-error'
 import { err, ok, type Result } from '../../errors/result'
 import { foldControlCharacters, hasControlCharacter } from '../control-characters'
 import { leadField, valueAt } from '../lead/lead-field'
@@ -38,8 +38,8 @@ export function renderMessage(
   if (!parsed.ok) {
     const first = parsed.problems[0]
     return err(
-      new ReachkitError(
-        ReachkitErrorCodes.invalidTemplate,
+      new PacelineError(
+        PacelineErrorCodes.invalidTemplate,
         `Template is invalid: ${first?.message ?? 'syntax error'}`,
         {
           details: { problems: parsed.problems },
@@ -54,8 +54,8 @@ export function renderMessage(
     if (part.type === 'text') {
       if (header && hasControlCharacter(part.text)) {
         return err(
-          new ReachkitError(
-            ReachkitErrorCodes.unsafeHeaderValue,
+          new PacelineError(
+            PacelineErrorCodes.unsafeHeaderValue,
             'The template of a header (such as an email subject) contains a line break or control character; keep it on one line.',
             { details: { template } },
           ),
@@ -77,11 +77,11 @@ export function renderMessage(
   return ok(out)
 }
 
-function missingVariables(names: readonly string[]): ReachkitError {
+function missingVariables(names: readonly string[]): PacelineError {
   const list = names.map((name) => `{{${name}}}`).join(', ')
   const example = names[0] ?? 'firstName'
-  return new ReachkitError(
-    ReachkitErrorCodes.missingVariable,
+  return new PacelineError(
+    PacelineErrorCodes.missingVariable,
     `No value for ${list}: add ${names.length === 1 ? 'it' : 'them'} to the lead, or give a fallback such as {{${example} | "there"}}.`,
     { details: { variables: names } },
   )

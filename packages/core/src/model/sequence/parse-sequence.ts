@@ -1,5 +1,5 @@
-import { ReachkitErrorCodes } from '../../errors/error-codes'
-import { ReachkitError } from '../../errors/reachkit-error'
+import { PacelineErrorCodes } from '../../errors/error-codes'
+import { PacelineError } from '../../errors/paceline-error'
 import { err, ok, type Result } from '../../errors/result'
 import { issue, type ValidationIssue } from '../../errors/validation-issue'
 import { issuesFromZod } from '../../errors/zod-issues'
@@ -17,7 +17,7 @@ const MAX_DEPTH = 40
 
 /**
  * Validates a sequence document (an object, or JSON text) and returns it with defaults applied. Throws a
- * `ReachkitError` with code `invalid_sequence` whose `issues` name the step id, the field and the rule of
+ * `PacelineError` with code `invalid_sequence` whose `issues` name the step id, the field and the rule of
  * every problem: unknown kinds, missing or dangling references, cycles, conditions without both
  * branches, unreachable steps, text over its limit, template syntax, missing subjects.
  */
@@ -32,7 +32,7 @@ export function validateSequence(input: unknown, options: ParseSequenceOptions =
   const issues = collectIssues(input, options)
   if (issues.ok) return ok(issues.value)
   return err(
-    ReachkitError.fromIssues(ReachkitErrorCodes.invalidSequence, sequenceSubject(input), issues.error),
+    PacelineError.fromIssues(PacelineErrorCodes.invalidSequence, sequenceSubject(input), issues.error),
   )
 }
 

@@ -1,5 +1,5 @@
-import { ReachkitErrorCodes } from '../../errors/error-codes'
-import { ReachkitError } from '../../errors/reachkit-error'
+import { PacelineErrorCodes } from '../../errors/error-codes'
+import { PacelineError } from '../../errors/paceline-error'
 import { issue } from '../../errors/validation-issue'
 import type { ConditionInput } from './condition-schema'
 import { type ParseSequenceOptions, parseSequence } from './parse-sequence'
@@ -144,10 +144,10 @@ export class SequenceBuilder {
     }
   }
 
-  /** Validates and returns the sequence; throws `ReachkitError` (`invalid_sequence`) naming what is wrong. */
+  /** Validates and returns the sequence; throws `PacelineError` (`invalid_sequence`) naming what is wrong. */
   build(options: ParseSequenceOptions = {}): Sequence {
     if (this.#draft.start === null) {
-      throw ReachkitError.fromIssues(ReachkitErrorCodes.invalidSequence, 'Sequence', [
+      throw PacelineError.fromIssues(PacelineErrorCodes.invalidSequence, 'Sequence', [
         issue('no_steps', ['steps'], 'is empty; add at least one step before build()'),
       ])
     }
@@ -167,14 +167,14 @@ export class SequenceBuilder {
 
   #add(kind: string, requestedId: string | undefined, fields: Record<string, unknown>): string {
     if (this.#ended) {
-      throw ReachkitError.fromIssues(ReachkitErrorCodes.invalidSequence, 'Sequence', [
+      throw PacelineError.fromIssues(PacelineErrorCodes.invalidSequence, 'Sequence', [
         issue('step_after_end', ['steps'], `cannot add a ${kind} step after end(): that path is closed`),
       ])
     }
     const steps = this.#draft.steps
     const id = requestedId ?? this.#freshId(kind)
     if (Object.hasOwn(steps, id)) {
-      throw ReachkitError.fromIssues(ReachkitErrorCodes.invalidSequence, 'Sequence', [
+      throw PacelineError.fromIssues(PacelineErrorCodes.invalidSequence, 'Sequence', [
         issue('duplicate_step_id', ['steps', id], `is used by two steps; give each step its own id`, id),
       ])
     }

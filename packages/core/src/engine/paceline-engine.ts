@@ -2,8 +2,8 @@ import { Clock, Context, Effect, Layer } from 'effect'
 import type { CrmConfig, CrmConfigInput } from '../crm/crm-config'
 import { type CrmExportOptions, CrmSync, type CrmSyncOptions, type CrmSyncReport } from '../crm/crm-sync'
 import type { MappingCheck } from '../crm/mapping-check'
-import { ReachkitErrorCodes } from '../errors/error-codes'
-import { ReachkitError } from '../errors/reachkit-error'
+import { PacelineErrorCodes } from '../errors/error-codes'
+import { PacelineError } from '../errors/paceline-error'
 import type { Campaign } from '../model/campaign/campaign'
 import type { CampaignInput } from '../model/campaign/define-campaign'
 import type { CampaignChanges } from '../model/campaign/update-campaign'
@@ -30,86 +30,86 @@ import * as secrets from './secrets'
 import { type HeldLeases, type TickReport, tick, type WakeTable } from './tick'
 
 /** Effect-returning operations of the engine, for hosts that use Effect. */
-export interface ReachkitEngineApi {
+export interface PacelineEngineApi {
   readonly settings: EngineSettings
   /** One pass at the current time: runs everything due and reports when there is more to do. */
-  readonly tick: Effect.Effect<TickReport, ReachkitError>
+  readonly tick: Effect.Effect<TickReport, PacelineError>
   /** Ticks forever, sleeping (on the Clock, so TestClock drives it) until the next work or an inbound event. */
   readonly run: Effect.Effect<never, never>
-  readonly ingest: (event: InboundEvent) => Effect.Effect<IngestResult, ReachkitError>
-  readonly putIdentity: (input: IdentityInput | Identity) => Effect.Effect<Identity, ReachkitError>
-  readonly getIdentity: (id: string) => Effect.Effect<Identity, ReachkitError>
-  readonly listIdentities: Effect.Effect<Identity[], ReachkitError>
-  readonly createCampaign: (input: CampaignInput) => Effect.Effect<Campaign, ReachkitError>
-  readonly getCampaign: (id: string) => Effect.Effect<Campaign, ReachkitError>
-  readonly listCampaigns: Effect.Effect<Campaign[], ReachkitError>
-  readonly updateCampaign: (id: string, changes: CampaignChanges) => Effect.Effect<Campaign, ReachkitError>
-  readonly launchCampaign: (id: string) => Effect.Effect<Campaign, ReachkitError>
-  readonly scheduleCampaign: (id: string, startAt: InstantInput) => Effect.Effect<Campaign, ReachkitError>
-  readonly pauseCampaign: (id: string) => Effect.Effect<Campaign, ReachkitError>
-  readonly resumeCampaign: (id: string) => Effect.Effect<Campaign, ReachkitError>
-  readonly archiveCampaign: (id: string) => Effect.Effect<Campaign, ReachkitError>
+  readonly ingest: (event: InboundEvent) => Effect.Effect<IngestResult, PacelineError>
+  readonly putIdentity: (input: IdentityInput | Identity) => Effect.Effect<Identity, PacelineError>
+  readonly getIdentity: (id: string) => Effect.Effect<Identity, PacelineError>
+  readonly listIdentities: Effect.Effect<Identity[], PacelineError>
+  readonly createCampaign: (input: CampaignInput) => Effect.Effect<Campaign, PacelineError>
+  readonly getCampaign: (id: string) => Effect.Effect<Campaign, PacelineError>
+  readonly listCampaigns: Effect.Effect<Campaign[], PacelineError>
+  readonly updateCampaign: (id: string, changes: CampaignChanges) => Effect.Effect<Campaign, PacelineError>
+  readonly launchCampaign: (id: string) => Effect.Effect<Campaign, PacelineError>
+  readonly scheduleCampaign: (id: string, startAt: InstantInput) => Effect.Effect<Campaign, PacelineError>
+  readonly pauseCampaign: (id: string) => Effect.Effect<Campaign, PacelineError>
+  readonly resumeCampaign: (id: string) => Effect.Effect<Campaign, PacelineError>
+  readonly archiveCampaign: (id: string) => Effect.Effect<Campaign, PacelineError>
   readonly duplicateCampaign: (
     id: string,
     copy: { id: string; name?: string },
-  ) => Effect.Effect<Campaign, ReachkitError>
-  readonly campaignStats: (id: string) => Effect.Effect<queries.CampaignStats, ReachkitError>
+  ) => Effect.Effect<Campaign, PacelineError>
+  readonly campaignStats: (id: string) => Effect.Effect<queries.CampaignStats, PacelineError>
   readonly addLeads: (
     campaignId: string,
     leads: readonly LeadInput[],
-  ) => Effect.Effect<admin.AddLeadsResult, ReachkitError>
-  readonly lead: (campaignId: string, leadId: string) => Effect.Effect<queries.LeadView, ReachkitError>
-  readonly leads: (campaignId: string) => Effect.Effect<queries.LeadView[], ReachkitError>
-  readonly removeLead: (campaignId: string, leadId: string) => Effect.Effect<void, ReachkitError>
-  readonly pauseLead: (campaignId: string, leadId: string) => Effect.Effect<void, ReachkitError>
-  readonly resumeLead: (campaignId: string, leadId: string) => Effect.Effect<void, ReachkitError>
-  readonly blockLead: (campaignId: string, leadId: string) => Effect.Effect<void, ReachkitError>
+  ) => Effect.Effect<admin.AddLeadsResult, PacelineError>
+  readonly lead: (campaignId: string, leadId: string) => Effect.Effect<queries.LeadView, PacelineError>
+  readonly leads: (campaignId: string) => Effect.Effect<queries.LeadView[], PacelineError>
+  readonly removeLead: (campaignId: string, leadId: string) => Effect.Effect<void, PacelineError>
+  readonly pauseLead: (campaignId: string, leadId: string) => Effect.Effect<void, PacelineError>
+  readonly resumeLead: (campaignId: string, leadId: string) => Effect.Effect<void, PacelineError>
+  readonly blockLead: (campaignId: string, leadId: string) => Effect.Effect<void, PacelineError>
   readonly retryErrors: (
     leadIds: readonly string[],
     campaignId?: string,
-  ) => Effect.Effect<{ readonly retried: readonly { campaignId: string; leadId: string }[] }, ReachkitError>
-  readonly actions: (filter?: queries.ActionFilter) => Effect.Effect<EngineEvent[], ReachkitError>
-  readonly tasks: (campaignId: string) => Effect.Effect<TaskRecord[], ReachkitError>
+  ) => Effect.Effect<{ readonly retried: readonly { campaignId: string; leadId: string }[] }, PacelineError>
+  readonly actions: (filter?: queries.ActionFilter) => Effect.Effect<EngineEvent[], PacelineError>
+  readonly tasks: (campaignId: string) => Effect.Effect<TaskRecord[], PacelineError>
   /** Stores a credential; stores that can encrypt at rest do. */
-  readonly putSecret: (name: string, value: string) => Effect.Effect<void, ReachkitError>
-  readonly getSecret: (name: string) => Effect.Effect<string | undefined, ReachkitError>
-  readonly deleteSecret: (name: string) => Effect.Effect<void, ReachkitError>
+  readonly putSecret: (name: string, value: string) => Effect.Effect<void, PacelineError>
+  readonly getSecret: (name: string) => Effect.Effect<string | undefined, PacelineError>
+  readonly deleteSecret: (name: string) => Effect.Effect<void, PacelineError>
   /** The CRM sync (reference 003); fails with `crm_not_configured` when the engine has no CRM. */
   readonly crm: {
     readonly configure: (
       input: CrmConfigInput,
-    ) => Effect.Effect<{ readonly config: CrmConfig; readonly warnings: MappingCheck[] }, ReachkitError>
-    readonly checkMappings: (input: CrmConfigInput) => Effect.Effect<MappingCheck[], ReachkitError>
-    readonly config: Effect.Effect<CrmConfig, ReachkitError>
-    readonly disconnect: Effect.Effect<void, ReachkitError>
-    readonly sync: (options?: CrmSyncOptions) => Effect.Effect<CrmSyncReport, ReachkitError>
-    readonly export: (options: CrmExportOptions) => Effect.Effect<CrmSyncReport, ReachkitError>
+    ) => Effect.Effect<{ readonly config: CrmConfig; readonly warnings: MappingCheck[] }, PacelineError>
+    readonly checkMappings: (input: CrmConfigInput) => Effect.Effect<MappingCheck[], PacelineError>
+    readonly config: Effect.Effect<CrmConfig, PacelineError>
+    readonly disconnect: Effect.Effect<void, PacelineError>
+    readonly sync: (options?: CrmSyncOptions) => Effect.Effect<CrmSyncReport, PacelineError>
+    readonly export: (options: CrmExportOptions) => Effect.Effect<CrmSyncReport, PacelineError>
   }
   /** Listens to events of one type, or of every type with `'*'`; returns a function that stops listening. */
   readonly on: (type: EngineEventType | '*', listener: EngineEventListener) => () => void
 }
 
-/** The engine as an Effect service. Build it with `ReachkitEngine.layer`, providing `StorageService`. */
-export class ReachkitEngine extends Context.Service<ReachkitEngine, ReachkitEngineApi>()(
-  '@reachkit/core/Engine',
+/** The engine as an Effect service. Build it with `PacelineEngine.layer`, providing `StorageService`. */
+export class PacelineEngine extends Context.Service<PacelineEngine, PacelineEngineApi>()(
+  '@paceline/core/Engine',
 ) {
-  static readonly layer: Layer.Layer<ReachkitEngine, never, StorageService> = Layer.effect(
-    ReachkitEngine,
+  static readonly layer: Layer.Layer<PacelineEngine, never, StorageService> = Layer.effect(
+    PacelineEngine,
     makeEngineEffect(),
   )
 }
 
-/** Any failure from a port or a listener that is not already a ReachkitError becomes `storage_failed`. */
-function asReachkitError(error: unknown): ReachkitError {
-  if (error instanceof ReachkitError) return error
-  return new ReachkitError(
-    ReachkitErrorCodes.storageFailed,
+/** Any failure from a port or a listener that is not already a PacelineError becomes `storage_failed`. */
+function asPacelineError(error: unknown): PacelineError {
+  if (error instanceof PacelineError) return error
+  return new PacelineError(
+    PacelineErrorCodes.storageFailed,
     `The engine could not complete the operation: ${error instanceof Error ? error.message : String(error)}`,
     { cause: error, isRetryable: true },
   )
 }
 
-function makeEngineEffect(): Effect.Effect<ReachkitEngineApi, never, StorageService> {
+function makeEngineEffect(): Effect.Effect<PacelineEngineApi, never, StorageService> {
   return Effect.gen(function* () {
     const storage = yield* StorageService
     const linkedin = yield* LinkedInService
@@ -163,8 +163,8 @@ function makeEngineEffect(): Effect.Effect<ReachkitEngineApi, never, StorageServ
         ),
     }
 
-    const lift = <A>(work: () => Promise<A>): Effect.Effect<A, ReachkitError> =>
-      Effect.tryPromise({ try: work, catch: asReachkitError })
+    const lift = <A>(work: () => Promise<A>): Effect.Effect<A, PacelineError> =>
+      Effect.tryPromise({ try: work, catch: asPacelineError })
 
     const tickEffect = lift(async () => {
       const { report, events } = await tick(context, wakes, leases)
@@ -194,16 +194,16 @@ function makeEngineEffect(): Effect.Effect<ReachkitEngineApi, never, StorageServ
 
     const engineContext = context
     const crmSync = crmAdapter === undefined ? undefined : new CrmSync(engineContext, crmAdapter)
-    const withCrm = <A>(work: (sync: CrmSync) => Promise<A>): Effect.Effect<A, ReachkitError> =>
+    const withCrm = <A>(work: (sync: CrmSync) => Promise<A>): Effect.Effect<A, PacelineError> =>
       crmSync === undefined
         ? Effect.fail(
-            new ReachkitError(
-              ReachkitErrorCodes.crmNotConfigured,
+            new PacelineError(
+              PacelineErrorCodes.crmNotConfigured,
               'This engine has no CRM: pass one to createEngine({ crm: createHubspotCrm({ accessToken }) }) (or createSalesforceCrm, or your own CrmV1).',
             ),
           )
         : lift(() => work(crmSync))
-    const api: ReachkitEngineApi = {
+    const api: PacelineEngineApi = {
       settings,
       tick: tickEffect,
       run,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { err, ok, ReachkitError, ReachkitErrorCodes, unwrap } from '../../src/index'
+import { err, ok, PacelineError, PacelineErrorCodes, unwrap } from '../../src/index'
 
-describe('ReachkitError', () => {
+describe('PacelineError', () => {
   it('keeps its codes stable: hosts switch on them', () => {
-    expect(ReachkitErrorCodes).toEqual({
+    expect(PacelineErrorCodes).toEqual({
       invalidIdentity: 'invalid_identity',
       invalidSequence: 'invalid_sequence',
       invalidCampaign: 'invalid_campaign',
@@ -35,24 +35,24 @@ describe('ReachkitError', () => {
 
   it('carries code, cause, retryability and details, and is recognisable', () => {
     const cause = new Error('socket closed')
-    const error = new ReachkitError('invalid_lead', 'Lead is wrong', {
+    const error = new PacelineError('invalid_lead', 'Lead is wrong', {
       cause,
       isRetryable: true,
       details: { id: 'l1' },
     })
     expect(error).toBeInstanceOf(Error)
-    expect(error.name).toBe('ReachkitError')
+    expect(error.name).toBe('PacelineError')
     expect(error.cause).toBe(cause)
     expect(error.isRetryable).toBe(true)
     expect(error.details).toEqual({ id: 'l1' })
-    expect(ReachkitError.is(error)).toBe(true)
-    expect(ReachkitError.is(error, 'invalid_lead')).toBe(true)
-    expect(ReachkitError.is(error, 'invalid_sequence')).toBe(false)
-    expect(ReachkitError.is(cause)).toBe(false)
+    expect(PacelineError.is(error)).toBe(true)
+    expect(PacelineError.is(error, 'invalid_lead')).toBe(true)
+    expect(PacelineError.is(error, 'invalid_sequence')).toBe(false)
+    expect(PacelineError.is(cause)).toBe(false)
   })
 
   it('lists every issue in the message', () => {
-    const error = ReachkitError.fromIssues('invalid_identity', "Identity 'ana'", [
+    const error = PacelineError.fromIssues('invalid_identity', "Identity 'ana'", [
       { rule: 'too_large', field: 'a.b', path: ['a', 'b'], message: 'must be at most 80, got 81' },
       { rule: 'required', field: '', path: [], message: 'is required' },
     ])
@@ -65,7 +65,7 @@ describe('ReachkitError', () => {
 describe('Result', () => {
   it('unwraps a success and throws a failure', () => {
     expect(unwrap(ok(3))).toBe(3)
-    const failure = new ReachkitError('invalid_lead', 'nope')
+    const failure = new PacelineError('invalid_lead', 'nope')
     expect(() => unwrap(err(failure))).toThrow(failure)
   })
 })
