@@ -39,7 +39,7 @@ export interface ServerSettings {
 export interface DkimSettings {
   readonly domainName: string
   readonly keySelector: string
-  /** PEM RSA private key (2048 bits or more; nodemailer signs with rsa-sha256). */
+  /** PEM private key: RSA (2048 bits or more; signs rsa-sha256) or Ed25519 (signs ed25519-sha256). */
   readonly privateKey: string
 }
 
@@ -132,8 +132,12 @@ const inboxSchema = z.strictObject({
   imap: serverSchema.extend({ mailbox: z.string().min(1).optional() }).optional(),
   dkim: z
     .strictObject({
-      domainName: z.string().min(1),
-      keySelector: z.string().min(1),
+      domainName: z
+        .string()
+        .regex(/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, 'must be a domain name such as acme.io'),
+      keySelector: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'must be a DNS label such as s1 or 2026.mail'),
       privateKey: z.string().includes('PRIVATE KEY', { message: 'must be a PEM private key' }),
     })
     .optional(),

@@ -1,10 +1,12 @@
 import { generateKeyPairSync } from 'node:crypto'
 import type { EmailMessage } from '@paceline/core/ports'
+import fc from 'fast-check'
 import { dkimVerify } from 'mailauth/lib/dkim/verify.js'
 import { simpleParser } from 'mailparser'
 import nodemailer from 'nodemailer'
 import { describe, expect, it } from 'vitest'
 import type { InboxSettings } from '../src/email-channel-options'
+import { compileMessage } from '../src/sending/compile-message'
 import { composeMessage } from '../src/sending/compose-message'
 import { verifyTrackingToken } from '../src/tracking/tracking-token'
 
@@ -23,6 +25,33 @@ const message: EmailMessage = {
   references: ['<pl-0000000000000000@acme.io>', '<pl-1111111111111111@acme.io>'],
 }
 const SECRET = 'a-tracking-secret-of-at-least-32-chars!'
+
+/** A DKIM key pair and its DNS record, for the independent verifier (mailauth). */
+function dkimKey(type: 'rsa' | 'ed25519') {
+  const { privateKey, publicKey } =
+    type === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ed25519')
+  const der = publicKey.export({ type: 'spki', format: 'der' })
+  // Ed25519 records carry the raw 32-byte key (RFC 8463), RSA ones the SubjectPublicKeyInfo.
+  const p = (type === 'rsa' ? der : der.subarray(der.length - 32)).toString('base64')
+  return {
+    settings: {
+      domainName: 'acme.io',
+      keySelector: 'pl1',
+      privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    },
+    record: `v=DKIM1; k=${type}; p=${p}`,
+  }
+}
+
+async function verify(raw: Buffer, key: ReturnType<typeof dkimKey>): Promise<string | undefined> {
+  const result = await dkimVerify(raw, {
+    resolver: async (name: string, type: string) => {
+      if (name === 'pl1._domainkey.acme.io' && type === 'TXT') return [[key.record]]
+      throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' })
+    },
+  })
+  return result.results[0]?.status.result
+}
 
 /** Builds the real MIME message with nodemailer (no network) and reads it back with mailparser. */
 async function render(options: ReturnType<typeof composeMessage>) {
@@ -85,6 +114,40 @@ describe('composing a message', () => {
     expect(mail.text).not.toContain('t.acme.io')
   })
 
+  it('finds links in text and HTML as written: a URL ends where the text says, entities decoded', async () => {
+    const { mail } = await render(
+      composeMessage(
+        {
+          ...message,
+          text: 'See <https://acme.io/x?a=1&b=2> and (https://acme.io/wiki/Foo_(bar)). Or https://münchen.example/straße.',
+          tracking: { opens: false, clicks: true },
+        },
+        { inbox, tracking: { baseUrl: 'https://t.acme.io/pl/', secret: SECRET }, now: 1_000 },
+      ),
+    )
+    const urls = [...String(mail.html).matchAll(/href="https:\/\/t\.acme\.io\/pl\/c\/([^"]+)"/g)].map(
+      (match) => verifyTrackingToken(match[1] ?? '', SECRET)?.url,
+    )
+    expect(urls).toEqual([
+      'https://acme.io/x?a=1&b=2',
+      'https://acme.io/wiki/Foo_(bar)',
+      'https://münchen.example/straße',
+    ])
+    expect(String(mail.html)).toContain('See &lt;<a ')
+    const fromHtml = await render(
+      composeMessage(
+        {
+          ...message,
+          html: '<a href="https://acme.io/p?a=1&amp;b=2&#38;c=&quot;3&quot;&#x26;d=4">p</a>',
+          tracking: { opens: false, clicks: true },
+        },
+        { inbox, tracking: { baseUrl: 'https://t.acme.io/pl/', secret: SECRET }, now: 1_000 },
+      ),
+    )
+    const token = /href="https:\/\/t\.acme\.io\/pl\/c\/([^"]+)"/.exec(String(fromHtml.mail.html))?.[1] ?? ''
+    expect(verifyTrackingToken(token, SECRET)?.url).toBe('https://acme.io/p?a=1&b=2&c="3"&d=4')
+  })
+
   it('does not track mailto links, marked links or the unsubscribe link', async () => {
     const { mail } = await render(
       composeMessage(
@@ -131,29 +194,81 @@ describe('composing a message', () => {
   })
 
   it('signs with DKIM, covering List-Unsubscribe and List-Unsubscribe-Post, and the signature verifies', async () => {
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
-    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
-    const publicDer = publicKey.export({ type: 'spki', format: 'der' }).toString('base64')
-    const signed = { ...inbox, dkim: { domainName: 'acme.io', keySelector: 'pl1', privateKey: pem } }
-    const { raw } = await render(
+    const key = dkimKey('rsa')
+    const { raw } = await compileMessage(
       composeMessage(message, {
-        inbox: signed,
+        inbox: { ...inbox, dkim: key.settings },
         listUnsubscribe: { url: () => 'https://acme.io/u/1' },
         now: 0,
       }),
     )
-    const header = /^DKIM-Signature:[\s\S]*?(?=\n\S)/im.exec(raw)?.[0].replace(/\s+/g, ' ') ?? ''
-    const signedHeaders = /\bh=([^;]+)/.exec(header)?.[1]?.toLowerCase().split(':') ?? []
+    const text = raw.toString('latin1')
+    const header = /^DKIM-Signature:[\s\S]*?(?=\r?\n\S)/im.exec(text)?.[0].replace(/\s+/g, ' ') ?? ''
+    const signedHeaders = /\bh=([^;]+)/.exec(header)?.[1]?.replace(/\s/g, '').toLowerCase().split(':') ?? []
     expect(signedHeaders).toEqual(
       expect.arrayContaining(['list-unsubscribe', 'list-unsubscribe-post', 'message-id']),
     )
-    const result = await dkimVerify(Buffer.from(raw), {
-      resolver: async (name: string, type: string) => {
-        if (name === 'pl1._domainkey.acme.io' && type === 'TXT') return [[`v=DKIM1; k=rsa; p=${publicDer}`]]
-        throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' })
-      },
+    expect(await verify(raw, key)).toBe('pass')
+  })
+
+  it('over-signs: adding a List-Unsubscribe, List-Unsubscribe-Post, Reply-To or Cc anywhere breaks the signature', async () => {
+    for (const type of ['rsa', 'ed25519'] as const) {
+      const key = dkimKey(type)
+      const { raw } = await compileMessage(
+        composeMessage(message, {
+          inbox: { ...inbox, dkim: key.settings },
+          listUnsubscribe: { url: () => 'https://acme.io/u/1' },
+          now: 0,
+        }),
+      )
+      expect(await verify(raw, key), type).toBe('pass')
+      const text = raw.toString('latin1')
+      const bodyStart = text.indexOf('\r\n\r\n')
+      for (const added of [
+        'List-Unsubscribe: <https://evil.example/u>',
+        'List-Unsubscribe-Post: List-Unsubscribe=One-Click',
+        'Reply-To: attacker@evil.example',
+        'Cc: everyone@evil.example',
+        'Subject: Urgent: wire the money',
+      ]) {
+        // A relay prepends; a forwarder may append to the header block: both must fail.
+        const prepended = Buffer.from(`${added}\r\n${text}`, 'latin1')
+        const appended = Buffer.from(
+          `${text.slice(0, bodyStart)}\r\n${added}${text.slice(bodyStart)}`,
+          'latin1',
+        )
+        expect(await verify(prepended, key), `${type}: ${added} prepended`).not.toBe('pass')
+        expect(await verify(appended, key), `${type}: ${added} appended`).not.toBe('pass')
+      }
+    }
+  })
+
+  it('signs what any message looks like so that an independent verifier agrees', async () => {
+    const key = dkimKey('rsa')
+    const texts = fc.sample(
+      fc.string({ unit: 'grapheme', maxLength: 400 }).map((body) => body.replace(/\0/g, '')),
+      { seed: 20261204, numRuns: 30 },
+    )
+    const subjects = fc.sample(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 120 }), {
+      seed: 7,
+      numRuns: 30,
     })
-    expect(result.results[0]?.status.result).toBe('pass')
+    for (const [index, body] of texts.entries()) {
+      // Subjects hold no control characters (compose refuses them): keep printable ones.
+      const subject = [...(subjects[index] ?? 'x')]
+        .map((char) => ((char.codePointAt(0) ?? 0) < 32 || /[\u2028\u2029]/.test(char) ? ' ' : char))
+        .join('')
+      const { raw } = await compileMessage(
+        composeMessage(
+          { ...message, subject: `  ${subject}  `, text: `${body}  \n\n\t \n` },
+          {
+            inbox: { ...inbox, dkim: key.settings },
+            now: 0,
+          },
+        ),
+      )
+      expect(await verify(raw, key), JSON.stringify(body)).toBe('pass')
+    }
   })
 
   it('refuses header values that could inject headers, naming the header and the character', () => {

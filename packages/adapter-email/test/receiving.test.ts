@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { PacelineError } from '@paceline/core'
+import { PacelineError, PacelineErrorCodes } from '@paceline/core'
 import type { InboundEvent, StorageV1 } from '@paceline/core/ports'
 import { createMemoryStorage } from '@paceline/core/testing'
 import { createSqliteStorage } from '@paceline/storage-sqlite'
@@ -302,6 +302,50 @@ describe('receiving: IMAP reading into engine events', () => {
     // Whatever the garbage became, it is a valid engine event or nothing at all.
     for (const event of events) expect(['reply-received', 'email-bounced']).toContain(event.type)
     expect(await reader.receiveNow()).toEqual({ [INBOX]: { read: 0, delivered: 0 } })
+  })
+
+  it('moves past an event refused for good, and holds one that failed for now until it is delivered', async () => {
+    let storageDown = true
+    const delivered: string[] = []
+    channel = createEmailChannel({
+      inboxes: [benInbox()],
+      storage,
+      receive: { idle: false, pollIntervalMs: 600_000 },
+      onError: (error) => errors.push(error),
+    })
+    channel.subscribe(async (event) => {
+      const text = event.type === 'reply-received' ? (event.text ?? '') : ''
+      if (text.includes('refused'))
+        throw new PacelineError(PacelineErrorCodes.invalidEvent, 'Inbound event has 1 problem', {
+          details: { deadLetterId: 'dead-letter:1' },
+        })
+      if (text.includes('later') && storageDown) throw new Error('database is locked')
+      delivered.push(text)
+    })
+    await channel.receiveNow()
+    await sendAsEva({ subject: 'Re: Quick question', inReplyTo: '<pl-7@acme.io>' }, 'This one is refused.')
+    await sendAsEva({ subject: 'Re: Quick question', inReplyTo: '<pl-7@acme.io>' }, 'Answer me later.')
+    await sendAsEva({ subject: 'Re: Quick question', inReplyTo: '<pl-7@acme.io>' }, 'And a third.')
+
+    // The refused one is passed (and reported); the pass stops at the one that failed for now.
+    await expect(channel.receiveNow()).rejects.toThrow(/database is locked/)
+    expect(delivered).toEqual([])
+    expect(errors).toEqual([
+      expect.objectContaining({
+        code: 'invalid_event',
+        details: expect.objectContaining({ deadLetterId: 'dead-letter:1' }),
+      }),
+    ])
+    expect(errors[0]?.message).toMatch(
+      /Skipped message UID \d+ in ben@acme\.io: the engine refused its reply-received event for good/,
+    )
+
+    // Once the storage is back, the held message and the one after it arrive, each once; the refused one is not read again.
+    storageDown = false
+    expect(await channel.receiveNow()).toEqual({ [INBOX]: { read: 2, delivered: 2 } })
+    expect(delivered).toEqual(['Answer me later.', 'And a third.'])
+    expect(await channel.receiveNow()).toEqual({ [INBOX]: { read: 0, delivered: 0 } })
+    expect(errors).toHaveLength(1)
   })
 
   it('reports refused IMAP credentials as a disconnected identity, and keeps retrying', async () => {

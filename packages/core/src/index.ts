@@ -14,6 +14,12 @@ export type { MappingCheck, MappingVerdict } from './crm/mapping-check'
 // Engine
 export type { AddLeadsResult } from './engine/admin'
 export { type CreateEngineOptions, createEngine, type Engine, type EngineClock } from './engine/create-engine'
+export type {
+  DeadLetter,
+  DeadLetterListOptions,
+  DeadLetterPage,
+  DeadLetterSource,
+} from './engine/dead-letters'
 export {
   ACTION_EVENT_TYPES,
   type EngineEvent,
@@ -30,6 +36,8 @@ export {
 } from './engine/engine-services'
 export { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './engine/engine-settings'
 export { idempotencyKey, messageIdFor } from './engine/idempotency-key'
+export { parseInboundEvent } from './engine/inbound-event-schema'
+export type { InboxComplaints } from './engine/inbox-complaints'
 export type { IngestResult } from './engine/ingest'
 export { PacelineEngine, type PacelineEngineApi } from './engine/paceline-engine'
 export type { ActionFilter, CampaignStats, LeadView } from './engine/queries'
@@ -37,6 +45,7 @@ export type { TaskRecord } from './engine/records'
 export type { TickReport } from './engine/tick'
 export { type PacelineErrorCode, PacelineErrorCodes } from './errors/error-codes'
 export { PacelineError, type PacelineErrorOptions } from './errors/paceline-error'
+export { isPermanentRejection } from './errors/permanent-rejection'
 export { err, ok, type Result, unwrap } from './errors/result'
 export type { ValidationIssue } from './errors/validation-issue'
 // Campaigns
@@ -172,7 +181,12 @@ export {
   type FormatSequenceOptions,
   formatSequence,
 } from './model/sequence/format-sequence'
-export { type ParseSequenceOptions, parseSequence, validateSequence } from './model/sequence/parse-sequence'
+export {
+  MAX_SEQUENCE_JSON_LENGTH,
+  type ParseSequenceOptions,
+  parseSequence,
+  validateSequence,
+} from './model/sequence/parse-sequence'
 export { type Branches, SequenceBuilder, sequence } from './model/sequence/sequence-builder'
 export { type Edge, type EdgeField, edgesOf } from './model/sequence/sequence-graph'
 export { MAX_STEPS } from './model/sequence/sequence-rules'

@@ -24,6 +24,7 @@ import { inIndexSql, planQuery, type QueryPlan, shapeOf } from './query-sql'
 import { SecretBox } from './secret-box'
 import { type CreateSqliteStorageOptions, parseStorageOptions } from './storage-options'
 import { indexColumnValue, layoutOf, type TableLayout } from './table-layout'
+import { unreadableDatabase } from './unreadable-database'
 
 type SqliteDatabase = InstanceType<typeof Database>
 type Statement = Database.Statement<unknown[]>
@@ -33,6 +34,12 @@ export interface SqliteStorage extends StorageV1 {
   readonly ready: Promise<void>
   /** Runs pending migrations (they also run on open unless `migrate: false`). */
   migrate(): Promise<MigrationReport>
+  /**
+   * Encrypts the secrets stored in plain text, for a file that was used without an `encryptionKey` before
+   * one was given: with a key, the store refuses plaintext secrets (`secret_unreadable`) until they are
+   * sealed on purpose. Returns how many were sealed.
+   */
+  sealPlaintextSecrets(): Promise<number>
   /** The underlying better-sqlite3 database (for backups and inspection). */
   readonly database: SqliteDatabase
   close(): Promise<void>
@@ -70,13 +77,20 @@ export function createSqliteStorage(input: CreateSqliteStorageOptions): SqliteSt
     )
   }
   if (file !== undefined) openFiles.set(file, (openFiles.get(file) ?? 0) + 1)
-  database.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`)
-  // A database from a newer package is refused before anything (even the journal mode) is written to it.
-  const unknown = unknownMigrations(database)
-  const refusal = unknown.length > 0 ? schemaTooNew(unknown) : undefined
-  if (refusal === undefined) {
-    database.pragma('journal_mode = WAL')
-    database.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`)
+  let refusal: PacelineError | undefined
+  try {
+    database.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`)
+    // A database from a newer package is refused before anything (even the journal mode) is written to it.
+    const unknown = unknownMigrations(database)
+    refusal = unknown.length > 0 ? schemaTooNew(unknown) : undefined
+    if (refusal === undefined) {
+      database.pragma('journal_mode = WAL')
+      database.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`)
+    }
+  } catch (error) {
+    if (file !== undefined) openFiles.set(file, (openFiles.get(file) ?? 1) - 1)
+    if (owned) database.close()
+    throw unreadableDatabase(error, file) ?? error
   }
   const kysely = new Kysely<unknown>({ dialect: new SqliteDialect({ database }) })
   const layouts = new Map<string, TableLayout>(
@@ -101,7 +115,12 @@ export function createSqliteStorage(input: CreateSqliteStorageOptions): SqliteSt
     queue = result.catch(() => undefined)
     return result
   }
-  const migrate = () => enqueue(() => migrateToLatest(kysely, database))
+  const migrate = () =>
+    enqueue(() =>
+      migrateToLatest(kysely, database).catch((error: unknown) => {
+        throw unreadableDatabase(error, file) ?? error
+      }),
+    )
   const ready: Promise<void> = (
     options.migrate === false ? Promise.resolve() : migrate().then(() => undefined)
   ).then(() => {
@@ -143,7 +162,16 @@ export function createSqliteStorage(input: CreateSqliteStorageOptions): SqliteSt
           box.open(row.sealed, secretRow(workspace, key), legacySecretRow(workspace, key)),
         ) as StoredDocument
       }
-      return row.doc === null ? undefined : (JSON.parse(row.doc) as StoredDocument)
+      if (row.doc === null) return undefined
+      // With a key, every secret is sealed: a plaintext row was written around the store (or before the
+      // key was set) and is not trusted until it is sealed on purpose.
+      if (box !== undefined)
+        throw new PacelineError(
+          PacelineErrorCodes.secretUnreadable,
+          `The secret '${key}' is stored unencrypted, but this store encrypts secrets: it was written without the encryption key, or changed outside paceline. Put it again (engine.secrets.put), or, if you just turned encryption on for this file, seal the existing ones once with storage.sealPlaintextSecrets().`,
+          { details: { workspace, key } },
+        )
+      return JSON.parse(row.doc) as StoredDocument
     }
     const layout = layoutFor(collection)
     const row = prepare(
@@ -188,6 +216,36 @@ export function createSqliteStorage(input: CreateSqliteStorageOptions): SqliteSt
     ready,
     database,
     migrate,
+
+    sealPlaintextSecrets() {
+      return enqueue(async () => {
+        if (box === undefined)
+          throw new PacelineError(
+            PacelineErrorCodes.invalidOptions,
+            'sealPlaintextSecrets needs a store opened with an encryptionKey.',
+          )
+        await ready
+        const rows = database
+          .prepare(
+            'select workspace_id, key, doc from paceline_secrets where sealed is null and doc is not null',
+          )
+          .all() as { workspace_id: string; key: string; doc: string }[]
+        database.exec('begin immediate')
+        try {
+          for (const row of rows)
+            database
+              .prepare(
+                'update paceline_secrets set doc = null, sealed = ? where workspace_id = ? and key = ?',
+              )
+              .run(box.seal(row.doc, secretRow(row.workspace_id, row.key)), row.workspace_id, row.key)
+          database.exec('commit')
+        } catch (error) {
+          if (database.inTransaction) database.exec('rollback')
+          throw error
+        }
+        return rows.length
+      })
+    },
 
     transaction<T>(
       workspace: string,
@@ -266,7 +324,7 @@ export function createSqliteStorage(input: CreateSqliteStorageOptions): SqliteSt
           return result
         } catch (error) {
           if (database.inTransaction) database.exec('rollback')
-          throw error
+          throw unreadableDatabase(error, file) ?? error
         } finally {
           open = false
         }

@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs'
 import { PacelineError } from '@paceline/core'
 import { simulate } from '@paceline/core/testing'
 import Database from 'better-sqlite3'
@@ -162,6 +163,100 @@ describe('secrets at rest', () => {
     expect(await right.transaction('w', (tx) => tx.get('secrets', 's'))).toEqual({ key: 's', value: 'v' })
     await right.close()
     expect(KEY).toHaveLength(43)
+  })
+
+  it('refuses a plaintext secret when it encrypts, until the plaintext ones are sealed on purpose', async () => {
+    const file = path('planted.sqlite')
+    const sealed = createSqliteStorage({ filename: file, encryptionKey: key32(), ...quiet })
+    await sealed.transaction('w', (tx) => tx.put('secrets', 'smtp', { key: 'smtp', value: 'real' }))
+    // Someone with write access to the file replaces the sealed value with their own, in plain text.
+    sealed.database
+      .prepare("update paceline_secrets set sealed = null, doc = ? where key = 'smtp'")
+      .run(JSON.stringify({ key: 'smtp', value: 'planted' }))
+    await expect(sealed.transaction('w', (tx) => tx.get('secrets', 'smtp'))).rejects.toMatchObject({
+      code: 'secret_unreadable',
+      message: expect.stringMatching(/stored unencrypted, but this store encrypts secrets/),
+    })
+    await expect(sealed.transaction('w', (tx) => tx.query('secrets'))).rejects.toMatchObject({
+      code: 'secret_unreadable',
+    })
+    await sealed.close()
+
+    // A store used without a key, then given one: its secrets are refused until sealed once.
+    const later = path('later.sqlite')
+    const plain = createSqliteStorage({ filename: later, ...quiet })
+    await plain.transaction('w', (tx) => tx.put('secrets', 'a', { key: 'a', value: 'one' }))
+    await plain.transaction('v', (tx) => tx.put('secrets', 'b', { key: 'b', value: 'two' }))
+    expect(await plain.sealPlaintextSecrets().catch((error: unknown) => error)).toMatchObject({
+      code: 'invalid_options',
+    })
+    await plain.close()
+    const keyed = createSqliteStorage({ filename: later, encryptionKey: key32(), ...quiet })
+    await expect(keyed.transaction('w', (tx) => tx.get('secrets', 'a'))).rejects.toMatchObject({
+      code: 'secret_unreadable',
+    })
+    expect(await keyed.sealPlaintextSecrets()).toBe(2)
+    expect(await keyed.transaction('w', (tx) => tx.get('secrets', 'a'))).toEqual({ key: 'a', value: 'one' })
+    expect(await keyed.transaction('v', (tx) => tx.get('secrets', 'b'))).toEqual({ key: 'b', value: 'two' })
+    const rows = keyed.database.prepare('select doc, sealed from paceline_secrets').all() as {
+      doc: string | null
+      sealed: Buffer | null
+    }[]
+    expect(rows.every((row) => row.doc === null && row.sealed !== null)).toBe(true)
+    expect(await keyed.sealPlaintextSecrets()).toBe(0)
+    await keyed.close()
+  })
+
+  it('says which file cannot be read and what to do: not a database, or a corrupt one', async () => {
+    const text = path('notes.sqlite')
+    writeFileSync(text, 'These are my meeting notes, not a database.\n'.repeat(200))
+    const before = readFileSync(text)
+    let refusal: unknown
+    try {
+      createSqliteStorage({ filename: text, ...quiet })
+    } catch (error) {
+      refusal = error
+    }
+    expect(refusal).toBeInstanceOf(PacelineError)
+    expect(refusal).toMatchObject({
+      code: 'storage_unreadable',
+      details: { file: text, sqliteCode: 'SQLITE_NOTADB' },
+    })
+    expect((refusal as Error).message).toContain(`'${text}' cannot be opened as a paceline store`)
+    expect((refusal as Error).message).toMatch(/Check the filename/)
+    expect(readFileSync(text).equals(before)).toBe(true)
+
+    // A real store whose pages were damaged on disk.
+    const damaged = path('damaged.sqlite')
+    const good = createSqliteStorage({ filename: damaged, ...quiet })
+    await good.transaction('w', async (tx) => {
+      for (let i = 0; i < 400; i++) await tx.put('state', `k${i}`, { key: `k${i}`, value: 'x'.repeat(200) })
+    })
+    await good.close()
+    const bytes = readFileSync(damaged)
+    const pageSize = bytes.readUInt16BE(16)
+    for (let page = 2; page * pageSize < bytes.length; page += 2)
+      bytes.fill(0x5a, page * pageSize, page * pageSize + 64)
+    writeFileSync(damaged, bytes)
+    const reopened = (() => {
+      try {
+        return createSqliteStorage({ filename: damaged, ...quiet })
+      } catch (error) {
+        return error
+      }
+    })()
+    const failure =
+      reopened instanceof Error
+        ? reopened
+        : await (reopened as ReturnType<typeof createSqliteStorage>)
+            .transaction('w', (tx) => tx.query('state'))
+            .then(
+              () => undefined,
+              (error: unknown) => error,
+            )
+    expect(failure).toMatchObject({ code: 'storage_unreadable' })
+    expect(String((failure as Error).message)).toMatch(/corrupt|not a SQLite database/)
+    if (!(reopened instanceof Error)) await (reopened as ReturnType<typeof createSqliteStorage>).close()
   })
 
   it('says once at open that secrets are stored unencrypted when there is no key', async () => {

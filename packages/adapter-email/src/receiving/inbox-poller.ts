@@ -1,4 +1,4 @@
-import { PacelineError, PacelineErrorCodes } from '@paceline/core'
+import { isPermanentRejection, PacelineError, PacelineErrorCodes } from '@paceline/core'
 import type { InboundEvent } from '@paceline/core/ports'
 import type { ImapFlow } from 'imapflow'
 import { simpleParser } from 'mailparser'
@@ -198,11 +198,7 @@ export class InboxPoller {
       for (const message of messages) {
         const receivedAt = message.internalDate === undefined ? undefined : new Date(message.internalDate)
         const event = await this.#eventOf(message.source, { uidValidity, uid: message.uid, receivedAt })
-        if (event !== undefined) {
-          // Delivery failing (the engine's storage is down) stops the pass: the cursor stays before it.
-          await this.#deps.deliver(event)
-          delivered++
-        }
+        if (event !== undefined && (await this.#deliver(event, message.uid))) delivered++
         read++
         cursor = {
           uidValidity,
@@ -213,6 +209,37 @@ export class InboxPoller {
       }
     }
     return { read, delivered }
+  }
+
+  /**
+   * Hands one event to the subscribers. A transient failure (the engine's storage is down) is thrown: the
+   * pass stops and the cursor stays before the message, so it is read again. An event refused for good
+   * (the engine keeps it as a dead letter) is reported and passed: one bad message must never stall the
+   * inbox and keep follow-ups going to people who already answered.
+   */
+  async #deliver(event: InboundEvent, uid: number): Promise<boolean> {
+    try {
+      await this.#deps.deliver(event)
+      return true
+    } catch (error) {
+      if (!isPermanentRejection(error)) throw error
+      const deadLetterId = (error as PacelineError).details.deadLetterId
+      this.#deps.onError(
+        new PacelineError(
+          PacelineErrorCodes.invalidEvent,
+          `Skipped message UID ${uid} in ${this.#inbox.address}: the engine refused its ${event.type} event for good (${error instanceof Error ? error.message : String(error)})${deadLetterId === undefined ? '' : `; it is kept as dead letter ${String(deadLetterId)}`}.`,
+          {
+            cause: error,
+            details: {
+              inbox: this.#inbox.address,
+              uid,
+              ...(deadLetterId === undefined ? {} : { deadLetterId }),
+            },
+          },
+        ),
+      )
+      return false
+    }
   }
 
   async #eventOf(

@@ -7,10 +7,11 @@ import { assertHeaderSafe } from './header-safety'
 import { listUnsubscribeHeaders } from './list-unsubscribe'
 
 /**
- * Everything DKIM signs: nodemailer's default list plus `List-Unsubscribe-Post`, which RFC 8058 requires
- * to be covered by the signature for one-click unsubscribe to be honoured.
+ * Everything DKIM signs, each field over-signed (listed once more than it occurs, so nobody can add one):
+ * nodemailer's default list plus `List-Unsubscribe-Post`, which RFC 8058 requires to be covered by the
+ * signature for one-click unsubscribe to be honoured.
  */
-const DKIM_HEADERS = [
+export const DKIM_FIELDS: readonly string[] = [
   'From',
   'Sender',
   'Reply-To',
@@ -26,7 +27,7 @@ const DKIM_HEADERS = [
   'References',
   'List-Unsubscribe',
   'List-Unsubscribe-Post',
-].join(':')
+]
 
 const MESSAGE_ID = /^<[^<>@\s]+@[^<>@\s]+>$/
 
@@ -127,7 +128,6 @@ export function composeMessage(message: EmailMessage, context: ComposeContext): 
             domainName: inbox.dkim.domainName,
             keySelector: inbox.dkim.keySelector,
             privateKey: inbox.dkim.privateKey,
-            headerFieldNames: DKIM_HEADERS,
           },
         }),
   }

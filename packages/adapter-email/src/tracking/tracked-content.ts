@@ -1,3 +1,5 @@
+import { decodeHTMLAttribute } from 'entities'
+import { LinkifyIt } from 'linkify-it'
 import type { TrackingSettings } from '../email-channel-options'
 import { signTrackingToken } from './tracking-token'
 
@@ -35,7 +37,7 @@ export function addTracking(
   if (options.clicks) {
     out = out.replace(ANCHOR_HREF, (whole, start: string, quote: string, raw: string) => {
       if (/\bdata-paceline-notrack\b/i.test(whole)) return whole
-      const url = decodeAttribute(raw.trim())
+      const url = decodeHTMLAttribute(raw.trim())
       if (!/^https?:\/\//i.test(url) || options.keep?.includes(url)) return whole
       const tracked = clickUrl(options.settings, options.messageId, url, options.sentAt)
       return `${start}${quote}${encodeAttribute(tracked)}${quote}`
@@ -49,14 +51,25 @@ export function addTracking(
   return out
 }
 
-/** A plain-text body as HTML: escaped, line breaks kept, bare URLs made links (so clicks can be tracked). */
+/** Finds links in plain text: only ones written with their scheme, as a person would click them. */
+const linkify = new LinkifyIt({ fuzzyLink: false, fuzzyEmail: false, fuzzyIP: false })
+
+/**
+ * A plain-text body as HTML: escaped, line breaks kept, bare http(s) URLs made links (so clicks can be
+ * tracked). Links are found in the text before it is escaped, so a URL ends where the text says (never inside
+ * an entity such as the `&gt;` of a closing bracket).
+ */
 export function textToHtml(text: string): string {
-  const escaped = escapeHtml(text)
-  const linked = escaped.replace(
-    /\bhttps?:\/\/[^\s<>"]+[^\s<>".,;:!?)\]]/gi,
-    (url) => `<a href="${url}">${url}</a>`,
-  )
-  return `<div>${linked.replace(/\r?\n/g, '<br>\n')}</div>`
+  let html = ''
+  let last = 0
+  for (const link of linkify.match(text) ?? []) {
+    if (!/^https?:\/\//i.test(link.url)) continue
+    html += escapeHtml(text.slice(last, link.index))
+    html += `<a href="${encodeAttribute(link.url)}">${escapeHtml(link.raw)}</a>`
+    last = link.lastIndex
+  }
+  html += escapeHtml(text.slice(last))
+  return `<div>${html.replace(/\r?\n/g, '<br>\n')}</div>`
 }
 
 export function escapeHtml(text: string): string {
@@ -65,13 +78,4 @@ export function escapeHtml(text: string): string {
 
 function encodeAttribute(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')
-}
-
-function decodeAttribute(value: string): string {
-  return value
-    .replace(/&quot;/g, '"')
-    .replace(/&#0*39;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&')
 }

@@ -19,6 +19,7 @@ import type { InstantInput } from '../model/instant'
 import { applyLeadEvent, type Enrolment, enrolLead, type LeadEvent } from '../model/lead/enrolment'
 import { type Lead, type LeadInput, validateLead } from '../model/lead/lead'
 import { logActions } from './action-log'
+import { blocklisted } from './blocklist'
 import { recordSweep, runSweep, type SweepKind } from './campaign-leads'
 import { type EngineContext, inTransaction } from './engine-context'
 import type { EngineEvent } from './engine-events'
@@ -254,6 +255,15 @@ export async function addLeads(
       const campaign = record.campaign
       const now = context.now()
       for (const lead of leads.slice(offset, offset + LEAD_BATCH)) {
+        const blocked = await blocklisted(store, lead.id, lead.profile.professionalEmail)
+        if (blocked !== undefined) {
+          skipped.push({
+            leadId: lead.id,
+            code: PacelineErrorCodes.leadBlocklisted,
+            message: `Lead '${lead.id}' reported a message as spam on ${new Date(blocked.at).toISOString().slice(0, 10)}; it is blocklisted for this workspace and is never contacted again.`,
+          })
+          continue
+        }
         await store.put('leads', lead.id, leadRecord(lead))
         const existing = await store.get('enrolments', enrolmentKey(campaignId, lead.id))
         const allowed = enrolLead(campaign, lead.id, {

@@ -15,6 +15,7 @@ import type { InboundEvent } from '../ports/inbound-event'
 import type { LinkedInChannelV1 } from '../ports/linkedin-channel'
 import type { StorageV1 } from '../ports/storage'
 import type { AddLeadsResult } from './admin'
+import type { DeadLetter, DeadLetterListOptions, DeadLetterPage, DeadLetterSource } from './dead-letters'
 import type { EngineEvent, EngineEventListener, EngineEventType } from './engine-events'
 import {
   AiService,
@@ -25,6 +26,7 @@ import {
   StorageService,
 } from './engine-services'
 import type { EngineSettings } from './engine-settings'
+import type { InboxComplaints } from './inbox-complaints'
 import type { IngestResult } from './ingest'
 import { PacelineEngine, type PacelineEngineApi } from './paceline-engine'
 import type { ActionFilter, CampaignStats, LeadView } from './queries'
@@ -58,6 +60,8 @@ export interface Engine {
     put(input: IdentityInput | Identity): Promise<Identity>
     get(id: string): Promise<Identity>
     list(): Promise<Identity[]>
+    /** Spam complaints per inbox of the identity (mailbox providers throttle senders that collect them). */
+    complaints(id: string): Promise<InboxComplaints[]>
   }
   readonly campaigns: {
     create(input: CampaignInput): Promise<Campaign>
@@ -101,6 +105,17 @@ export interface Engine {
     sync(options?: CrmSyncOptions): Promise<CrmSyncReport>
     /** A manual export of leads, with the export modal's choices. */
     export(options: CrmExportOptions): Promise<CrmSyncReport>
+  }
+  /**
+   * Inbound events a channel delivered that the engine refused for good (a malformed webhook payload, a
+   * message whose ids break the rules): kept for a person to look at while the channel moves on.
+   */
+  readonly deadLetters: {
+    /** Newest first, a page at a time: pass `next` back as `before`. */
+    list(options?: DeadLetterListOptions): Promise<DeadLetterPage>
+    get(id: string): Promise<DeadLetter | undefined>
+    /** Forgets one once it has been dealt with. */
+    discard(id: string): Promise<void>
   }
   /** Credentials kept in storage (encrypted at rest by stores that support it). */
   readonly secrets: {
@@ -173,6 +188,7 @@ export function createEngine(options: CreateEngineOptions): Engine {
     identities: {
       put: (input) => run(api.putIdentity(input)),
       get: (id) => run(api.getIdentity(id)),
+      complaints: (id) => run(api.identityComplaints(id)),
       list: () => run(api.listIdentities),
     },
     campaigns: {
@@ -207,6 +223,11 @@ export function createEngine(options: CreateEngineOptions): Engine {
       sync: (options) => run(api.crm.sync(options)),
       export: (options) => run(api.crm.export(options)),
     },
+    deadLetters: {
+      list: (listOptions) => run(api.deadLetters.list(listOptions)),
+      get: (id) => run(api.deadLetters.get(id)),
+      discard: (id) => run(api.deadLetters.discard(id)),
+    },
     secrets: {
       put: (name, value) => run(api.putSecret(name, value)),
       get: (name) => run(api.getSecret(name)),
@@ -217,12 +238,13 @@ export function createEngine(options: CreateEngineOptions): Engine {
     ingest: (event) => run(api.ingest(event)),
     start() {
       if (loop !== undefined) return
-      const deliver = async (event: InboundEvent) => {
-        await run(api.ingest(event))
+      const deliverFrom = (source: DeadLetterSource) => async (event: InboundEvent) => {
+        await run(api.deliver(source, event))
       }
-      unsubscribe = [options.linkedin?.subscribe?.(deliver), options.email?.subscribe?.(deliver)].filter(
-        (stop): stop is () => void => stop !== undefined,
-      )
+      unsubscribe = [
+        options.linkedin?.subscribe?.(deliverFrom('linkedin')),
+        options.email?.subscribe?.(deliverFrom('email')),
+      ].filter((stop): stop is () => void => stop !== undefined)
       loop = runtime.runFork(api.run)
     },
     async stop() {

@@ -18,6 +18,7 @@ export type EngineEventType =
   | 'reply-received'
   | 'connection-accepted'
   | 'email-bounced'
+  | 'complaint-received'
   | 'email-opened'
   | 'link-clicked'
   | 'task-completed'
@@ -61,6 +62,7 @@ export const INBOUND_EVENT_TYPES: ReadonlySet<EngineEventType> = new Set([
   'connection-accepted',
   'invitation-withdrawn',
   'email-bounced',
+  'complaint-received',
   'email-opened',
   'link-clicked',
   'task-completed',

@@ -13,7 +13,7 @@ import { blockLane, calendarOf } from './lane-gates'
 import { type LeadContext, loadLeadContext, progressLead } from './progress'
 import type { EnrolmentRecord, IdentityRecord, RelationRecord } from './records'
 import { type RenderedAction, renderStep, type SendableStep } from './render-step'
-import { channelProblem, failed, finished, moveTo, waiting } from './sequence-runner'
+import { channelProblem, failed, finished, moveTo, unsafeLeadField, waiting } from './sequence-runner'
 import type { Store } from './store'
 
 export type ExecuteResult = 'executed' | 'resolved' | 'skipped'
@@ -115,6 +115,12 @@ async function prepare(
   const problem = channelProblem(step, lead.identity, lead.lead.lead, enrolment)
   if (problem !== undefined)
     return { kind: 'resolved', events: await fail(context, store, enrolment, problem, now) }
+  const unsafe = unsafeLeadField(step, lead.lead.lead)
+  if (unsafe !== undefined)
+    return {
+      kind: 'resolved',
+      events: await fail(context, store, enrolment, 'unsafe_lead_data', now, unsafe),
+    }
 
   const isLinkedInMessage =
     step.kind === 'linkedin_message' ||

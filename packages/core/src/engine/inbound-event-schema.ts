@@ -49,6 +49,14 @@ const inboundEventSchema = z.discriminatedUnion('type', [
     ...common,
   }),
   z.strictObject({
+    type: z.literal('complaint-received'),
+    channel: z.literal('email'),
+    lead: leadReference.optional(),
+    inbox: z.string().max(320).optional(),
+    feedbackType: z.string().max(200).optional(),
+    ...common,
+  }),
+  z.strictObject({
     type: z.enum(['email-opened', 'link-clicked']),
     lead: leadReference.optional(),
     campaignId: text(200).optional(),

@@ -3,10 +3,12 @@ import type { ReplyClassification } from '../ports/ai-provider'
 import type { InboundEvent, LeadReference } from '../ports/inbound-event'
 import { type ActionInput, logActions } from './action-log'
 import { toModel } from './admin'
+import { blocklist } from './blocklist'
 import { type EngineContext, inTransaction } from './engine-context'
 import type { EngineEvent } from './engine-events'
 import { disconnect } from './execute-action'
 import { parseInboundEvent } from './inbound-event-schema'
+import { countComplaint } from './inbox-complaints'
 import { newRelation, relationKey } from './record-factory'
 import type { EnrolmentRecord, RelationRecord } from './records'
 import { wakeRelationDependents } from './relation-dependents'
@@ -190,6 +192,55 @@ async function apply(
         events: await logActions(context, store, now, entries),
       }
     }
+    case 'complaint-received': {
+      // The report counts against the inbox whether or not the lead is still known.
+      const inbox = event.inbox?.toLowerCase()
+      if (inbox !== undefined) await countComplaint(store, inbox, now)
+      const found = await resolveLead(store, event.lead)
+      if (found === undefined) {
+        if (inbox === undefined) return unmatched
+        return {
+          result: { matched: true, duplicate: false, affected: [] },
+          events: await logActions(context, store, now, [
+            { type: 'complaint-received', channel: 'email', inbox, detail: complaintDetail(event) },
+          ]),
+        }
+      }
+      const lead = await store.get('leads', found.leadId)
+      await blocklist(store, {
+        leadId: found.leadId,
+        email: lead?.emailKey ?? event.lead?.email?.toLowerCase() ?? null,
+        reason: 'complaint',
+        at: now,
+      })
+      const affected: { campaignId: string; leadId: string }[] = []
+      const entries: ActionInput[] = []
+      const enrolments = await store.query('enrolments', { index: 'byLead', equals: [found.leadId] })
+      for (const enrolment of enrolments) {
+        entries.push({
+          type: 'complaint-received',
+          identityId: enrolment.identityId,
+          campaignId: enrolment.campaignId,
+          leadId: enrolment.leadId,
+          channel: 'email',
+          ...(inbox === undefined ? {} : { inbox }),
+          detail: complaintDetail(event),
+        })
+        await applyFact(store, enrolment, { type: 'lead-blocked' }, now, { affected, entries })
+      }
+      if (enrolments.length === 0)
+        entries.push({
+          type: 'complaint-received',
+          leadId: found.leadId,
+          channel: 'email',
+          ...(inbox === undefined ? {} : { inbox }),
+          detail: complaintDetail(event),
+        })
+      return {
+        result: { matched: true, duplicate: false, affected },
+        events: await logActions(context, store, now, entries),
+      }
+    }
     case 'email-opened':
     case 'link-clicked': {
       const found = await resolveLead(store, event.lead)
@@ -287,6 +338,13 @@ async function applyFact(
     leadId: enrolment.leadId,
     detail: { from: enrolment.state, to: next.state },
   })
+}
+
+function complaintDetail(event: Extract<InboundEvent, { type: 'complaint-received' }>) {
+  return {
+    blocklisted: true,
+    ...(event.feedbackType === undefined ? {} : { feedbackType: event.feedbackType }),
+  }
 }
 
 interface FoundLead {

@@ -12,6 +12,8 @@ import type { InstantInput } from '../model/instant'
 import type { LeadInput } from '../model/lead/lead'
 import type { InboundEvent } from '../ports/inbound-event'
 import * as admin from './admin'
+import type { DeadLetter, DeadLetterListOptions, DeadLetterPage, DeadLetterSource } from './dead-letters'
+import * as deadLetters from './dead-letters'
 import type { EngineContext, GuardedCall } from './engine-context'
 import type { EngineEvent, EngineEventListener, EngineEventType } from './engine-events'
 import {
@@ -23,6 +25,7 @@ import {
   StorageService,
 } from './engine-services'
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './engine-settings'
+import { type InboxComplaints, identityComplaints } from './inbox-complaints'
 import { type IngestResult, ingest } from './ingest'
 import * as queries from './queries'
 import type { TaskRecord } from './records'
@@ -37,9 +40,24 @@ export interface PacelineEngineApi {
   /** Ticks forever, sleeping (on the Clock, so TestClock drives it) until the next work or an inbound event. */
   readonly run: Effect.Effect<never, never>
   readonly ingest: (event: InboundEvent) => Effect.Effect<IngestResult, PacelineError>
+  /**
+   * What a channel's subscription delivers through: `ingest`, except that an event refused for good is first
+   * recorded as a dead letter (the refusal still fails, so the channel moves past it).
+   */
+  readonly deliver: (
+    source: DeadLetterSource,
+    event: InboundEvent,
+  ) => Effect.Effect<IngestResult, PacelineError>
+  /** Inbound events refused for good, newest first, for a person to look at. */
+  readonly deadLetters: {
+    readonly list: (options?: DeadLetterListOptions) => Effect.Effect<DeadLetterPage, PacelineError>
+    readonly get: (id: string) => Effect.Effect<DeadLetter | undefined, PacelineError>
+    readonly discard: (id: string) => Effect.Effect<void, PacelineError>
+  }
   readonly putIdentity: (input: IdentityInput | Identity) => Effect.Effect<Identity, PacelineError>
   readonly getIdentity: (id: string) => Effect.Effect<Identity, PacelineError>
   readonly listIdentities: Effect.Effect<Identity[], PacelineError>
+  readonly identityComplaints: (id: string) => Effect.Effect<InboxComplaints[], PacelineError>
   readonly createCampaign: (input: CampaignInput) => Effect.Effect<Campaign, PacelineError>
   readonly getCampaign: (id: string) => Effect.Effect<Campaign, PacelineError>
   readonly listCampaigns: Effect.Effect<Campaign[], PacelineError>
@@ -208,6 +226,12 @@ function makeEngineEffect(): Effect.Effect<PacelineEngineApi, never, StorageServ
       tick: tickEffect,
       run,
       ingest: (event) => lift(() => ingest(engineContext, event)),
+      deliver: (source, event) => lift(() => deadLetters.deliverInbound(engineContext, source, event)),
+      deadLetters: {
+        list: (options) => lift(() => deadLetters.listDeadLetters(engineContext, options)),
+        get: (id) => lift(() => deadLetters.getDeadLetter(engineContext, id)),
+        discard: (id) => lift(() => deadLetters.discardDeadLetter(engineContext, id)),
+      },
       crm: {
         configure: (input) => withCrm((sync) => sync.configure(input)),
         checkMappings: (input) => withCrm((sync) => sync.checkMappings(input)),
@@ -219,6 +243,7 @@ function makeEngineEffect(): Effect.Effect<PacelineEngineApi, never, StorageServ
       putIdentity: (input) => lift(() => admin.putIdentity(engineContext, input)),
       getIdentity: (id) => lift(() => admin.getIdentity(engineContext, id)),
       listIdentities: lift(() => admin.listIdentities(engineContext)),
+      identityComplaints: (id) => lift(() => identityComplaints(engineContext, id)),
       createCampaign: (input) => lift(() => admin.createCampaign(engineContext, input)),
       getCampaign: (id) => lift(() => admin.getCampaign(engineContext, id)),
       listCampaigns: lift(() => admin.listCampaigns(engineContext)),

@@ -1,4 +1,5 @@
 import type { Campaign } from '../model/campaign/campaign'
+import { hasControlCharacter } from '../model/control-characters'
 import { INVITATION_WITHDRAWAL_COOLDOWN_DAYS } from '../model/identity/linkedin-limits'
 import { hasLinkedInProfile, hasMobilePhone, hasProfessionalEmail, type Lead } from '../model/lead/lead'
 import type { ErrorSubstatus, FinishedSubstatus, LeadState } from '../model/lead/lead-status'
@@ -216,6 +217,25 @@ export function channelProblem(
       return 'missing_email'
     if (identity.disconnectedInboxes.includes(inbox)) return 'email_disconnected'
     if (!hasProfessionalEmail(lead)) return 'missing_contact_email'
+  }
+  return undefined
+}
+
+/**
+ * The lead field that cannot go into the headers of this step's message (a name or address holding a line
+ * break or another control character), with why; undefined when the step is safe to send. Checked before the
+ * claim so the lead waits with a reason a person can act on, instead of the channel refusing the send.
+ */
+export function unsafeLeadField(step: SequenceStep, lead: Lead): string | undefined {
+  if (STEP_KIND_INFO[step.kind].channel !== 'email') return undefined
+  const profile = lead.profile
+  for (const [field, value] of [
+    ['firstName', profile.firstName],
+    ['lastName', profile.lastName],
+    ['professionalEmail', profile.professionalEmail],
+  ] as const) {
+    if (value !== undefined && hasControlCharacter(value))
+      return `the lead's ${field} holds a line break or another control character, and it would go into the email's To header: fix it, then retry`
   }
   return undefined
 }

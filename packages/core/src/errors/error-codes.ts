@@ -27,6 +27,8 @@ export const PacelineErrorCodes = {
   leadAlreadyEnrolled: 'lead_already_enrolled',
   /** The lead was removed from this campaign before and can never be added back to it. */
   leadPreviouslyRemoved: 'lead_previously_removed',
+  /** The lead reported a message as spam: it is blocklisted for the workspace and no campaign may enrol it. */
+  leadBlocklisted: 'lead_blocklisted',
   /** A template variable without a fallback had no value for this lead. */
   missingVariable: 'missing_variable',
   /** A value meant for a message header contains line breaks or other control characters. */
@@ -41,6 +43,11 @@ export const PacelineErrorCodes = {
   storageFailed: 'storage_failed',
   /** The database was written by a newer version of the storage package; it is not touched. */
   storageSchemaTooNew: 'storage_schema_too_new',
+  /**
+   * The storage cannot be read at all: the file is not a database of this kind, or it is corrupt. Nothing was
+   * written; check the file name, or restore the file from a backup.
+   */
+  storageUnreadable: 'storage_unreadable',
   /** A stored secret cannot be read: wrong or missing encryption key, or the data was altered. */
   secretUnreadable: 'secret_unreadable',
   /** An adapter was given options it cannot use (a malformed key, a missing file name). */

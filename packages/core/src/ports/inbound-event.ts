@@ -42,6 +42,22 @@ export type InboundEvent =
       readonly eventId?: string
     }
   | {
+      /**
+       * The lead reported a message as spam (an ARF feedback report from a mailbox provider's feedback loop).
+       * The lead is finished on every campaign and blocklisted for the workspace; the inbox's complaint count
+       * goes up.
+       */
+      readonly type: 'complaint-received'
+      readonly channel: 'email'
+      readonly lead?: LeadReference
+      /** The inbox that sent the message complained about (and received the report), when known. */
+      readonly inbox?: string
+      /** The report's Feedback-Type (`abuse`, `fraud`, `virus`, `other`...), when given. */
+      readonly feedbackType?: string
+      readonly at?: string
+      readonly eventId?: string
+    }
+  | {
       readonly type: 'email-opened' | 'link-clicked'
       readonly lead?: LeadReference
       readonly campaignId?: string

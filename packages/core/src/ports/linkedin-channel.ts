@@ -126,6 +126,14 @@ export interface LinkedInChannelV1 {
     readonly accountId: string
     readonly since?: string
   }): Promise<LinkedInConversation[]>
-  /** Delivers inbound events (acceptances, replies) to the engine; returns a function that stops delivery. */
+  /**
+   * Delivers inbound events to the engine; returns a function that stops delivery. `deliver` resolves once
+   * the event is applied (or known and ignored). It rejects in two ways, and the adapter must tell them
+   * apart with `isPermanentRejection(error)`:
+   * - permanent (`invalid_event`): the event can never be accepted; the engine has recorded it as a dead
+   *   letter (`engine.deadLetters`). Move past it (advance the read cursor; answer a webhook 4xx).
+   * - anything else is transient (storage down): keep the event and deliver it again later (hold the cursor;
+   *   answer a webhook 5xx so the provider retries).
+   */
   subscribe?(deliver: (event: InboundEvent) => Promise<void>): () => void
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   channelsOf,
+  MAX_SEQUENCE_JSON_LENGTH,
   MAX_STEPS,
   PacelineError,
   parseSequence,
@@ -228,6 +229,26 @@ describe('graph rules', () => {
     for (let i = 0; i <= MAX_STEPS; i++)
       steps[`s${i}`] = { kind: 'visit_profile', next: i < MAX_STEPS ? `s${i + 1}` : null }
     expectIssue(rejected({ version: 1, start: 's0', steps }), { rule: 'too_many_steps', field: 'steps' })
+  })
+
+  it('refuses a huge document before reading its steps or parsing its text', () => {
+    const steps: Record<string, unknown> = {}
+    for (let i = 0; i < 100_000; i++) steps[`s${i}`] = { kind: 'visit_profile', next: `s${i + 1}` }
+    // Every step throws when read: the refusal must come from counting the keys, not from walking them.
+    const untouchable = new Proxy(steps, {
+      get() {
+        throw new Error('a step was read')
+      },
+    })
+    const byCount = expectIssue(rejected({ version: 1, start: 's0', steps: untouchable }), {
+      rule: 'too_many_steps',
+      field: 'steps',
+    })
+    expect(byCount.message).toBe(`has 100000 steps; the most a sequence may have is ${MAX_STEPS}`)
+    // Text over the size limit is refused without JSON.parse: an unparseable tail is never reached.
+    const text = `{"version":1,"steps":{${'"s":{},'.repeat(MAX_SEQUENCE_JSON_LENGTH / 7)}`
+    const bySize = expectIssue(rejected(text), { rule: 'too_large', field: '' })
+    expect(bySize.message).toMatch(/a sequence document may have at most 5000000/)
   })
 
   it('validates a long linear sequence without recursion limits', () => {

@@ -1,8 +1,9 @@
 /**
  * Statuses and substatuses of a lead in a campaign, exactly the table "Campaign Statuses and Substatuses
- * Reference" of reference 001, plus two of paceline's own: `delivery_unknown` (the at-most-once rule: a send
- * whose outcome cannot be known waits for a person instead of being retried) and `skipped` (the setting
- * "skip contacts with prior conversations" found one).
+ * Reference" of reference 001, plus three of paceline's own: `delivery_unknown` (the at-most-once rule: a
+ * send whose outcome cannot be known waits for a person instead of being retried), `unsafe_lead_data` (a
+ * name or address that would break a message header) and `skipped` (the setting "skip contacts with prior
+ * conversations" found one).
  */
 export const LEAD_STATUSES = ['not_started', 'in_progress', 'paused', 'error', 'finished', 'replied'] as const
 export type LeadStatus = (typeof LEAD_STATUSES)[number]
@@ -158,6 +159,12 @@ export const ERROR_SUBSTATUSES = {
     status: 'error',
     label: 'LinkedIn URL not found',
     description: 'The LinkedIn profile URL for the lead was not found. Enrich the contact to continue.',
+  },
+  unsafe_lead_data: {
+    status: 'error',
+    label: 'Unsafe characters in lead data',
+    description:
+      "A lead field that goes into a message header (the name or email address) holds a line break or another control character. Fix the lead's data, then retry.",
   },
   delivery_unknown: {
     status: 'error',

@@ -3,7 +3,7 @@ import { PacelineError } from '../../errors/paceline-error'
 import { err, ok, type Result } from '../../errors/result'
 import { issue, type ValidationIssue } from '../../errors/validation-issue'
 import { issuesFromZod } from '../../errors/zod-issues'
-import { sequenceRuleIssues } from './sequence-rules'
+import { MAX_STEPS, sequenceRuleIssues } from './sequence-rules'
 import { type Sequence, sequenceSchema } from './sequence-schema'
 import { DEFAULT_TEXT_LIMITS, type TextLimits } from './text-limits'
 
@@ -14,6 +14,12 @@ export interface ParseSequenceOptions {
 
 /** Deeper JSON than this is refused before validation; real sequences nest a few levels. */
 const MAX_DEPTH = 40
+
+/**
+ * JSON text longer than this is refused before it is parsed: 200 steps with long HTML emails stay far below
+ * it, and a document many times larger is an attack or a mistake that should cost nothing to refuse.
+ */
+export const MAX_SEQUENCE_JSON_LENGTH = 5_000_000
 
 /**
  * Validates a sequence document (an object, or JSON text) and returns it with defaults applied. Throws a
@@ -39,6 +45,14 @@ export function validateSequence(input: unknown, options: ParseSequenceOptions =
 function collectIssues(input: unknown, options: ParseSequenceOptions): Result<Sequence, ValidationIssue[]> {
   let document = input
   if (typeof input === 'string') {
+    if (input.length > MAX_SEQUENCE_JSON_LENGTH)
+      return err([
+        issue(
+          'too_large',
+          [],
+          `is ${input.length} characters of JSON; a sequence document may have at most ${MAX_SEQUENCE_JSON_LENGTH}`,
+        ),
+      ])
     try {
       document = JSON.parse(input)
     } catch (cause) {
@@ -48,6 +62,16 @@ function collectIssues(input: unknown, options: ParseSequenceOptions): Result<Se
   }
   let parsed: ReturnType<typeof sequenceSchema.safeParse>
   try {
+    // Counted before anything walks the steps, so a document with 100,000 of them is refused at once.
+    const count = stepCount(document)
+    if (count > MAX_STEPS)
+      return err([
+        issue(
+          'too_many_steps',
+          ['steps'],
+          `has ${count} steps; the most a sequence may have is ${MAX_STEPS}`,
+        ),
+      ])
     if (depthExceeds(document, MAX_DEPTH)) {
       return err([
         issue('too_deep', [], `nests deeper than ${MAX_DEPTH} levels; a sequence is a flat map of steps`),
@@ -89,6 +113,12 @@ function collectIssues(input: unknown, options: ParseSequenceOptions): Result<Se
 
 function stepIdOf(path: readonly (string | number)[]): string | undefined {
   return path[0] === 'steps' && path.length >= 2 ? String(path[1]) : undefined
+}
+
+function stepCount(document: unknown): number {
+  if (typeof document !== 'object' || document === null || !('steps' in document)) return 0
+  const steps = document.steps
+  return typeof steps === 'object' && steps !== null ? Object.keys(steps).length : 0
 }
 
 function depthExceeds(value: unknown, limit: number): boolean {
