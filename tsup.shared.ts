@@ -11,5 +11,8 @@ export function packageBuild(options: Pick<Options, 'entry' | 'external'> = {}) 
     clean: true,
     target: 'node20',
     treeshake: true,
+    // Classes that refer to themselves are emitted as `class _PacelineError`; without this, that mangled name
+    // is what Node prints for an uncaught error.
+    keepNames: true,
   })
 }

@@ -148,6 +148,11 @@ export {
   type LeadSubstatus,
   substatusOf,
 } from './model/lead/lead-status'
+export {
+  type ProfileWarning,
+  profileWarnings,
+  STANDARD_PROFILE_FIELDS,
+} from './model/lead/profile-warnings'
 // Personalisation
 export {
   type RenderOptions,
@@ -247,5 +252,11 @@ export {
 export { pickNext, type WaitingAction } from './scheduler/pick-next'
 export { CAMPAIGN_PRIORITY_RANK, priorityKey } from './scheduler/priority'
 export { hash32, unitInterval } from './scheduler/seeded-random'
-export { substatusForWait, type WaitReason } from './scheduler/wait-reason'
+export {
+  describeWaitReason,
+  substatusForWait,
+  WAIT_REASONS,
+  type WaitReason,
+  type WaitReasonInfo,
+} from './scheduler/wait-reason'
 export { type LocalDay, WorkingCalendar } from './scheduler/working-calendar'

@@ -1,6 +1,6 @@
 import type { IdentityInput, SequenceInput } from '../src/index'
 
-/** The identity input of issue 2, which must be accepted exactly as written. */
+/** The identity of the README examples (Ana Ruiz), which must be accepted exactly as written. */
 export const anaInput = {
   id: 'ana',
   name: 'Ana Ruiz',
@@ -13,7 +13,7 @@ export const anaInput = {
   email: { inboxes: [{ address: 'ana@acme.io', limits: { perDay: 30, perHour: 5 } }] },
 } satisfies IdentityInput
 
-/** The sequence of DESIGN.md. */
+/** The canonical example sequence: visit, connect, then a thank-you message or an email. */
 export const designSequence = {
   version: 1,
   start: 'visit',

@@ -50,7 +50,7 @@ function stepsInOrder(sequence: Sequence): SequenceStep[] {
   return out
 }
 
-/** "1st Email, 2nd Email, LinkedIn Connection Request, 1st LinkedIn" (reference 003's example). */
+/** A sequence's steps by name: "1st Email, 2nd Email, LinkedIn Connection Request, 1st LinkedIn". */
 export function sequenceDetails(sequence: Sequence): string {
   const counts = new Map<string, number>()
   const names: string[] = []
@@ -93,7 +93,7 @@ export function sequenceDetails(sequence: Sequence): string {
 
 const channelName = (channel: string | null): string => (channel === 'email' ? 'Email' : 'LinkedIn')
 
-/** Activity labels of the "Activities" property (reference 003: "Visit LinkedIn profile, LinkedIn Invitation sent, ..."). */
+/** Activity labels of the "Activities" property: "Visit LinkedIn profile", "LinkedIn Invitation sent", ... */
 function activityLabel(action: ActionRecord): string | undefined {
   switch (action.type) {
     case 'profile-visited':
@@ -147,7 +147,7 @@ function sequenceStatus(state: LeadState): string {
 const human = (action: ActionRecord) => !(action.detail as { automated?: boolean } | null)?.automated
 
 /**
- * Step 3 of reference 003: the campaign properties of one lead, computed from its action log. The
+ * The campaign properties of one lead (written onto CRM contact fields), computed from its action log. The
  * per-campaign ones (sequence details, engagement and sequence status, reply, opens and clicks) describe the
  * lead's current campaign, the one it acted in last; the general ones span all its campaigns.
  */

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { PacelineErrorCodes } from '../errors/error-codes'
 import { PacelineError } from '../errors/paceline-error'
 
-/** Reference 003 "Mapping Options": which way a mapped field flows in automatic syncs. */
+/** The sync options of a mapped field: which way its value flows in automatic syncs. */
 export const CRM_SYNC_DIRECTIONS = [
   'bidirectional',
   'crm_overwrites',
@@ -84,7 +84,7 @@ const objectMapping = z
     }
   })
 
-/** Step 3 of reference 003: campaign properties written onto CRM contact fields (all optional). */
+/** Campaign properties (computed from the action log) written onto CRM contact fields (all optional). */
 const campaignProperties = z.strictObject({
   sequenceDetails: fieldName.optional(),
   engagementStatus: fieldName.optional(),

@@ -19,7 +19,7 @@ export interface CrmExportOptions {
   readonly leadIds: readonly string[]
   /** The paceline user exporting (Users Mapping picks the owner of new records). */
   readonly userId?: string
-  /** Replace existing CRM values (reference 003 FAQ Q4). Default false: fill empty fields only. */
+  /** Replace the CRM's existing values with paceline's. Default false: fill empty fields only. */
   readonly overwrite?: boolean
   /** This export's association type (default the configuration's). */
   readonly associationType?: CrmAssociationKind

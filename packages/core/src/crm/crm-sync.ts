@@ -106,7 +106,7 @@ export class CrmSync {
     return { contact, company }
   }
 
-  /** The verdict of every mapping against the CRM's fields (reference 003's icons), without saving. */
+  /** The verdict of every mapping against the CRM's fields (`ok`, `warning`, `error`), without saving. */
   async checkMappings(input: CrmConfigInput): Promise<MappingCheck[]> {
     const config = parseCrmConfig(input)
     const checks = checkMappings(config, await this.#fields())
@@ -123,8 +123,8 @@ export class CrmSync {
   }
 
   /**
-   * Saves the configuration after checking it against the CRM. A mapping that cannot work (reference 003's
-   * red X: wrong type, read-only, misplaced, unknown field) is an `invalid_crm_config` error naming it;
+   * Saves the configuration after checking it against the CRM. A mapping that cannot work (verdict `error`:
+   * wrong type, read-only, misplaced, unknown field) is an `invalid_crm_config` error naming it;
    * warnings are returned. Only one CRM is active per workspace: another one must be disconnected first.
    */
   async configure(
@@ -182,7 +182,7 @@ export class CrmSync {
   }
 
   /**
-   * The automatic sync (reference 001's campaign settings): contacts of campaigns with contacts sync `yes`
+   * The automatic sync, as each campaign's CRM settings ask: contacts of campaigns with contacts sync `yes`
    * (or `on_reply` once they replied), their conversation activity where conversations sync is on, the
    * campaigns' tasks, and task completion both ways. Runs idempotently from the action log: a re-run
    * creates nothing twice; a failing record never blocks the others.
@@ -232,8 +232,8 @@ export class CrmSync {
   }
 
   /**
-   * A manual export of leads (reference 003, "Mapping Options" and the export modal): every mapped field
-   * whatever its sync option, the manual export values, `overwrite` deciding whether CRM values are replaced.
+   * A manual export of leads, as a person starts it with its own choices: every mapped field whatever its
+   * sync option, the manual export values, `overwrite` deciding whether CRM values are replaced.
    */
   async export(input: CrmExportOptions): Promise<CrmSyncReport> {
     const options = parseCrmExportOptions(input)
@@ -316,7 +316,7 @@ export class CrmSync {
     let companyId: string | undefined
     let activitiesLogged = 0
     let tasksCreated = 0
-    // Reference 003: a mapping with a red X makes the export fail, rather than write some fields silently.
+    // A mapping with verdict `error` makes the export fail, rather than write some fields silently.
     const blocking = checks.filter((each) => each.verdict === 'error')
     if (blocking.length > 0)
       return {
@@ -738,7 +738,7 @@ export class CrmSync {
     return count
   }
 
-  /** Reference 003's engagement field: set on the record whenever an activity is created there. */
+  /** The engagement field of the mapping: set on the record whenever an activity is created there. */
   async #touchEngagement(config: CrmConfig, contactId: string, companyId: string | undefined): Promise<void> {
     if (config.contacts.engagement !== undefined)
       await this.#crm.updateRecord('contact', contactId, {
@@ -750,7 +750,7 @@ export class CrmSync {
       })
   }
 
-  /** Reference 001: "marking a task as done in either the CRM or the platform will update the status in the other". */
+  /** Task completion syncs both ways: a task marked done in the CRM or in paceline is done in the other. */
   async #syncTaskCompletion(
     campaignIds: readonly string[] | undefined,
     leadIds: ReadonlySet<string> | undefined,

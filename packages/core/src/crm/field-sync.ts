@@ -16,7 +16,7 @@ const same = (a: unknown, b: unknown) =>
   (isEmpty(a) && isEmpty(b)) || String(a ?? '').trim() === String(b ?? '').trim()
 
 /**
- * Reference 003's mapping options in an automatic sync, for one field. `lastSynced` is the value both sides
+ * What a field's sync option (`direction`) does in an automatic sync. `lastSynced` is the value both sides
  * held after the previous sync (undefined before the first), which tells which side changed since. A
  * bidirectional field changed on both sides keeps the CRM's value (the CRM is the record others work in)
  * and is reported as a conflict; with no history, an existing CRM value is kept too.
@@ -53,8 +53,8 @@ export function decideField(
 }
 
 /**
- * A manual export (reference 003 FAQ Q4): every mapped field is written whatever its sync option; with
- * "overwrite existing value" paceline's value replaces the CRM's, without it only empty CRM fields are filled.
+ * A manual export: every mapped field is written whatever its sync option; with "overwrite existing value"
+ * paceline's value replaces the CRM's, without it only empty CRM fields are filled.
  */
 export function decideExport(
   mine: CrmValue | undefined,

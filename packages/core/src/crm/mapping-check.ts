@@ -34,7 +34,7 @@ export function pacelineFieldType(object: CrmObjectType, path: string): Paceline
   return CONTACT_FIELD_TYPES[path] ?? 'text'
 }
 
-/** Reference 003's three icons: blue check, yellow exclamation, red X. */
+/** A mapping is fine (`ok`), may fail for some values (`warning`), or cannot work at all (`error`). */
 export type MappingVerdict = 'ok' | 'warning' | 'error'
 
 export interface MappingCheck {
@@ -49,7 +49,10 @@ export interface MappingCheck {
   readonly rule?: string
 }
 
-/** The verdict of writing a paceline value of `type` into `field` (reference 003's examples as rules). */
+/**
+ * The verdict of writing a paceline value of `type` into `field`: text into a number or a read-only field
+ * cannot work, text into a dropdown works only for values that are the dropdown's internal option names.
+ */
 export function typeVerdict(
   type: PacelineFieldType,
   field: CrmField,
@@ -154,7 +157,7 @@ function misplacedSource(config: CrmConfig, object: CrmObjectType, path: string)
 const TAB: Readonly<Record<CrmObjectType, string>> = { contact: 'Contacts', company: 'Companies' }
 const OTHER: Readonly<Record<CrmObjectType, CrmObjectType>> = { contact: 'company', company: 'contact' }
 
-/** Reference 003's troubleshooting row for "Export fails with field-mapping errors". */
+/** The message for a field mapped in the wrong tab: what fails (the export), why, and how to fix it. */
 export function misplacedMessage(object: CrmObjectType, crmField: string): string {
   const other = OTHER[object]
   return (
@@ -166,8 +169,8 @@ export function misplacedMessage(object: CrmObjectType, crmField: string): strin
 
 /**
  * Checks every mapping of the configuration against the CRM's field metadata: the compatibility verdict of
- * each (reference 003's blue check, yellow exclamation, red X), misplaced fields (a company field in the
- * Contacts tab or the reverse), read-only and unknown fields, and dropdown values.
+ * each (`ok`, `warning` or `error`), misplaced fields (a company field in the Contacts tab or the
+ * reverse), read-only and unknown fields, and dropdown values.
  */
 export function checkMappings(
   config: CrmConfig,
@@ -206,7 +209,7 @@ export function checkMappings(
         return
       }
       // A paceline company field in the Contacts tab (or a contact field in the Companies tab) is the other
-      // half of the same mistake: warn, unless the other tab maps it too (reference 003: "mapped the same").
+      // half of the same mistake: warn, unless the other tab maps that field as well.
       const misplaced = misplacedSource(config, object, each.paceline)
       if (misplaced !== undefined) {
         checks.push({

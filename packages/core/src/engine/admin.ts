@@ -18,6 +18,7 @@ import type { Identity, IdentityInput } from '../model/identity/identity-schema'
 import type { InstantInput } from '../model/instant'
 import { applyLeadEvent, type Enrolment, enrolLead, type LeadEvent } from '../model/lead/enrolment'
 import { type Lead, type LeadInput, validateLead } from '../model/lead/lead'
+import { profileWarnings } from '../model/lead/profile-warnings'
 import { logActions } from './action-log'
 import { blocklisted } from './blocklist'
 import { recordSweep, runSweep, type SweepKind } from './campaign-leads'
@@ -220,8 +221,13 @@ async function transition(
 
 export interface AddLeadsResult {
   readonly added: readonly string[]
-  /** Leads already in the campaign, or removed from it before (they can never come back). */
+  /** Leads already in the campaign, removed from it before (they can never come back), or blocklisted. */
   readonly skipped: readonly { readonly leadId: string; readonly code: string; readonly message: string }[]
+  /**
+   * Profile fields that look like a standard field under another name (`email` for `professionalEmail`):
+   * kept as custom fields, but probably a mistake.
+   */
+  readonly warnings: readonly { readonly leadId: string; readonly field: string; readonly message: string }[]
 }
 
 const LEAD_BATCH = 500
@@ -248,6 +254,13 @@ export async function addLeads(
   if (problems.length > 0) throw PacelineError.fromIssues(PacelineErrorCodes.invalidLead, 'Leads', problems)
   const added: string[] = []
   const skipped: { leadId: string; code: string; message: string }[] = []
+  const warnings = leads.flatMap((lead) =>
+    profileWarnings(lead.profile).map((each) => ({
+      leadId: lead.id,
+      field: each.field,
+      message: each.message,
+    })),
+  )
   const events: EngineEvent[] = []
   for (let offset = 0; offset < leads.length; offset += LEAD_BATCH) {
     await inTransaction(context, async (store) => {
@@ -292,7 +305,7 @@ export async function addLeads(
     })
   }
   context.emit(events)
-  return { added, skipped }
+  return { added, skipped, warnings }
 }
 
 export function leadRecord(lead: Lead): LeadRecord {
@@ -328,7 +341,7 @@ export async function commandLead(
 ): Promise<void> {
   const events = await inTransaction(context, async (store) => {
     const enrolment = await store.get('enrolments', enrolmentKey(campaignId, leadId))
-    if (enrolment === undefined) throw notFound('lead in campaign', `${leadId} in ${campaignId}`)
+    if (enrolment === undefined) throw await missingEnrolment(store, campaignId, leadId)
     const now = context.now()
     const moved = unwrapOrThrow(applyLeadEvent(toModel(enrolment), event, { at: now }))
     const out: EngineEvent[] = []
@@ -358,8 +371,8 @@ export async function commandLead(
 
 /**
  * Resumes leads in error once the cause is fixed (reconnected account, enriched data, edited message):
- * "Retry errors" of the product. A send whose delivery was unknown is tried again with the same
- * idempotency key. Returns the leads retried; leads not in error are left alone.
+ * the "retry errors" action of a campaign's lead list. A send whose delivery was unknown is tried again
+ * with the same idempotency key. Returns the leads retried; leads not in error are left alone.
  */
 export async function retryErrors(
   context: EngineContext,
@@ -410,6 +423,24 @@ export function notFound(what: string, id: string): PacelineError {
   return new PacelineError(PacelineErrorCodes.notFound, `No ${what} '${id}' in this workspace.`, {
     details: { what, id },
   })
+}
+
+/**
+ * Why a (campaign, lead) pair has no enrolment, said precisely: the campaign does not exist, the lead does
+ * not exist, or both exist and the lead was never added to that campaign.
+ */
+export async function missingEnrolment(
+  store: Store,
+  campaignId: string,
+  leadId: string,
+): Promise<PacelineError> {
+  if ((await store.get('campaigns', campaignId)) === undefined) return notFound('campaign', campaignId)
+  if ((await store.get('leads', leadId)) === undefined) return notFound('lead', leadId)
+  return new PacelineError(
+    PacelineErrorCodes.notFound,
+    `Lead '${leadId}' is not in campaign '${campaignId}': add it with engine.leads.add('${campaignId}', [...]).`,
+    { details: { what: 'lead in campaign', id: leadId, campaignId } },
+  )
 }
 
 function unwrapOrThrow<T>(result: Result<T>): T {

@@ -90,7 +90,7 @@ export interface Engine {
     ): Promise<{ readonly retried: readonly { campaignId: string; leadId: string }[] }>
   }
   readonly tasks: { list(campaignId: string): Promise<TaskRecord[]> }
-  /** The CRM sync (reference 003): configure the mapping once, then sync and export. */
+  /** The CRM sync: configure matching, field, campaign and user mapping once, then sync and export. */
   readonly crm: {
     /** Checks the configuration against the CRM's fields and saves it; mappings that cannot work are an error. */
     configure(

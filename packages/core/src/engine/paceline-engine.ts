@@ -92,7 +92,7 @@ export interface PacelineEngineApi {
   readonly putSecret: (name: string, value: string) => Effect.Effect<void, PacelineError>
   readonly getSecret: (name: string) => Effect.Effect<string | undefined, PacelineError>
   readonly deleteSecret: (name: string) => Effect.Effect<void, PacelineError>
-  /** The CRM sync (reference 003); fails with `crm_not_configured` when the engine has no CRM. */
+  /** The CRM sync; fails with `crm_not_configured` when the engine has no CRM. */
   readonly crm: {
     readonly configure: (
       input: CrmConfigInput,

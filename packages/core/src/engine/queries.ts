@@ -5,12 +5,13 @@ import { substatusOf } from '../model/lead/lead-status'
 import type { WaitReason } from '../scheduler/wait-reason'
 import { substatusForWait } from '../scheduler/wait-reason'
 import { toEvent } from './action-log'
-import { notFound, toModel } from './admin'
+import { missingEnrolment, notFound, toModel } from './admin'
 import { type EngineContext, inTransaction } from './engine-context'
 import type { EngineEvent } from './engine-events'
 import { gateOf } from './lane-gates'
-import { enrolmentKey } from './record-factory'
+import { enrolmentKey, relationKey } from './record-factory'
 import type { CampaignRecord, EnrolmentRecord, IdentityRecord, TaskRecord } from './records'
+import { acceptanceDeadline } from './sequence-runner'
 import type { Store } from './store'
 
 /** Where one lead stands in one campaign, and why it is waiting. */
@@ -24,9 +25,16 @@ export interface LeadView {
   readonly profile: LeadProfile
   /** The step it waits on or runs next. */
   readonly stepId: string | null
-  /** For a waiting lead: the machine-readable reason (finer than the substatus). */
+  /**
+   * For a waiting lead: the machine-readable reason (finer than the substatus). `describeWaitReason(view)`
+   * says it in a sentence.
+   */
   readonly reason?: WaitReason
-  /** For a waiting lead: the earliest time it may run (it may still wait behind others then). */
+  /**
+   * For a waiting lead: the earliest time it may run (it may still wait behind others then). Its meaning
+   * per reason is in `WAIT_REASONS[reason].nextEligibleAt`; while waiting for an acceptance it is the
+   * deadline after which the condition takes its No branch.
+   */
   readonly nextEligibleAt?: string
   /** The inbox it writes from (lead continuity). */
   readonly inbox?: string
@@ -41,7 +49,7 @@ export async function leadView(
     context,
     async (store) => {
       const enrolment = await store.get('enrolments', enrolmentKey(campaignId, leadId))
-      if (enrolment === undefined) throw notFound('lead in campaign', `${leadId} in ${campaignId}`)
+      if (enrolment === undefined) throw await missingEnrolment(store, campaignId, leadId)
       const campaign = await store.get('campaigns', campaignId)
       const identity = await store.get('identities', enrolment.identityId)
       return viewOf(context, store, enrolment, campaign, identity)
@@ -120,6 +128,13 @@ async function viewOf(
     }
     at = gate.opensAt
   }
+  if (reason === 'waiting_for_acceptance') {
+    const step = campaign?.campaign.sequence.steps[enrolment.stepId ?? '']
+    if (step?.kind === 'condition' && step.if.type === 'connection_accepted') {
+      const relation = await store.get('relations', relationKey(enrolment.identityId, enrolment.leadId))
+      at = acceptanceDeadline(step.if, relation ?? { invitedAt: null }, enrolment)
+    }
+  }
   const shown: LeadState = { status: 'in_progress', substatus: substatusForWait(reason) }
   return {
     ...base,
@@ -131,7 +146,7 @@ async function viewOf(
   }
 }
 
-/** A campaign's funnel (reference 001, "Overview Tab"), computed from the action log and lead statuses. */
+/** A campaign's funnel (started, contacted, replied, ...), computed from the action log and lead statuses. */
 export interface CampaignStats {
   readonly total: number
   readonly statuses: Readonly<Record<LeadStatus, number>>

@@ -55,7 +55,7 @@ type Generated =
 /**
  * Resolves the text of an action at send time: fills AI variables, writes "generate with AI" content,
  * renders templates with the lead's data, and checks lengths and emptiness. Any failure becomes a lead
- * error with the substatus of reference 001; an empty or missing text is never sent.
+ * error with the matching substatus of the lead status table; an empty or missing text is never sent.
  */
 export async function renderStep(context: RenderContext): Promise<RenderResult> {
   const { step } = context

@@ -139,6 +139,15 @@ export function advance(input: RunnerInput): RunnerOutput {
   return { enrolment: failed(enrolment, 'system_error', now, 'the sequence did not settle'), effects }
 }
 
+/** When a connection condition gives up waiting for the invitation's acceptance and takes its No branch. */
+export function acceptanceDeadline(
+  condition: Extract<Condition, { type: 'connection_accepted' }>,
+  relation: Pick<RelationRecord, 'invitedAt'>,
+  enrolment: Pick<EnrolmentRecord, 'stepSince'>,
+): number {
+  return (relation.invitedAt ?? enrolment.stepSince) + condition.withinDays * DAY
+}
+
 type Verdict =
   | { readonly kind: 'result'; readonly result: boolean }
   | { readonly kind: 'wait'; readonly lane: Lane; readonly at: number; readonly reason: WaitReason }
@@ -150,7 +159,7 @@ function evaluate(condition: Condition, input: RunnerInput, enrolment: Enrolment
     case 'connection_accepted': {
       if (relation.connection === 'connected') return result(true)
       if (relation.connection !== 'pending') return result(false)
-      const deadline = (relation.invitedAt ?? enrolment.stepSince) + condition.withinDays * DAY
+      const deadline = acceptanceDeadline(condition, relation, enrolment)
       if (now >= deadline) return result(false)
       if (input.pushesEvents)
         return { kind: 'wait', lane: 'internal', at: deadline, reason: 'waiting_for_acceptance' }
@@ -193,7 +202,7 @@ function evaluate(condition: Condition, input: RunnerInput, enrolment: Enrolment
 }
 
 /**
- * Why an action cannot run for this lead and identity, as the error substatus of reference 001, or
+ * Why an action cannot run for this lead and identity, as an error substatus of the lead status table, or
  * undefined when it can. Checked when the lead reaches the step and again just before sending.
  */
 export function channelProblem(

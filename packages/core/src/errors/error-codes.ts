@@ -61,7 +61,7 @@ export const PacelineErrorCodes = {
   crmFailed: 'crm_failed',
   /** The CRM configuration (matching, field, campaign or user mapping) is invalid; `issues` name the field. */
   invalidCrmConfig: 'invalid_crm_config',
-  /** A workspace has one active CRM; disconnect it before connecting another (reference 003). */
+  /** A workspace has one active CRM at a time; disconnect it before connecting another. */
   crmAlreadyActive: 'crm_already_active',
   /** The engine was created without a CRM, or the CRM sync is not configured yet. */
   crmNotConfigured: 'crm_not_configured',

@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { didYouMean } from '../model/did-you-mean'
 import { issue, type ValidationIssue } from './validation-issue'
 
 type ZodIssue = z.core.$ZodIssue
@@ -8,6 +9,8 @@ export interface ZodIssueTranslation {
   readonly prefix?: readonly (string | number)[]
   /** Finds the sequence step a path belongs to, so issues can name it. */
   readonly stepIdOf?: (path: readonly (string | number)[]) => string | undefined
+  /** The fields the object at a path accepts, so an unknown one can get a "did you mean". */
+  readonly knownFields?: (path: readonly (string | number)[]) => readonly string[] | undefined
 }
 
 /**
@@ -25,12 +28,14 @@ function collect(zodIssue: ZodIssue, translation: ZodIssueTranslation, out: Vali
   const path = [...(translation.prefix ?? []), ...zodIssue.path.map(pathSegment)]
   const stepId = translation.stepIdOf?.(path)
   if (zodIssue.code === 'unrecognized_keys') {
+    const known = translation.knownFields?.(path) ?? []
     for (const key of zodIssue.keys) {
+      const suggestion = didYouMean(key, known, '`')
       out.push(
         issue(
           'unknown_field',
           [...path, key],
-          `is not a known field; remove it or check its spelling`,
+          `is not a known field${suggestion}; remove it or check its spelling`,
           stepId,
         ),
       )
@@ -61,7 +66,7 @@ function describe(zodIssue: ZodIssue): [rule: string, message: string] {
     case 'invalid_value':
       return [
         'invalid_value',
-        `must be one of ${zodIssue.values.map(show).join(', ')}, got ${show(zodIssue.input)}`,
+        `must be one of ${zodIssue.values.map(show).join(', ')}, got ${show(zodIssue.input)}${suggest(zodIssue.input, zodIssue.values)}`,
       ]
     case 'invalid_union': {
       const options = 'options' in zodIssue && Array.isArray(zodIssue.options) ? zodIssue.options : undefined
@@ -72,7 +77,10 @@ function describe(zodIssue: ZodIssue): [rule: string, message: string] {
             ? (input as Record<string, unknown>)[String(zodIssue.discriminator)]
             : undefined
         const rule = given === undefined ? 'required' : 'invalid_value'
-        return [rule, `must be one of ${options.map(show).join(', ')}, got ${show(given)}`]
+        return [
+          rule,
+          `must be one of ${options.map(show).join(', ')}, got ${show(given)}${suggest(given, options)}`,
+        ]
       }
       return ['invalid_value', 'does not match any of the accepted forms']
     }
@@ -116,9 +124,19 @@ function tooSmall(zodIssue: z.core.$ZodIssueTooSmall): [string, string] {
   return ['too_small', `must be ${bound} ${limit}, got ${show(zodIssue.input)}`]
 }
 
+/** "; did you mean ..." when a string was given among string options and one is close to it. */
+function suggest(given: unknown, options: readonly unknown[]): string {
+  if (typeof given !== 'string') return ''
+  return didYouMean(
+    given,
+    options.filter((option): option is string => typeof option === 'string'),
+  )
+}
+
 function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)
   if (value === undefined) return 'nothing'
+  if (typeof value === 'number' && !Number.isFinite(value)) return typeName(value)
   if (typeof value === 'bigint' || typeof value === 'symbol' || typeof value === 'function')
     return String(value)
   try {
@@ -131,6 +149,9 @@ function show(value: unknown): string {
 
 function typeName(value: unknown): string {
   if (value === null) return 'null'
+  // NaN is a number to typeof, but "must be a number, got a number" helps nobody (Number(undefined) is NaN).
+  if (typeof value === 'number' && Number.isNaN(value)) return 'NaN (often Number() of a missing value)'
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value)
   if (Array.isArray(value)) return 'an array'
   return article(typeof value)
 }

@@ -77,7 +77,7 @@ export interface CrmUser {
 }
 
 /**
- * How a contact is associated with a company (reference 003, "Association Type"): `additional` adds it and
+ * How a contact is associated with a company (the association type): `additional` adds it and
  * changes nothing else; `primary` makes it the primary one; `primary_replacing` makes it primary and
  * removes every previous association of the contact with companies.
  */
@@ -146,7 +146,7 @@ export interface CrmV1 {
   /** Stable name (`hubspot`, `salesforce`, `memory`): the key of what core remembers about this CRM. */
   readonly name: string
   readonly supports?: CrmCapabilities
-  /** The user the API acts as (reference 003, "Integration User"). */
+  /** The user the API acts as: the integration user whose credentials the adapter holds. */
   integrationUser(): Promise<CrmUser>
   /** Users that can own records and author activities. */
   listUsers(): Promise<CrmUser[]>

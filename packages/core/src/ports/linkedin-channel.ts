@@ -27,7 +27,7 @@ export type LinkedInReaction =
 
 /**
  * The result of a LinkedIn action. Failures carry a typed `reason` that the engine maps onto the lead
- * statuses of the product documents:
+ * status table (`LEAD_SUBSTATUSES`):
  * - `disconnected`, `restricted`: the account cannot act -> error "LinkedIn disconnected"
  * - `inmail_credits_exhausted` -> error "InMail credits limit"
  * - `invalid_profile` -> error "Invalid LinkedIn ID"; `profile_not_found` -> error "LinkedIn URL not found"
@@ -93,8 +93,8 @@ export interface LinkedInCapabilities {
 }
 
 /**
- * The LinkedIn channel port: the actions of the product documents' sequences and of provider APIs such as
- * Edges and Unipile. Business limits (invitations a day, spacing) are enforced by the engine before a
+ * The LinkedIn channel port: the LinkedIn actions a sequence can take, which provider APIs such as
+ * Edges and Unipile offer. Business limits (invitations a day, spacing) are enforced by the engine before a
  * call; transport limits (a provider's requests per minute) belong inside the adapter.
  */
 export interface LinkedInChannelV1 {

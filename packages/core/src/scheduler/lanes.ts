@@ -80,7 +80,7 @@ const MINUTE = 60_000
 /** Least time between any two LinkedIn actions of one identity, so lanes never fire in a burst together. */
 export const LINKEDIN_QUEUE_GAP_MS = MINUTE
 
-/** The limits of a lane, from the identity's settings (reference 000 and 001). */
+/** The limits of a lane, from the identity's LinkedIn limits and its inboxes' email limits. */
 export function laneLimits(identity: Identity, lane: Lane): LaneLimits {
   const limits = identity.linkedin?.limits
   switch (lane) {

@@ -11,9 +11,9 @@ const RANK_SPAN = 4 * TIE_BREAK_SPAN
 const MAX_DEPTH = 999
 
 /**
- * The order in which waiting actions run (reference 001, "How Enginy prioritizes queued LinkedIn
- * actions"): first the lead who has already received more messages, then the campaign's priority, then a
- * seeded random tie-break. Encoded as one number, smaller first, so stores can index it.
+ * The order in which waiting actions run: first the lead who has already received more messages (a
+ * conversation under way is not left hanging), then the campaign's priority, then a seeded random
+ * tie-break. Encoded as one number, smaller first, so stores can index it.
  */
 export function priorityKey(depth: number, priority: CampaignPriority, tieBreak: number): number {
   const boundedDepth = Math.min(Math.max(0, Math.floor(depth)), MAX_DEPTH)

@@ -2,7 +2,8 @@ import type { InProgressSubstatus } from '../model/lead/lead-status'
 
 /**
  * Why a lead in progress is not running right now: a machine-readable reason, finer than the substatus
- * it maps to.
+ * it maps to. `WAIT_REASONS` has a sentence for each and what the lead view's `nextEligibleAt` means with it;
+ * `describeWaitReason(view)` puts them together.
  */
 export type WaitReason =
   /** The step's delay after the previous step has not passed. */
@@ -17,17 +18,95 @@ export type WaitReason =
   | 'daily_limit'
   /** The inbox reached its hourly limit, or acceptance checks their limit per 30 minutes. */
   | 'window_limit'
+  /** The identity's working hours are over for now. */
   | 'outside_working_hours'
+  /** A connection condition waits for the invitation to be accepted, up to its `withinDays`. */
   | 'waiting_for_acceptance'
   /** A withdrawn invitation blocks a new one for 3 weeks. */
   | 'withdrawal_cooldown'
+  /** The identity reached its monthly limit of new conversations. */
   | 'monthly_limit'
   /** The provider asked to slow down, or a send failed before anything went out: retried later. */
   | 'retry_backoff'
   /** The campaign is scheduled and has not started. */
   | 'campaign_not_started'
 
-/** The substatus of reference 001 a wait reason shows as. */
+export interface WaitReasonInfo {
+  /** A sentence for people: why the lead waits. */
+  readonly sentence: string
+  /** What the lead view's `nextEligibleAt` is for this reason. */
+  readonly nextEligibleAt: string
+}
+
+export const WAIT_REASONS: Readonly<Record<WaitReason, WaitReasonInfo>> = {
+  delay: {
+    sentence: "Waiting for the step's delay to pass",
+    nextEligibleAt: 'when the delay ends',
+  },
+  queued: {
+    sentence: 'Due, waiting its turn behind leads with more priority',
+    nextEligibleAt: 'when it became due; it runs as soon as its turn comes',
+  },
+  pacing: {
+    sentence: "Waiting for the next slot: the identity's daily limit is spread through the working day",
+    nextEligibleAt: 'the next slot',
+  },
+  spacing: {
+    sentence: 'Waiting for the least time between two actions of this kind to pass',
+    nextEligibleAt: 'when that time has passed',
+  },
+  daily_limit: {
+    sentence: "The identity reached today's limit for this action",
+    nextEligibleAt:
+      'when the limit resets: the next working day, at midnight in the identity time zone or later',
+  },
+  window_limit: {
+    sentence: 'The inbox reached its hourly limit (or acceptance checks their limit per 30 minutes)',
+    nextEligibleAt: 'when the window frees a slot',
+  },
+  outside_working_hours: {
+    sentence: "Outside the identity's working hours",
+    nextEligibleAt: 'when the next working window opens',
+  },
+  waiting_for_acceptance: {
+    sentence: 'Waiting for the connection request to be accepted',
+    nextEligibleAt:
+      'the deadline: without an acceptance by then, the condition takes its No branch (an acceptance moves the lead on at once)',
+  },
+  withdrawal_cooldown: {
+    sentence: 'A withdrawn invitation blocks a new one for 3 weeks',
+    nextEligibleAt: 'when the 3 weeks are over and the invitation is sent again',
+  },
+  monthly_limit: {
+    sentence: 'The identity reached its monthly limit of new conversations',
+    nextEligibleAt: 'the start of next month in the identity time zone',
+  },
+  retry_backoff: {
+    sentence: 'The provider asked to slow down, or a send failed before anything went out; it is tried again',
+    nextEligibleAt: 'the time of the next try',
+  },
+  campaign_not_started: {
+    sentence: 'The campaign is scheduled and has not started',
+    nextEligibleAt: "the campaign's start time",
+  },
+}
+
+/**
+ * A sentence for a lead view: why it waits and until when, e.g. "Waiting for the connection request to be
+ * accepted (the deadline: ... : 2026-03-16T09:00:00.000Z)". Undefined for a lead that is not waiting.
+ */
+export function describeWaitReason(view: {
+  readonly reason?: WaitReason
+  readonly nextEligibleAt?: string
+}): string | undefined {
+  if (view.reason === undefined) return undefined
+  const info = WAIT_REASONS[view.reason]
+  return view.nextEligibleAt === undefined
+    ? info.sentence
+    : `${info.sentence} (${info.nextEligibleAt}: ${view.nextEligibleAt})`
+}
+
+/** The substatus a wait reason shows as, in the lead status table. */
 export function substatusForWait(reason: WaitReason): InProgressSubstatus {
   switch (reason) {
     case 'daily_limit':

@@ -1,6 +1,7 @@
 import { hasControlCharacter } from '../model/control-characters'
 import type { EmailChannelV1, EmailMessage, EmailOutcome } from '../ports/email-channel'
 import type { InboundEvent } from '../ports/inbound-event'
+import { ChannelSubscribers } from './channel-subscribers'
 
 export interface MemoryEmailOptions {
   /** Decides the outcome of a send: return an outcome, throw to simulate a lost connection, or undefined for success. */
@@ -12,6 +13,7 @@ export interface MemoryEmailChannel extends EmailChannelV1 {
   readonly sent: readonly EmailMessage[]
   /** Every send attempted, including refused ones. */
   readonly attempts: readonly EmailMessage[]
+  /** Hands an inbound event to the subscribed engine (after engine.start()); with nobody listening it throws. */
   deliver(event: InboundEvent): Promise<void>
 }
 
@@ -19,7 +21,7 @@ export interface MemoryEmailChannel extends EmailChannelV1 {
 export function createMemoryEmailChannel(options: MemoryEmailOptions = {}): MemoryEmailChannel {
   const sent: EmailMessage[] = []
   const attempts: EmailMessage[] = []
-  const subscribers = new Set<(event: InboundEvent) => Promise<void>>()
+  const subscribers = new ChannelSubscribers('email')
   return {
     specificationVersion: 'v1',
     sent,
@@ -42,13 +44,8 @@ export function createMemoryEmailChannel(options: MemoryEmailOptions = {}): Memo
       sent.push(message)
       return { ok: true, messageId: message.messageId }
     },
-    subscribe(deliver) {
-      subscribers.add(deliver)
-      return () => subscribers.delete(deliver)
-    },
-    async deliver(event) {
-      for (const subscriber of subscribers) await subscriber(event)
-    },
+    subscribe: (deliver) => subscribers.add(deliver),
+    deliver: (event) => subscribers.deliver(event),
   }
 }
 

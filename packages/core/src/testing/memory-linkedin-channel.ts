@@ -8,6 +8,7 @@ import type {
   LinkedInRequest,
   LinkedInTarget,
 } from '../ports/linkedin-channel'
+import { ChannelSubscribers } from './channel-subscribers'
 
 export type LinkedInMethod =
   | 'visitProfile'
@@ -46,7 +47,7 @@ export interface MemoryLinkedInChannel extends LinkedInChannelV1 {
   readonly calls: readonly LinkedInCall[]
   /** Connection status per lead id, as `checkConnection` reports it; invitations make leads `pending`. */
   readonly connections: Map<string, ConnectionStatus>
-  /** Hands an inbound event to the engine's subscription (as a webhook would). */
+  /** Hands an inbound event to the subscribed engine, as a webhook would (after engine.start()); with nobody listening it throws. */
   deliver(event: InboundEvent): Promise<void>
 }
 
@@ -54,7 +55,7 @@ export interface MemoryLinkedInChannel extends LinkedInChannelV1 {
 export function createMemoryLinkedInChannel(options: MemoryLinkedInOptions = {}): MemoryLinkedInChannel {
   const calls: LinkedInCall[] = []
   const connections = new Map<string, ConnectionStatus>()
-  const subscribers = new Set<(event: InboundEvent) => Promise<void>>()
+  const subscribers = new ChannelSubscribers('LinkedIn')
 
   const handle = async (method: LinkedInMethod, request: LinkedInRequest) => {
     const call: LinkedInCall = {
@@ -97,12 +98,7 @@ export function createMemoryLinkedInChannel(options: MemoryLinkedInOptions = {})
     sendVoice: (request) => outcome('sendVoice', request),
     withdrawInvitation: (request) => outcome('withdrawInvitation', request),
     checkConnection: async (request) => (await handle('checkConnection', request)) as ConnectionCheck,
-    subscribe(deliver) {
-      subscribers.add(deliver)
-      return () => subscribers.delete(deliver)
-    },
-    async deliver(event) {
-      for (const subscriber of subscribers) await subscriber(event)
-    },
+    subscribe: (deliver) => subscribers.add(deliver),
+    deliver: (event) => subscribers.deliver(event),
   }
 }

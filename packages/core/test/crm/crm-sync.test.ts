@@ -461,7 +461,7 @@ describe('manual export', () => {
   })
 })
 
-describe('mapping checks (reference 003 Step 2)', () => {
+describe('mapping checks (field mapping)', () => {
   it('gives the three verdicts: ok, warning for text to a dropdown, error for text to a number or a read-only field', async () => {
     const { engine } = await world()
     const checks = await engine.crm.checkMappings(

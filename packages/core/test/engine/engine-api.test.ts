@@ -35,6 +35,27 @@ describe('campaigns and leads through the engine', () => {
       issues: [expect.objectContaining({ field: '[1].profile.professionalEmail' })],
     })
     await expect(engine.leads.get('c', 'ok')).rejects.toMatchObject({ code: 'not_found' })
+    // A profile field that looks like a standard one under another name is kept, with a warning.
+    const added = await engine.leads.add('c', [
+      {
+        id: 'w1',
+        profile: { firstName: 'Wu', email: 'wu@corp.example', first_name: 'Wu', industry: 'Retail' },
+      },
+    ])
+    expect(added.warnings.map((each) => [each.leadId, each.field])).toEqual([
+      ['w1', 'email'],
+      ['w1', 'first_name'],
+    ])
+    expect(added.warnings[0]?.message).toMatch(
+      /profile\.email is not a standard field.*did you mean professionalEmail\?/,
+    )
+    // Which of the two is missing, with the ids where they belong.
+    await expect(engine.leads.get('nope', 'l0')).rejects.toThrow("No campaign 'nope' in this workspace.")
+    await expect(engine.leads.get('c', 'nobody')).rejects.toThrow("No lead 'nobody' in this workspace.")
+    await engine.campaigns.create({ id: 'other', identityId: 'ana', sequence: hello })
+    await expect(engine.leads.pause('other', 'l0')).rejects.toThrow(
+      "Lead 'l0' is not in campaign 'other': add it with engine.leads.add('other', [...]).",
+    )
     await expect(
       engine.campaigns.create({ id: 'c2', identityId: 'nobody', sequence: hello }),
     ).rejects.toMatchObject({ code: 'not_found' })

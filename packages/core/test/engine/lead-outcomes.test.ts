@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { sequence, templates } from '../../src/index'
+import { describeWaitReason, sequence, templates, WAIT_REASONS, type WaitReason } from '../../src/index'
 import { simulate } from '../../src/testing'
 import { actionsOf, identity, leadProfile } from './harness'
 
@@ -160,6 +160,18 @@ describe('what stops or ends a lead', () => {
     const limited = result.leads.filter((lead) => lead.substatus === 'identity_limits')
     expect(invited).toHaveLength(2)
     expect(invited.every((lead) => lead.reason === 'waiting_for_acceptance')).toBe(true)
+    // While waiting for an acceptance, nextEligibleAt is the deadline: 14 days after the invitation.
+    for (const lead of invited) {
+      const invitation = result.events.find(
+        (event) => event.type === 'invitation-sent' && event.leadId === lead.leadId,
+      )
+      expect(Date.parse(lead.nextEligibleAt ?? '')).toBe(Date.parse(invitation?.at ?? '') + 14 * DAY)
+      expect(describeWaitReason(lead)).toBe(
+        `Waiting for the connection request to be accepted (the deadline: without an acceptance by then, the condition takes its No branch (an acceptance moves the lead on at once): ${lead.nextEligibleAt})`,
+      )
+    }
+    for (const reason of Object.keys(WAIT_REASONS))
+      expect(WAIT_REASONS[reason as WaitReason].sentence).not.toBe('')
     expect(limited).toHaveLength(1)
     expect(limited[0]?.reason).toBe('daily_limit')
     // The next invitation can go out on Wednesday.

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
 import { err, ok, PacelineError, PacelineErrorCodes, unwrap } from '../../src/index'
 
 describe('PacelineError', () => {
@@ -69,5 +70,18 @@ describe('Result', () => {
     expect(unwrap(ok(3))).toBe(3)
     const failure = new PacelineError('invalid_lead', 'nope')
     expect(() => unwrap(err(failure))).toThrow(failure)
+  })
+
+  it('names NaN and infinities instead of saying "must be a number, got a number"', () => {
+    const schema = z.strictObject({ port: z.number().int().min(1), timeout: z.number() })
+    const parsed = schema.safeParse(
+      { port: Number(undefined), timeout: Number.POSITIVE_INFINITY },
+      { reportInput: true },
+    )
+    expect(parsed.success).toBe(false)
+    const error = PacelineError.fromZod('invalid_options', 'Inbox', parsed.error as z.ZodError)
+    expect(error.message).toContain('port: must be a number, got NaN (often Number() of a missing value)')
+    expect(error.message).toContain('timeout: must be a number, got Infinity')
+    expect(error.message).not.toContain('got a number')
   })
 })

@@ -23,7 +23,7 @@ function rejected(input: unknown) {
 }
 
 describe('defineIdentity', () => {
-  it('accepts the input of the issue exactly as written and fills in the documented defaults', () => {
+  it("accepts the README's identity exactly as written and fills in the documented defaults", () => {
     const ana = defineIdentity(anaInput)
     expect(ana.type).toBe('standard')
     expect(ana.workingHours).toEqual({

@@ -298,7 +298,7 @@ describe('effectiveLeadState', () => {
 })
 
 describe('status table', () => {
-  it('has every substatus of reference 001, with its status, plus delivery unknown, unsafe lead data and skipped', () => {
+  it('has every substatus of the lead status table, with its status, plus delivery unknown, unsafe lead data and skipped', () => {
     expect(Object.keys(IN_PROGRESS_SUBSTATUSES)).toEqual([
       'scheduled',
       'identity_limits',

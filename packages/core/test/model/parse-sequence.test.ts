@@ -23,7 +23,7 @@ function single(step: Record<string, unknown>): Record<string, unknown> {
 }
 
 describe('parseSequence', () => {
-  it('parses the canonical sequence of DESIGN.md and applies defaults', () => {
+  it('parses the canonical example sequence and applies defaults', () => {
     const sequence = parseSequence(designSequence)
     expect(sequence.start).toBe('visit')
     expect(Object.keys(sequence.steps)).toEqual(['visit', 'connect', 'accepted', 'thanks', 'mail'])
@@ -51,7 +51,7 @@ describe('parseSequence', () => {
     expect(channelsOf(sequence)).toEqual(['linkedin', 'tasks'])
   })
 
-  it('accepts every action and condition of reference 001', () => {
+  it('accepts every action and condition a sequence can use', () => {
     const sequence = parseSequence({
       version: 1,
       start: 'has_profile',
@@ -229,6 +229,53 @@ describe('graph rules', () => {
     for (let i = 0; i <= MAX_STEPS; i++)
       steps[`s${i}`] = { kind: 'visit_profile', next: i < MAX_STEPS ? `s${i + 1}` : null }
     expectIssue(rejected({ version: 1, start: 's0', steps }), { rule: 'too_many_steps', field: 'steps' })
+  })
+
+  it('reports every problem in one round: a wrong step shape does not hide graph and text problems', () => {
+    const error = rejected({
+      version: 1,
+      start: 'visit',
+      steps: {
+        visit: { kind: 'visit_profile', next: 'msg' },
+        msg: { kind: 'linkedin_mesage', body: 'Hi', next: 'follow_up' },
+        follow_up: { kind: 'email', subject: 'Hi {{firstName', body: 'Hello', next: 'nowhere' },
+        orphan: { kind: 'email', body: 'x', next: null },
+      },
+    })
+    expect(error.issues.map((each) => [each.stepId, each.rule])).toEqual([
+      ['msg', 'invalid_value'],
+      ['follow_up', 'invalid_template'],
+      ['follow_up', 'dangling_reference'],
+      ['orphan', 'unreachable_step'],
+    ])
+    // A step whose shape is wrong still stands in the graph: what it points to is reachable, what points
+    // to it is not dangling.
+    expect(error.issues.some((each) => each.stepId === 'visit')).toBe(false)
+  })
+
+  it('suggests the name that was meant: step kinds, fields, step references and the start', () => {
+    const error = rejected({
+      version: 1,
+      start: 'vist',
+      steps: {
+        visit: { kind: 'visit_profile', next: 'msg', delya: { days: 1 } },
+        msg: { kind: 'linkedin_mesage', body: 'Hi', next: 'folow_up' },
+        follow_up: { kind: 'email', subjetc: 'Hi', body: 'x', next: null },
+      },
+    })
+    const messages = Object.fromEntries(error.issues.map((each) => [each.field, each.message]))
+    expect(messages['steps.msg.kind']).toMatch(/got "linkedin_mesage" \(did you mean "linkedin_message"\?\)$/)
+    expect(messages['steps.visit.delya']).toBe(
+      'is not a known field (did you mean `delay`?); remove it or check its spelling',
+    )
+    expect(messages['steps.follow_up.subjetc']).toMatch(/did you mean `subject`/)
+    expect(messages['steps.msg.next']).toMatch(
+      /'folow_up', which does not exist \(did you mean 'follow_up'\?\)/,
+    )
+    expect(messages.start).toMatch(/did you mean 'visit'/)
+    // Nothing is suggested when nothing is close.
+    const far = rejected(single({ kind: 'zebra' }))
+    expect(far.issues[0]?.message).not.toMatch(/did you mean/)
   })
 
   it('refuses a huge document before reading its steps or parsing its text', () => {

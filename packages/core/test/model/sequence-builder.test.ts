@@ -11,7 +11,7 @@ import { designSequence } from '../fixtures'
 import { expectIssue, expectThrows } from '../test-helpers'
 
 describe('sequence() builder', () => {
-  it('produces the canonical JSON of DESIGN.md, branches included', () => {
+  it('produces the canonical JSON of the example sequence, branches included', () => {
     const built = sequence()
       .visitProfile({ id: 'visit' })
       .sendConnection({ id: 'connect', note: 'Hi {{firstName}}' })
@@ -166,7 +166,7 @@ describe('templates', () => {
     linkedinSocialWarming: ['linkedin'],
   }
 
-  it('offers the seven templates of reference 001', () => {
+  it('offers the seven campaign templates', () => {
     expect(Object.values(templates).map((template) => template.name)).toEqual([
       'LinkedIn + Add Voice Message',
       'LinkedIn Only (New)',

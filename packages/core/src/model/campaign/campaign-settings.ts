@@ -1,6 +1,6 @@
 import { z } from 'zod'
 
-/** CRM sync modes of reference 001 Step 4: never, always, or only once the contact replies. */
+/** When a campaign syncs contacts or conversations to the CRM: never, always, or once the contact replies. */
 export const CRM_SYNC_MODES = ['no', 'yes', 'on_reply'] as const
 export type CrmSyncMode = (typeof CRM_SYNC_MODES)[number]
 

@@ -16,7 +16,7 @@ import {
 
 const campaignInputSchema = z.strictObject({
   id: entityIdSchema,
-  /** Defaults to "<identityId>'s Campaign", as the product names new campaigns. */
+  /** Defaults to "<identityId>'s Campaign", the usual name of a new campaign in outreach tools. */
   name: z.string().trim().min(1).max(200).optional(),
   identityId: entityIdSchema,
   sequence: z.unknown(),

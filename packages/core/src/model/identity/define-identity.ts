@@ -8,7 +8,7 @@ import { type Identity, type IdentityInput, identitySchema } from './identity-sc
 import { LINKEDIN_LIMITS } from './linkedin-limits'
 
 /**
- * Validates an identity and fills in the defaults of the product documents: Mon-Fri 09:00-18:00 in the
+ * Validates an identity and fills in the recommended defaults: Mon-Fri 09:00-18:00 in the
  * given time zone, 20 connection requests and 100 messages a day, 50 profile visits a day (150 with
  * Premium) at most one every 4 minutes, one post reaction every 5 minutes, 5 acceptance checks per 30
  * minutes, and 30 emails a day / 5 an hour per inbox. Throws a `PacelineError` with code
@@ -56,7 +56,7 @@ export function updateIdentity(identity: Identity, changes: Partial<IdentityInpu
   return validateIdentity({ ...identity, ...changes })
 }
 
-/** A setting that is valid but above what the product documents recommend. */
+/** A setting that is valid but above the recommended value (more risk of restriction or spam filtering). */
 export interface IdentityWarning {
   readonly field: string
   readonly message: string

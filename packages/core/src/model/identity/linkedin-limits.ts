@@ -1,8 +1,10 @@
 /**
- * LinkedIn limits from the product documents (reference 000 "Rate Limits", 001 "LinkedIn actions that can
- * be rate-limited" and "Connection Request Limits"). Defaults are what a new identity gets; caps are the
- * most a setting accepts. Visits, reactions and acceptance checks are platform limits: they can be
- * lowered, never raised. Connection requests and messages are the user's to choose, within a cap.
+ * LinkedIn limits of an identity: 20 connection requests and 100 messages a day by default (raising them
+ * risks LinkedIn restricting the account), profile visits capped by LinkedIn at 50 a day (150 with
+ * Premium) and one every 4 minutes, post reactions one every 5 minutes, acceptance checks 5 per 30
+ * minutes. Defaults are what a new identity gets; caps are the most a setting accepts. Visits, reactions
+ * and acceptance checks are platform limits: they can be lowered, never raised. Connection requests and
+ * messages are the user's to choose, within a cap.
  */
 export const LINKEDIN_LIMITS = {
   connectionsPerDay: { default: 20, max: 100, recommended: 20, recommendedPremium: 30 },

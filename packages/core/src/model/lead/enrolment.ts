@@ -232,7 +232,7 @@ function illegalLeadTransition(
 
 /**
  * The state to show for a lead, given its campaign: every active lead of a paused campaign counts as
- * paused (reference 001: "paused at lead-level or because the campaign is paused").
+ * paused: a lead is paused either on its own or because its campaign is.
  */
 export function effectiveLeadState(campaign: Campaign, enrolment: Enrolment): LeadState {
   const state = enrolment.state

@@ -1,9 +1,9 @@
 /**
- * Statuses and substatuses of a lead in a campaign, exactly the table "Campaign Statuses and Substatuses
- * Reference" of reference 001, plus three of paceline's own: `delivery_unknown` (the at-most-once rule: a
- * send whose outcome cannot be known waits for a person instead of being retried), `unsafe_lead_data` (a
- * name or address that would break a message header) and `skipped` (the setting "skip contacts with prior
- * conversations" found one).
+ * Statuses and substatuses of a lead in a campaign: the lead status table of outreach tools (not started;
+ * in progress, paused, error, finished and replied, each with its substatuses), plus three of paceline's
+ * own: `delivery_unknown` (the at-most-once rule: a send whose outcome cannot be known waits for a person
+ * instead of being retried), `unsafe_lead_data` (a name or address that would break a message header) and
+ * `skipped` (the setting "skip contacts with prior conversations" found one).
  */
 export const LEAD_STATUSES = ['not_started', 'in_progress', 'paused', 'error', 'finished', 'replied'] as const
 export type LeadStatus = (typeof LEAD_STATUSES)[number]

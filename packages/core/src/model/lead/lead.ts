@@ -73,7 +73,7 @@ function present(value: unknown): boolean {
   return typeof value === 'string' ? value.trim() !== '' : value !== undefined && value !== null
 }
 
-/** "Has LinkedIn profile" checks the LinkedIn profile id, not the URL (reference 001). */
+/** The "has LinkedIn profile" condition checks the LinkedIn profile id, not the URL. */
 export function hasLinkedInProfile(lead: Lead): boolean {
   return present(lead.profile.linkedinProfileId)
 }

@@ -64,7 +64,7 @@ export const customRuleGroupSchema: z.ZodType<CustomRuleGroup> = z.strictObject(
 
 const days = (max: number) => z.number().int().min(1).max(max)
 
-/** The conditions of reference 001 ("Available Conditions"); each branches the sequence Yes/No. */
+/** The conditions a sequence can branch on; each branches the sequence Yes (`then`) / No (`else`). */
 export const conditionSchema = z.discriminatedUnion('type', [
   /** Has the lead accepted the connection request within N days? Waits up to N days for the answer. */
   z.strictObject({ type: z.literal('connection_accepted'), withinDays: days(365) }),

@@ -3,8 +3,9 @@ import { PacelineError } from '../../errors/paceline-error'
 import { err, ok, type Result } from '../../errors/result'
 import { issue, type ValidationIssue } from '../../errors/validation-issue'
 import { issuesFromZod } from '../../errors/zod-issues'
+import { partialSequence } from './partial-sequence'
 import { MAX_STEPS, sequenceRuleIssues } from './sequence-rules'
-import { type Sequence, sequenceSchema } from './sequence-schema'
+import { type Sequence, sequenceSchema, stepSchema } from './sequence-schema'
 import { DEFAULT_TEXT_LIMITS, type TextLimits } from './text-limits'
 
 export interface ParseSequenceOptions {
@@ -84,8 +85,8 @@ function collectIssues(input: unknown, options: ParseSequenceOptions): Result<Se
     return err([issue('unreadable_input', [], `could not be read as a sequence document: ${detail}`)])
   }
   if (!parsed.success) {
-    return err(
-      issuesFromZod(parsed.error, { stepIdOf }).map((each) => {
+    const shapeIssues = issuesFromZod(parsed.error, { stepIdOf, knownFields: knownFieldsIn(document) }).map(
+      (each) => {
         if (each.rule !== 'required' || each.stepId === undefined || each.path.length !== 3) return each
         const field = each.path[2]
         if (field === 'then' || field === 'else') {
@@ -103,12 +104,38 @@ function collectIssues(input: unknown, options: ParseSequenceOptions): Result<Se
           }
         }
         return each
-      }),
+      },
     )
+    // Report in one round: the rules that span steps still run on every step whose shape was right.
+    const partial = partialSequence(document)
+    if (partial === undefined) return err(shapeIssues)
+    const ruleIssues = sequenceRuleIssues(
+      partial.sequence,
+      { ...DEFAULT_TEXT_LIMITS, ...options.limits },
+      partial.standIns,
+    )
+    const seen = new Set(shapeIssues.map((each) => `${each.rule}|${each.field}`))
+    return err([...shapeIssues, ...ruleIssues.filter((each) => !seen.has(`${each.rule}|${each.field}`))])
   }
   const limits = { ...DEFAULT_TEXT_LIMITS, ...options.limits }
   const issues = sequenceRuleIssues(parsed.data, limits)
   return issues.length === 0 ? ok(parsed.data) : err(issues)
+}
+
+/** The fields of each step kind, for "did you mean" on a misspelt one. */
+const STEP_FIELDS: ReadonlyMap<string, readonly string[]> = new Map(
+  stepSchema.options.map((option) => [String(option.shape.kind.value), Object.keys(option.shape)]),
+)
+const TOP_FIELDS = Object.keys(sequenceSchema.shape)
+
+function knownFieldsIn(document: unknown) {
+  return (path: readonly (string | number)[]): readonly string[] | undefined => {
+    if (path.length === 0) return TOP_FIELDS
+    if (path[0] !== 'steps' || path.length !== 2) return undefined
+    const steps = (document as { steps?: Record<string, { kind?: unknown }> }).steps
+    const kind = steps?.[String(path[1])]?.kind
+    return typeof kind === 'string' ? STEP_FIELDS.get(kind) : undefined
+  }
 }
 
 function stepIdOf(path: readonly (string | number)[]): string | undefined {

@@ -1,4 +1,5 @@
 import { issue, type ValidationIssue } from '../../errors/validation-issue'
+import { didYouMean } from '../did-you-mean'
 import type { Sequence, SequenceStep } from './sequence-schema'
 
 export type EdgeField = 'next' | 'then' | 'else'
@@ -41,7 +42,7 @@ export function analyseGraph(sequence: Sequence): GraphAnalysis {
       issue(
         'unknown_start',
         ['start'],
-        `names step '${sequence.start}', which does not exist${known.length > 0 ? ` (steps: ${known.slice(0, 10).join(', ')})` : ''}`,
+        `names step '${sequence.start}', which does not exist${didYouMean(sequence.start, known, "'")}${known.length > 0 ? ` (steps: ${known.slice(0, 10).join(', ')})` : ''}`,
       ),
     )
   }
@@ -52,7 +53,7 @@ export function analyseGraph(sequence: Sequence): GraphAnalysis {
           issue(
             'dangling_reference',
             ['steps', id, edge.field],
-            `points to step '${edge.target}', which does not exist; use an existing step id, or null to end the path`,
+            `points to step '${edge.target}', which does not exist${didYouMean(edge.target, Object.keys(steps), "'")}; use an existing step id, or null to end the path`,
             id,
           ),
         )

@@ -8,8 +8,17 @@ import type { TextLimits } from './text-limits'
 /** The most steps one sequence may have; far above any sequence a person would run. */
 export const MAX_STEPS = 200
 
-/** Every rule that spans fields or steps, after the shape has been checked by the schema. */
-export function sequenceRuleIssues(sequence: Sequence, limits: TextLimits): ValidationIssue[] {
+/**
+ * Every rule that spans fields or steps, after the shape has been checked by the schema. `standIns` are
+ * steps whose own shape was wrong: they stand in the graph (so what points at them is not reported as
+ * dangling) but their content is not judged, and rules that depend on step kinds along a path wait until
+ * every step has a valid shape.
+ */
+export function sequenceRuleIssues(
+  sequence: Sequence,
+  limits: TextLimits,
+  standIns: ReadonlySet<string> = new Set(),
+): ValidationIssue[] {
   const issues: ValidationIssue[] = []
   const ids = Object.keys(sequence.steps)
   if (ids.length > MAX_STEPS) {
@@ -23,6 +32,7 @@ export function sequenceRuleIssues(sequence: Sequence, limits: TextLimits): Vali
   }
   const aiVariables = new Set(Object.keys(sequence.aiVariables ?? {}))
   for (const [id, step] of Object.entries(sequence.steps)) {
+    if (standIns.has(id)) continue
     issues.push(...contentIssues(id, step))
     issues.push(...templateIssues(id, step, limits, aiVariables))
     if (step.kind === 'condition' && step.if.type === 'custom') {
@@ -33,7 +43,7 @@ export function sequenceRuleIssues(sequence: Sequence, limits: TextLimits): Vali
   }
   const graph = analyseGraph(sequence)
   issues.push(...graph.issues)
-  if (graph.order !== null) issues.push(...pathIssues(sequence, graph))
+  if (graph.order !== null && standIns.size === 0) issues.push(...pathIssues(sequence, graph))
   return issues
 }
 

@@ -1,4 +1,4 @@
-/** The actions of reference 001 ("Available Actions") plus the `condition` step that branches. */
+/** The actions a sequence step can take, plus the `condition` step that branches. */
 export const ACTION_KINDS = [
   'visit_profile',
   'react_to_last_post',
@@ -17,14 +17,14 @@ export type StepKind = ActionKind | 'condition'
 
 export const STEP_KINDS: readonly StepKind[] = [...ACTION_KINDS, 'condition']
 
-/** The channels a campaign can use, in the order the product shows them. */
+/** The channels a campaign can use, in the order they are listed to people (LinkedIn, email, tasks). */
 export const CHANNELS = ['linkedin', 'email', 'tasks'] as const
 export type Channel = (typeof CHANNELS)[number]
 
 /**
- * Which execution queue a step waits in (reference 001, "Understand Identity Limits and Capacity"):
- * `linkedin` for everything that hits LinkedIn, `email` for sending email, `none` for steps that run at
- * once (conditions, branching, tasks, add to campaign).
+ * Which execution queue of its identity a step waits in: `linkedin` for everything that hits LinkedIn
+ * (rate-limited together), `email` for sending email, `none` for steps that run at once (conditions,
+ * branching, tasks, add to campaign).
  */
 export type Queue = 'linkedin' | 'email' | 'none'
 

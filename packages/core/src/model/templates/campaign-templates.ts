@@ -3,7 +3,7 @@ import type { Sequence } from '../sequence/sequence-schema'
 
 export type TemplateCategory = 'Popular' | 'Single channel' | 'Multichannel' | 'Best results'
 
-/** A ready-made sequence from reference 001 "Campaign Templates", with editable default copy. */
+/** A ready-made campaign sequence for a common outreach pattern, with editable default copy. */
 export interface CampaignTemplate {
   readonly id: TemplateId
   readonly name: string
@@ -334,7 +334,8 @@ function template(id: TemplateId): CampaignTemplate {
 }
 
 /**
- * The seven campaign templates of reference 001, each a validated sequence with default copy to edit.
+ * The seven campaign templates (LinkedIn only, email only, and mixes of both with calls and social
+ * warming), each a validated sequence with default copy to edit.
  * Sequences are built on first access.
  */
 export const templates: Readonly<Record<TemplateId, CampaignTemplate>> = Object.freeze(
