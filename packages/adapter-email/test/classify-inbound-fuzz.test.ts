@@ -8,7 +8,14 @@ import { classifyInbound, type InboundMail } from '../src/receiving/classify-inb
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/inbound', import.meta.url))
 const OWN = new Set(['ana@acme.io'])
-const KINDS: readonly InboundMail['kind'][] = ['reply', 'out-of-office', 'bounce', 'own-message', 'other']
+const KINDS: readonly InboundMail['kind'][] = [
+  'reply',
+  'out-of-office',
+  'bounce',
+  'complaint',
+  'own-message',
+  'other',
+]
 
 // Byte-for-byte as strings (latin1), so that mutations can cut multi-byte characters and encoded words in half.
 const corpus = readdirSync(FIXTURES)
@@ -147,6 +154,11 @@ describe('classifyInbound on damaged real-world messages', () => {
               if (result.status !== undefined) expect(result.status).toMatch(/^[245]\.\d{1,3}\.\d{1,3}$/)
               if (result.originalMessageId !== undefined)
                 expect(result.originalMessageId).toMatch(/^<[^<>\s]+>$/)
+              break
+            case 'complaint':
+              if (result.originalMessageId !== undefined)
+                expect(result.originalMessageId).toMatch(/^<[^<>\s]+>$/)
+              if (result.feedbackType !== undefined) expect(result.feedbackType).toMatch(/^[a-z][a-z0-9_-]*$/)
               break
             case 'other':
               expect(result.reason).not.toBe('')

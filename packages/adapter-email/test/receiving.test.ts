@@ -348,6 +348,35 @@ describe('receiving: IMAP reading into engine events', () => {
     expect(errors).toHaveLength(1)
   })
 
+  it('reports a bounce that names nobody instead of dropping it silently', async () => {
+    const reader = open()
+    await reader.receiveNow()
+    await appendMessage(
+      servers,
+      INBOX,
+      rfc822([
+        'From: Mail Delivery System <MAILER-DAEMON@mx.northwind.example>',
+        `To: ${INBOX}`,
+        'Subject: Undelivered Mail Returned to Sender',
+        'Message-ID: <nameless-bounce@mx.northwind.example>',
+        'Content-Type: text/plain',
+        '',
+        'This is the mail system. Your message could not be delivered.',
+        '550 5.1.1 User unknown',
+      ]),
+    )
+    expect(await reader.receiveNow()).toEqual({ [INBOX]: { read: 1, delivered: 0 } })
+    expect(errors).toEqual([
+      expect.objectContaining({
+        code: 'channel_failed',
+        message: expect.stringMatching(
+          /hard bounce in ben@acme\.io .*names neither the recipient nor the message/,
+        ),
+        details: expect.objectContaining({ bounce: 'hard', status: '5.1.1' }),
+      }),
+    ])
+  })
+
   it('reports refused IMAP credentials as a disconnected identity, and keeps retrying', async () => {
     const disconnected = new Promise<InboundEvent>((resolve) => {
       channel = createEmailChannel({

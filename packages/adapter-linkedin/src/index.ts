@@ -33,6 +33,7 @@ export type {
   ProviderRelation,
   ProviderSupport,
   ProviderTarget,
+  ProviderWebhookHeaderCheck,
   ProviderWebhookRequest,
   ProviderWebhookResult,
 } from './provider/linkedin-provider'
@@ -55,4 +56,9 @@ export {
   type ProviderRequest,
   retryAfterOf,
 } from './transport/provider-http'
-export { fetchWebhookHandler, nodeWebhookHandler } from './webhooks/webhook-handlers'
+export {
+  DEFAULT_MAX_WEBHOOK_BODY_BYTES,
+  fetchWebhookHandler,
+  nodeWebhookHandler,
+  type WebhookHandlerOptions,
+} from './webhooks/webhook-handlers'

@@ -6,6 +6,11 @@ import { createEdgesProvider, createLinkedInChannel, type EdgesProvider } from '
 import { errorBody, FakeEdges } from './fakes/edges-server'
 
 const apiKey = 'edges-test-key'
+const MINUTE = 60_000
+const HOUR = 60 * MINUTE
+const DAY = 24 * HOUR
+/** Edges' own 429 on the API key (docs.edges.run/v1/runs/rate-limits): no LinkedIn label. */
+const PLAN_LIMIT = { message: 'Too many requests', status_code: 429 }
 const edges = new FakeEdges({ apiKey, pageSize: 10 })
 let provider: EdgesProvider
 
@@ -182,7 +187,7 @@ describe("Edges errors onto the port's outcomes", () => {
   const cases: Array<[string, number, LinkedInFailureReason, number?]> = [
     ['NO_VALID_ACCOUNT_CONFIGURED', 424, 'disconnected'],
     ['INTEGRATION_ERROR', 424, 'disconnected'],
-    ['PROXY_ERROR', 424, 'disconnected'],
+    ['PROXY_ERROR', 424, 'rate_limited', 60_000],
     ['NO_ACCESS', 402, 'disconnected'],
     ['STATUS_403', 424, 'restricted'],
     ['LK_INMAIL_NOT_ENOUGH_CREDIT', 424, 'inmail_credits_exhausted'],
@@ -280,27 +285,109 @@ describe('transport', () => {
     await offline.close()
   })
 
-  it('waits out a 429 with Retry-After and retries; a daily LIMIT_REACHED goes straight back for 24 h', async () => {
+  it("waits out Edges' own 429 (the plan's limit on the API key) with Retry-After, and retries", async () => {
     edges.script('linkedin-visit-profile', {
       status: 429,
-      body: errorBody('STATUS_429', 'rate_limit', 'Too many requests', 429),
-      headers: { 'retry-after': '0' },
+      body: PLAN_LIMIT,
+      headers: { 'retry-after': '0', 'x-ratelimit-type': '/v1/actions/run/live' },
     })
     const runs = edges.runsOf('linkedin-visit-profile').length
     expect(await provider.visitProfile(call('eva'))).toEqual({ ok: true })
     expect(edges.runsOf('linkedin-visit-profile').length - runs).toBe(2)
+  })
 
-    edges.script('linkedin-visit-profile', {
+  it("LIMIT_REACHED and STATUS_429, as a 429 or a 409, go straight back to the engine to retry at Edges' postponed_until", async () => {
+    const cases: Array<[label: string, status: number, inMs: number]> = [
+      ['LIMIT_REACHED', 429, 2 * HOUR],
+      ['LIMIT_REACHED', 409, 30 * MINUTE],
+      ['STATUS_429', 429, 5 * MINUTE],
+      ['STATUS_429', 409, 3 * HOUR],
+    ]
+    for (const [label, status, inMs] of cases) {
+      edges.script('linkedin-connect-profile', {
+        status,
+        body: errorBody(label, 'rate_limit', `${label} for this identity`, status, {
+          postponed_until: new Date(Date.now() + inMs).toISOString(),
+        }),
+        headers: { 'retry-after': '0' },
+      })
+      const runs = edges.runsOf('linkedin-connect-profile').length
+      const outcome = await provider.sendInvitation(call('noor'))
+      expect(outcome, `${label} ${status}`).toMatchObject({
+        ok: false,
+        reason: 'rate_limited',
+        raw: { error_label: label },
+      })
+      const wait = outcome.ok ? 0 : (outcome.retryAfterMs ?? 0)
+      expect(wait, `${label} ${status}`).toBeGreaterThan(inMs - 10_000)
+      expect(wait, `${label} ${status}`).toBeLessThanOrEqual(inMs)
+      expect(edges.runsOf('linkedin-connect-profile').length - runs, 'not retried here').toBe(1)
+    }
+    // Without a date: a day for the limit, 15 min for LinkedIn's throttling (or the Retry-After, when longer).
+    edges.script('linkedin-connect-profile', {
       status: 429,
       body: errorBody('LIMIT_REACHED', 'rate_limit', 'Daily limit reached for this identity', 429),
       headers: { 'retry-after': '0' },
     })
-    expect(await provider.visitProfile(call('eva'))).toMatchObject({
+    expect(await provider.sendInvitation(call('noor'))).toMatchObject({ retryAfterMs: DAY })
+    edges.script('linkedin-connect-profile', {
+      status: 429,
+      body: errorBody('STATUS_429', 'rate_limit', 'Too many requests', 429),
+      headers: { 'retry-after': '3600' },
+    })
+    expect(await provider.sendInvitation(call('noor'))).toMatchObject({ retryAfterMs: HOUR })
+  })
+
+  it("one identity's LinkedIn throttling (STATUS_429) pauses no other request on the key", async () => {
+    edges.script('linkedin-connect-profile', {
+      status: 429,
+      body: errorBody('STATUS_429', 'rate_limit', 'Too many requests', 429, {
+        postponed_until: new Date(Date.now() + 10 * MINUTE).toISOString(),
+      }),
+      headers: { 'retry-after': '30' },
+    })
+    expect(await provider.sendInvitation(call('noor'))).toMatchObject({ reason: 'rate_limited' })
+    // Had the key been paused, this would wait the 30 s out and the test time out.
+    expect(await provider.visitProfile(call('eva'))).toEqual({ ok: true })
+  }, 5_000)
+
+  it('PROXY_ERROR is retried after postponed_until, or a minute without one: the identity is not disconnected', async () => {
+    edges.script(
+      'linkedin-message-profile',
+      {
+        status: 424,
+        body: errorBody('PROXY_ERROR', 'integration', 'Proxy error', 424, {
+          postponed_until: new Date(Date.now() + 4 * MINUTE).toISOString(),
+        }),
+      },
+      { status: 424, body: errorBody('PROXY_ERROR', 'integration', 'Proxy error', 424) },
+    )
+    const postponed = await provider.sendMessage({ ...call('liam'), text: 'x' })
+    expect(postponed).toMatchObject({ ok: false, reason: 'rate_limited' })
+    expect(postponed.ok ? 0 : postponed.retryAfterMs).toBeGreaterThan(4 * MINUTE - 10_000)
+    expect(await provider.sendMessage({ ...call('liam'), text: 'x' })).toMatchObject({
       ok: false,
       reason: 'rate_limited',
-      retryAfterMs: 86_400_000,
+      retryAfterMs: MINUTE,
+      message: expect.stringMatching(/PROXY_ERROR.*proxy/),
     })
-    expect(edges.runsOf('linkedin-visit-profile').length - runs).toBe(3)
+  })
+
+  it("an identity over its Smart Limit gets LIMIT_REACHED until the fake's window frees, and the engine is told when", async () => {
+    const limited = edges.identity('identity-limited', 'limited-sales')
+    limited.limits = { 'linkedin-visit-profile': 1 }
+    const first = Date.now()
+    const visit = () => provider.visitProfile({ ...call('eva'), accountId: 'identity-limited' })
+    expect(await visit()).toEqual({ ok: true })
+    const outcome = await visit()
+    expect(outcome).toMatchObject({
+      ok: false,
+      reason: 'rate_limited',
+      raw: { error_label: 'LIMIT_REACHED' },
+    })
+    const wait = outcome.ok ? 0 : (outcome.retryAfterMs ?? 0)
+    expect(first + wait).toBeGreaterThan(first + DAY - 10_000)
+    expect(first + wait).toBeLessThanOrEqual(Date.now() + DAY)
   })
 
   it('a Retry-After beyond what the transport waits goes back to the engine as rate_limited', async () => {
@@ -308,7 +395,7 @@ describe('transport', () => {
     const throttled = createEdgesProvider({ apiKey, baseUrl: edges.url, requestsPerMinute: 6_000 })
     edges.script('linkedin-visit-profile', {
       status: 429,
-      body: errorBody('STATUS_429', 'rate_limit', 'Too many requests', 429),
+      body: PLAN_LIMIT,
       headers: { 'retry-after': '3600' },
     })
     expect(await throttled.visitProfile(call('eva'))).toMatchObject({

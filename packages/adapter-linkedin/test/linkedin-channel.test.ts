@@ -1,6 +1,6 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { PacelineError } from '@paceline/core'
+import { PacelineError, PacelineErrorCodes } from '@paceline/core'
 import type { InboundEvent } from '@paceline/core/ports'
 import { createMemoryStorage } from '@paceline/core/testing'
 import { describe, expect, it } from 'vitest'
@@ -21,6 +21,15 @@ describe('actions through a provider', () => {
         code: 'invalid_options',
         issues: [expect.objectContaining({ field: 'provider' })],
       }),
+    )
+    // An identity id longer than the engine takes would make every event of the account a dead letter.
+    expect(() =>
+      createLinkedInChannel({
+        provider: scriptedProvider().provider,
+        accounts: [{ accountId: 'acc', identityId: 'x'.repeat(201) }],
+      }),
+    ).toThrow(
+      expect.objectContaining({ issues: [expect.objectContaining({ field: 'accounts[0].identityId' })] }),
     )
   })
 
@@ -184,12 +193,108 @@ describe('webhooks', () => {
     ])
     stop()
 
-    // The engine failing to take an event: 500, so the provider retries; reported to onError.
+    // The engine failing to take an event for now: 503, so the provider retries; reported to onError.
     channel.subscribe(async () => {
       throw new Error('database is locked')
     })
-    expect(await channel.handleWebhook(delivery)).toMatchObject({ status: 500 })
-    expect(errors[0]).toMatchObject({ code: 'channel_failed', message: expect.stringMatching(/retry/) })
+    expect(await channel.handleWebhook(delivery)).toMatchObject({ status: 503 })
+    expect(errors.at(-1)).toMatchObject({ code: 'channel_failed', message: expect.stringMatching(/retries/) })
+  })
+
+  it('answers 422 to an event the engine refused for good (a dead letter: the provider must stop), 503 to one it could not take for now', async () => {
+    const { provider } = scriptedProvider({ webhook })
+    const errors: PacelineError[] = []
+    const channel = createLinkedInChannel({ provider, accounts, onError: (error) => errors.push(error) })
+    const delivery = { headers: { 'x-secret': 's3cret' }, rawBody: '{}' }
+    const taken: InboundEvent[] = []
+    let failure: Error | undefined = new PacelineError(PacelineErrorCodes.invalidEvent, 'msg')
+    channel.subscribe(async (event) => {
+      if (failure !== undefined && event.type === 'reply-received') throw failure
+      taken.push(event)
+    })
+    const refused = await channel.handleWebhook(delivery)
+    expect(refused.status).toBe(422)
+    expect(refused.body).toMatch(/dead letter/)
+    // The other event of the delivery was applied all the same.
+    expect(taken).toEqual([expect.objectContaining({ type: 'connection-accepted' })])
+    expect(errors).toEqual([
+      expect.objectContaining({
+        code: 'invalid_event',
+        message: expect.stringMatching(/refused a scripted reply-received event from a webhook for good/),
+        details: expect.objectContaining({ eventId: 'linkedin:scripted:message:msg-1' }),
+      }),
+    ])
+
+    // The engine's own refusal names its dead letter.
+    failure = new PacelineError(PacelineErrorCodes.invalidEvent, 'Inbound event has 1 problem', {
+      details: { deadLetterId: 'dead-letter:0000000001.00c0ffee' },
+    })
+    expect((await channel.handleWebhook(delivery)).status).toBe(422)
+    expect(errors.at(-1)).toMatchObject({
+      message: expect.stringMatching(/kept as dead letter dead-letter:0000000001\.00c0ffee/),
+      details: { deadLetterId: 'dead-letter:0000000001.00c0ffee' },
+    })
+
+    // A host's subscriber throwing a plain Error is not a refusal: the provider must deliver it again.
+    failure = new Error('subscriber crashed')
+    expect(await channel.handleWebhook(delivery)).toEqual({ status: 503, body: 'Not applied; retry later.' })
+    expect(errors.at(-1)).toMatchObject({ code: 'channel_failed', isRetryable: true })
+    failure = undefined
+    expect(await channel.handleWebhook(delivery)).toEqual({ status: 200, body: 'ok' })
+  })
+
+  it('reports a delivery with the right secret it cannot read (400), and a provider that throws reading one (503)', async () => {
+    const errors: PacelineError[] = []
+    const { provider } = scriptedProvider({ webhook })
+    const channel = createLinkedInChannel({ provider, accounts, onError: (error) => errors.push(error) })
+    channel.subscribe(async () => {})
+    expect(
+      await channel.handleWebhook({ headers: { 'x-secret': 's3cret' }, rawBody: 'bad-json' }),
+    ).toMatchObject({ status: 400 })
+    expect(errors).toEqual([
+      expect.objectContaining({
+        code: 'channel_failed',
+        isRetryable: false,
+        message: expect.stringMatching(/could not be read \(not JSON\); answered 400/),
+      }),
+    ])
+    // A forged one is answered 401 and not reported: anybody can send those.
+    expect(await channel.handleWebhook({ headers: {}, rawBody: '{}' })).toMatchObject({ status: 401 })
+    expect(errors).toHaveLength(1)
+
+    const throwing = scriptedProvider({
+      webhook: () => {
+        throw new Error('signing key service down')
+      },
+    })
+    const other = createLinkedInChannel({
+      provider: throwing.provider,
+      accounts,
+      onError: (e) => errors.push(e),
+    })
+    other.subscribe(async () => {})
+    expect(await other.handleWebhook({ headers: {}, rawBody: '{}' })).toMatchObject({ status: 503 })
+    expect(errors.at(-1)).toMatchObject({ message: expect.stringMatching(/signing key service down/) })
+  })
+
+  it('answers from the headers alone before the body is read: 404 without webhooks, 401 for a wrong secret, 503 before the engine runs', async () => {
+    const withoutWebhooks = createLinkedInChannel({ provider: scriptedProvider().provider, accounts })
+    expect(withoutWebhooks.screenWebhook({})).toMatchObject({ status: 404 })
+    const { provider, webhookBodies } = scriptedProvider({
+      webhook,
+      webhookHeaders: (headers) =>
+        headers['x-secret'] === 's3cret' ? { ok: true } : { ok: false, status: 401, message: 'bad secret' },
+    })
+    const channel = createLinkedInChannel({ provider, accounts })
+    expect(channel.screenWebhook({ 'x-secret': 's3cret' })).toMatchObject({ status: 503 })
+    channel.subscribe(async () => {})
+    expect(channel.screenWebhook({ 'x-secret': 'nope' })).toEqual({ status: 401, body: 'bad secret' })
+    expect(channel.screenWebhook({ 'x-secret': 's3cret' })).toBeUndefined()
+    // handleWebhook checks the headers first too: a forged delivery never reaches readWebhook.
+    expect(await channel.handleWebhook({ headers: {}, rawBody: '{"big":"body"}' })).toMatchObject({
+      status: 401,
+    })
+    expect(webhookBodies).toEqual([])
   })
 
   it('mounts on node:http (Express, Fastify) and fetch-style frameworks (Hono)', async () => {
@@ -326,6 +431,84 @@ describe('polling', () => {
       { leadId: 'eva', linkedinProfileId: 'ACoAA-eva' },
       { linkedinProfileId: 'ACoAA-tom' },
     ])
+  })
+
+  it('moves past an event the engine refuses for good: later events arrive and the cursor advances', async () => {
+    const { provider, conversations, since } = scriptedProvider()
+    const errors: PacelineError[] = []
+    const channel = createLinkedInChannel({
+      provider,
+      accounts,
+      polling: { enabled: false },
+      onError: (error) => errors.push(error),
+    })
+    const taken: string[] = []
+    channel.subscribe(async (event) => {
+      if (event.eventId === 'linkedin:scripted:message:m-bad')
+        throw new PacelineError(PacelineErrorCodes.invalidEvent, 'msg', { details: { deadLetterId: 'dl-1' } })
+      taken.push(event.eventId ?? '')
+    })
+    const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString()
+    conversations.push(
+      {
+        conversationId: 'c-bad',
+        with: { profileId: 'ACoAA-eva' },
+        lastMessageId: 'm-bad',
+        lastMessageAt: minutesAgo(20),
+        lastFromThem: true,
+      },
+      {
+        conversationId: 'c-good',
+        with: { profileId: 'ACoAA-tom' },
+        lastMessageId: 'm-good',
+        lastMessageAt: minutesAgo(10),
+        lastFromThem: true,
+      },
+    )
+    expect(await channel.pollNow()).toEqual({ events: 2 })
+    expect(taken).toEqual(['linkedin:scripted:message:m-good'])
+    expect(errors).toEqual([
+      expect.objectContaining({
+        code: 'invalid_event',
+        details: expect.objectContaining({ deadLetterId: 'dl-1' }),
+      }),
+    ])
+    await channel.pollNow()
+    const [first, second] = since.map((value) => Date.parse(value))
+    expect(second, 'the cursor moved past the refused event').toBeGreaterThan(first ?? 0)
+  })
+
+  it('holds its place when the engine cannot take an event for now, delivers it at the next poll, and polls the other accounts meanwhile', async () => {
+    const { provider, conversations, since } = scriptedProvider()
+    const now = Date.now()
+    const channel = createLinkedInChannel({
+      provider,
+      accounts: [...accounts, { accountId: 'acc-ben', identityId: 'ben' }],
+      polling: { enabled: false },
+      now: () => now,
+    })
+    let down = true
+    const taken: string[] = []
+    channel.subscribe(async (event) => {
+      if (down && event.type === 'reply-received' && event.identityId === 'ana')
+        throw new Error('database is locked')
+      taken.push(`${event.type === 'reply-received' ? event.identityId : ''}:${event.eventId}`)
+    })
+    conversations.push({
+      conversationId: 'c1',
+      with: { profileId: 'ACoAA-eva' },
+      lastMessageId: 'm-1',
+      lastMessageAt: new Date(now - 60_000).toISOString(),
+      lastFromThem: true,
+    })
+    await expect(channel.pollNow()).rejects.toThrow(/account acc-ana: database is locked/)
+    expect(taken, "the other account's poll went on").toEqual(['ben:linkedin:scripted:message:m-1'])
+    down = false
+    await channel.pollNow()
+    expect(taken).toContain('ana:linkedin:scripted:message:m-1')
+    // acc-ana's cursor did not move on the failed poll: both of its polls read from the look-back start.
+    const anaSince = since.filter((_, index) => index % 2 === 0).map((value) => Date.parse(value))
+    expect(anaSince[1]).toBe(anaSince[0])
   })
 
   it('measures its look-back window on the clock it is given (the engine clock in simulations)', async () => {

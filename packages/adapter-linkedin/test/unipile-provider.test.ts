@@ -352,6 +352,59 @@ describe('actions, as Unipile receives them', () => {
     expect(fake.requestsOf('POST /posts/reaction').at(-1)?.json).toMatchObject({ reaction_type: 'celebrate' })
   })
 
+  it("when the post listing does not say whether the account reacted, the post's reactions do (by the account's own id, GET /users/me)", async () => {
+    const own = fresh()
+    const omar = member('omar')
+    const item = fake.publish(omar, { reactions: ['LIKE'] })
+    const reactions = () => fake.requestsOf('POST /posts/reaction').length
+    const before = reactions()
+    const lookups = fake.requestsOf('GET /users/me').length
+    expect(await own.reactToLastPost({ ...byId(omar), reaction: 'love' })).toEqual({ ok: true })
+    expect(reactions() - before).toBe(1)
+    expect(item.reactions.get(fake.accounts.get('acc-ana')?.me.providerId ?? '')).toBe('EMPATHY')
+    // The listing carries no user_reacted (the reference's Post has none): the reactions name the account.
+    expect(fake.requestsOf('GET /users/:identifier/posts').at(-1)).toBeDefined()
+    expect(await own.reactToLastPost({ ...byId(omar), reaction: 'like' })).toEqual({ ok: true })
+    expect(reactions() - before, 'not reacted twice').toBe(1)
+    const ownLookups = fake.requestsOf('GET /users/me').slice(lookups)
+    expect(ownLookups, 'the own id is looked up once').toHaveLength(1)
+    expect(ownLookups[0]?.query).toEqual({ account_id: 'acc-ana' })
+  })
+
+  it('a user_reacted in the listing is taken at its word; an own id that cannot be found does not stop the reaction', async () => {
+    const pia = member('pia')
+    const item = fake.publish(pia)
+    const listed = (userReacted?: string) => ({
+      status: 200,
+      body: {
+        object: 'PostList',
+        items: [
+          {
+            object: 'Post',
+            provider: 'LINKEDIN',
+            id: item.id,
+            social_id: item.socialId,
+            is_repost: false,
+            permissions: { can_react: true, can_share: true, can_post_comments: true },
+            ...(userReacted === undefined ? {} : { user_reacted: userReacted }),
+          },
+        ],
+        cursor: null,
+      },
+    })
+    const reads = fake.requestsOf('GET /posts/:post_id/reactions').length
+    fake.script('GET /users/:identifier/posts', listed('PRAISE'))
+    expect(await provider.reactToLastPost({ ...byId(pia), reaction: 'like' })).toEqual({ ok: true })
+    expect(fake.requestsOf('GET /posts/:post_id/reactions').length, 'nothing more read').toBe(reads)
+    expect(item.reactions.size).toBe(0)
+
+    const own = fresh()
+    fake.fail('GET /users/me', 'errors/service_unavailable')
+    fake.script('GET /users/:identifier/posts', listed())
+    expect(await own.reactToLastPost({ ...byId(pia), reaction: 'like' })).toEqual({ ok: true })
+    expect(item.reactions.size).toBe(1)
+  })
+
   it('a person without posts: nothing to react to, nothing sent', async () => {
     const count = fake.requestsOf('POST /posts/reaction').length
     expect(await provider.reactToLastPost({ ...byId(member('noor')), reaction: 'like' })).toEqual({
@@ -659,6 +712,122 @@ describe('listings for polling', () => {
     expect(later).toEqual([])
   })
 
+  it("GET /chats takes no account_id (every account's chats then): the provider names the account it reads, and keeps to its rows", async () => {
+    fake.account('acc-zed', 'zed-sales')
+    const noor = member('noor')
+    fake.connect('acc-zed', noor)
+    fake.reply('acc-zed', noor, 'Hello Zed')
+    fake.reply('acc-ana', member('liam'), 'Hello Ana')
+    const everyone = await fetch(`${fake.dsn}/api/v1/chats?limit=250`, { headers: { 'X-API-KEY': apiKey } })
+    expect(everyone.status).toBe(200)
+    const listing = (await everyone.json()) as { items: Array<{ account_id: string }>; cursor: unknown }
+    expect(new Set(listing.items.map((each) => each.account_id))).toEqual(new Set(['acc-ana', 'acc-zed']))
+    // As the reference documents the filter: a comma-separated list; an `after` of another form is refused.
+    const both = await fetch(`${fake.dsn}/api/v1/chats?account_id=acc-ana,acc-zed`, {
+      headers: { 'X-API-KEY': apiKey },
+    })
+    expect(both.status).toBe(200)
+    const malformed = await fetch(`${fake.dsn}/api/v1/chats?after=2026-01-01`, {
+      headers: { 'X-API-KEY': apiKey },
+    })
+    expect(await malformed.json()).toMatchObject({ status: 400, type: 'errors/invalid_parameters' })
+
+    // Were Unipile to answer with every account's chats, only acc-ana's are read.
+    fake.script('GET /chats', {
+      status: 200,
+      body: { object: 'ChatList', items: listing.items, cursor: null },
+    })
+    const conversations = await provider.listConversations({ accountId: 'acc-ana' })
+    expect(fake.requestsOf('GET /chats').at(-1)?.query).toMatchObject({ account_id: 'acc-ana' })
+    expect(conversations.map((each) => each.with.profileId)).not.toContain(noor.providerId)
+    expect(conversations.map((each) => each.with.profileId)).toContain(member('liam').providerId)
+  })
+
+  it('POST /chats takes one or more attendees: a group chat it starts is no lead reply, by polling or by webhook', async () => {
+    const rosa = member('rosa')
+    const liam = member('liam')
+    const form = new FormData()
+    form.append('account_id', 'acc-ana')
+    form.append('attendees_ids', rosa.providerId)
+    form.append('attendees_ids', liam.providerId)
+    form.append('text', 'Hello both')
+    const started = await fetch(`${fake.dsn}/api/v1/chats`, {
+      method: 'POST',
+      headers: { 'X-API-KEY': apiKey },
+      body: form,
+    })
+    expect(started.status).toBe(201)
+    const none = new FormData()
+    none.append('account_id', 'acc-ana')
+    none.append('text', 'Hello nobody')
+    const refused = await fetch(`${fake.dsn}/api/v1/chats`, {
+      method: 'POST',
+      headers: { 'X-API-KEY': apiKey },
+      body: none,
+    })
+    expect(await refused.json()).toMatchObject({ type: 'errors/invalid_parameters' })
+
+    fake.takeWebhooks()
+    fake.groupReply('acc-ana', [rosa, liam], rosa, 'In the group')
+    const conversations = await provider.listConversations({
+      accountId: 'acc-ana',
+      since: started.headers.get('date') ?? undefined,
+    })
+    expect(conversations.map((each) => each.lastMessageText)).not.toContain('In the group')
+    const [delivery] = fake.takeWebhooks()
+    expect(delivery?.body).toMatchObject({ is_group: true })
+    expect(await provider.readWebhook?.(webhook(delivery?.body))).toEqual({ ok: true, events: [] })
+  })
+
+  it('a relation or a message stamped with no possible date does not break the listing (every poll would fail on it)', async () => {
+    fake.script('GET /users/relations', {
+      status: 200,
+      body: {
+        object: 'UserRelationsList',
+        items: [
+          { object: 'UserRelation', member_id: 'ACoAAfar', public_identifier: 'far', created_at: 1e20 },
+          {
+            object: 'UserRelation',
+            member_id: 'ACoAAnear',
+            public_identifier: 'near',
+            created_at: Date.now(),
+          },
+        ],
+        cursor: null,
+      },
+    })
+    const relations = await provider.listRelations({ accountId: 'acc-ana' })
+    expect(relations[0]).toEqual({
+      with: { profileId: 'ACoAAfar', profileUrl: 'https://www.linkedin.com/in/far' },
+    })
+    expect(relations[1]?.connectedAt).toEqual(expect.any(String))
+
+    fake.reply('acc-ana', member('rosa'), 'Stamped oddly')
+    fake.script('GET /chats/:chat_id/messages', {
+      status: 200,
+      body: {
+        object: 'MessageList',
+        items: [
+          {
+            object: 'Message',
+            id: 'm-odd',
+            sender_id: member('rosa').providerId,
+            text: 'Stamped oddly',
+            timestamp: '+275760-09-13T00:00:00.000Z',
+            is_sender: 0,
+          },
+        ],
+        cursor: null,
+      },
+    })
+    const conversations = await provider.listConversations({ accountId: 'acc-ana' })
+    expect(conversations[0]).toMatchObject({
+      lastMessageId: 'm-odd',
+      lastFromThem: true,
+      lastMessageAt: expect.any(String),
+    })
+  })
+
   it('a failed listing throws, so the channel reports it and tries again on the next poll', async () => {
     fake.fail('GET /chats', 'errors/network_down')
     await expect(provider.listConversations({ accountId: 'acc-ana' })).rejects.toThrow(/errors\/network_down/)
@@ -676,6 +845,49 @@ describe('webhooks', () => {
     ).toMatchObject({ ok: false, status: 401 })
     expect(await provider.readWebhook?.(webhook('{not json'))).toMatchObject({ ok: false, status: 400 })
     expect(await provider.readWebhook?.(webhook('[1, 2]'))).toMatchObject({ ok: false, status: 400 })
+  })
+
+  it('checks the secret header alone, before any body is read (verifyWebhookHeaders), as the channel screens deliveries', async () => {
+    expect(provider.verifyWebhookHeaders?.({ 'unipile-auth': webhookSecret })).toEqual({ ok: true })
+    expect(provider.verifyWebhookHeaders?.({ 'unipile-auth': 'nope' })).toEqual({
+      ok: false,
+      status: 401,
+      message: 'Missing or wrong Unipile-Auth header.',
+    })
+    expect(provider.verifyWebhookHeaders?.({})).toMatchObject({ ok: false, status: 401 })
+    expect(
+      fresh({ webhookSecretHeader: 'X-Hook-Secret' }).verifyWebhookHeaders?.({
+        'x-hook-secret': webhookSecret,
+      }),
+    ).toEqual({ ok: true })
+    expect(createUnipileProvider({ dsn: fake.dsn, apiKey }).verifyWebhookHeaders).toBeUndefined()
+    const channel = createLinkedInChannel({
+      provider,
+      accounts: [{ accountId: 'acc-ana', identityId: 'ana' }],
+    })
+    channel.subscribe(async () => {})
+    expect(channel.screenWebhook({ 'unipile-auth': 'nope' })).toMatchObject({ status: 401 })
+    expect(channel.screenWebhook({ 'unipile-auth': webhookSecret })).toBeUndefined()
+    await channel.close()
+  })
+
+  it('answers 400 to a message_received or new_relation it cannot read (a field missing or of the wrong type), naming the field', async () => {
+    const { message_id: _, ...withoutId } = messageWebhook
+    expect(await provider.readWebhook?.(webhook(withoutId))).toMatchObject({
+      ok: false,
+      status: 400,
+      message: expect.stringMatching(/message_received.*message_id/),
+    })
+    expect(await provider.readWebhook?.(webhook({ ...relationWebhook, user_provider_id: 42 }))).toMatchObject(
+      {
+        ok: false,
+        status: 400,
+        message: expect.stringMatching(/new_relation.*user_provider_id/),
+      },
+    )
+    expect(await provider.readWebhook?.(webhook({ ...messageWebhook, sender: null }))).toMatchObject({
+      status: 400,
+    })
   })
 
   it("reads the docs' message_received example as a reply with Unipile's message id", async () => {

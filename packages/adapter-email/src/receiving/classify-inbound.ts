@@ -2,7 +2,36 @@
 import EmailReplyParser from 'email-reply-parser'
 import type { ParsedMail } from 'mailparser'
 import { autoReplySignals, isAutoReply } from './auto-reply'
-import { type DeliveryStatus, readDeliveryReport, readPlainBounce } from './delivery-status'
+import {
+  BOUNCE_SUBJECT,
+  hasBouncePhrasing,
+  hasReportPhrasing,
+  isListManager,
+  isMailSystem,
+  isUnanswered,
+  type Sender,
+} from './bounce-signals'
+import {
+  type DeliveryStatus,
+  deliveryReportPart,
+  readDeliveryReport,
+  readPlainBounce,
+  reportsOnlyDelivery,
+} from './delivery-status'
+import {
+  type FeedbackReport,
+  isFeedbackReport,
+  readFeedbackReport,
+  unsubscribeRequestOf,
+} from './feedback-report'
+import {
+  hasReturnedPart,
+  type MailPart,
+  originalRecipientIn,
+  returnedHeaders,
+  verpRecipient,
+} from './returned-message'
+import { readSesNotification } from './ses-notification'
 
 /** What a message that arrived in a sending inbox is, for the engine. */
 export type InboundMail =
@@ -21,66 +50,103 @@ export type InboundMail =
       readonly text: string
       readonly messageId?: string
     }
+  /** A message the inbox sent could not be delivered (or is delayed). */
   | ({ readonly kind: 'bounce'; readonly messageId?: string } & DeliveryStatus)
+  /** The recipient reported a message the inbox sent as spam (a feedback-loop report). */
+  | ({ readonly kind: 'complaint'; readonly messageId?: string } & FeedbackReport)
   /** Sent by the inbox itself (a copy in INBOX, a Bcc to self): never a reply. */
   | { readonly kind: 'own-message'; readonly messageId?: string }
-  /** Mailing lists, newsletters, calendar notices that answer nothing the inbox sent. */
+  /** Mailing lists, newsletters, calendar notices, delivery receipts that answer nothing the inbox sent. */
   | { readonly kind: 'other'; readonly reason: string; readonly messageId?: string }
 
-const BOUNCE_SENDER = /^(mailer-daemon|postmaster|mail-daemon|mailerdaemon)@/i
-const BOUNCE_SUBJECT =
-  /(undeliver|delivery status|delivery (has )?failed|(delivery|mail) failure|failed delivery|mail failed|failure notice|returned mail|mail delivery (failed|failure|subsystem|system)|non-?delivery|could not be delivered|delayed|unzustellbar|no se puede entregar|non remis)/i
+/** A failure reply with its enhanced status code, `550 5.1.1` or `550-5.1.1`: only servers write these. */
+const SMTP_REPLY_IN_TEXT = /(?<![\w.])[45]\d\d[ -]#?[45]\.\d{1,3}\.\d{1,3}(?!\.?\d)/
 
 /**
- * Classifies one received message: bounces first (delivery status notifications, then bounce-shaped
- * messages from mailer daemons; their other notices are `other`), then the inbox's own messages, then
- * automatic and human answers. Messages that answer nothing and look like bulk mail or calendar notices are
- * `other`.
+ * Classifies one received message. Reports first, by their structure: spam complaints (RFC 5965 feedback
+ * reports, and unsubscribe requests mail clients send for their users), delivery status notifications
+ * (RFC 3464), Amazon SES notifications. Then bounces in other shapes, by sender: from a mail system or a
+ * list manager, any sign of a bounce (the returned message, bounce phrasing or subject, an SMTP reply), its
+ * other notices being `other`; from a no-reply address or an empty return path, bounce phrasing in what it
+ * wrote itself; from anyone, a delivery report's own words with a bounce subject or the returned message.
+ * Then the inbox's own messages, then automatic and human answers. Messages that answer nothing and look
+ * like bulk mail or calendar notices are `other`. A bounce is never a reply, even when it carries
+ * In-Reply-To.
  */
 export function classifyInbound(mail: ParsedMail, ownAddresses: ReadonlySet<string>): InboundMail {
   const headers = headerValues(mail)
   const messageId = mail.messageId === undefined ? {} : { messageId: mail.messageId }
-  const from = mail.from?.value[0]?.address?.toLowerCase() ?? ''
+  const sender: Sender = {
+    address: mail.from?.value[0]?.address?.toLowerCase() ?? '',
+    name: mail.from?.value[0]?.name ?? '',
+  }
+  const from = sender.address
   const subject = mail.subject ?? ''
   const contentType = headers.get('content-type') ?? ''
-
-  const parts = (mail.attachments ?? []).map((attachment) => ({
-    contentType: attachment.contentType.toLowerCase(),
-    content: Buffer.isBuffer(attachment.content)
-      ? attachment.content.toString('utf8')
-      : String(attachment.content),
-  }))
-  // mailparser reads a `message/delivery-status` part as text and appends it to `text`: take it from there.
-  const statusFields = deliveryStatusIn(mail.text ?? '')
-  if (statusFields !== undefined && !parts.some((part) => part.contentType === 'message/delivery-status'))
-    parts.push({ contentType: 'message/delivery-status', content: statusFields })
+  const text = mail.text ?? ''
+  const parts = partsOf(mail)
   const threadMessageIds = threadIdsOf(mail, headers)
-  // Reports that leave out the returned headers still answer the message that bounced (In-Reply-To).
+
+  if (isFeedbackReport(contentType, parts, text))
+    return { kind: 'complaint', ...readFeedbackReport(parts, text), ...messageId }
+  const unsubscribe = unsubscribeRequestOf(headers, subject, from)
+  if (unsubscribe !== undefined) return { kind: 'complaint', ...unsubscribe, ...messageId }
+
+  // Reports that leave out the returned headers still answer the message that bounced (In-Reply-To), and a
+  // VERP return address still says whom it was for.
   const bounce = (status: DeliveryStatus): InboundMail => {
     const originalMessageId = status.originalMessageId ?? threadMessageIds[0]
+    const recipient = status.recipient ?? verpRecipientOf(mail, headers, ownAddresses)
     return {
       kind: 'bounce',
       ...status,
       ...(originalMessageId === undefined ? {} : { originalMessageId }),
+      ...(recipient === undefined ? {} : { recipient }),
       ...messageId,
     }
   }
-  if (/multipart\/report/i.test(contentType) && /report-type\s*=\s*"?delivery-status/i.test(contentType)) {
+  if (deliveryReportPart(parts) !== undefined) {
     const report = readDeliveryReport(parts)
     if (report !== undefined) return bounce(report)
+    if (reportsOnlyDelivery(parts)) return { kind: 'other', reason: 'delivery receipt', ...messageId }
   }
-  if (BOUNCE_SENDER.test(from) || (from === '' && BOUNCE_SUBJECT.test(subject))) {
-    const report = readDeliveryReport(parts)
-    if (report !== undefined) return bounce(report)
-    if (BOUNCE_SUBJECT.test(subject) || /\b[45]\.\d{1,3}\.\d{1,3}\b/.test(mail.text ?? ''))
-      return bounce(readPlainBounce(fullText(mail, parts), ownAddresses))
+  const ses = readSesNotification(text)
+  if (ses?.kind === 'bounce') return bounce(ses.status)
+  if (ses?.kind === 'complaint') return { kind: 'complaint', ...ses.report, ...messageId }
+  if (ses?.kind === 'delivery') return { kind: 'other', reason: 'delivery receipt', ...messageId }
+
+  const automatic = isAutoReply(autoReplySignals(headers, subject))
+  const mailSystem = isMailSystem(sender) || isListManager(sender, headers)
+  const returned = hasReturnedPart(parts)
+  // A mail system (or a list manager) sends bounces and notices, never answers: what it says decides which.
+  if (mailSystem || headers.has('x-failed-recipients')) {
+    if (
+      returned ||
+      headers.has('x-failed-recipients') ||
+      hasBouncePhrasing(text) ||
+      BOUNCE_SUBJECT.test(subject) ||
+      SMTP_REPLY_IN_TEXT.test(text)
+    )
+      return bounce(plainBounce(mail, headers, parts, ownAddresses))
     // Quota warnings and other notices: a mail system never answers like a person or an auto-responder.
     return { kind: 'other', reason: 'notice from a mail system', ...messageId }
   }
+  // Providers' own reports come from addresses nobody answers from (`no-reply@`), or with no sender at all.
+  // Vacation responders send with an empty return path too, and quote the message they answer: only what
+  // they wrote themselves counts, and an automatic answer needs the returned message or a server's reply.
+  const written = newText(mail)
+  const unanswered =
+    isUnanswered(sender) || from === '' || /^<?\s*>?$/.test(headers.get('return-path') ?? '-')
+  if (unanswered && hasBouncePhrasing(written) && (!automatic || returned || SMTP_REPLY_IN_TEXT.test(text)))
+    return bounce(plainBounce(mail, headers, parts, ownAddresses))
+  // Gateways and filters write bounces from addresses of their own: a report's own words ("your message
+  // could not be delivered to the following recipients") under a bounce subject, or with the message
+  // returned.
+  if (hasReportPhrasing(written) && (BOUNCE_SUBJECT.test(subject) || returned))
+    return bounce(plainBounce(mail, headers, parts, ownAddresses))
 
   if (ownAddresses.has(from)) return { kind: 'own-message', ...messageId }
 
-  const automatic = isAutoReply(autoReplySignals(headers, subject))
   // List headers win over Auto-Submitted: notification systems set both; vacation responders never send lists.
   if (threadMessageIds.length === 0 && (headers.has('list-id') || headers.has('list-unsubscribe')))
     return { kind: 'other', reason: 'bulk or mailing-list message', ...messageId }
@@ -95,7 +161,7 @@ export function classifyInbound(mail: ParsedMail, ownAddresses: ReadonlySet<stri
     from,
     threadMessageIds,
     subject,
-    text: newText(mail),
+    text: written,
     ...messageId,
   }
 }
@@ -155,14 +221,83 @@ function htmlToText(html: string): string {
     .replace(/&gt;/g, '>')
 }
 
-function fullText(mail: ParsedMail, parts: readonly { contentType: string; content: string }[]): string {
+/**
+ * The message's parts as text: its attachments (returned messages, reports), and the delivery-status fields
+ * mailparser appends to `text` (it reads a `message/delivery-status` part as text) or that a plain-text or
+ * forwarded bounce quotes.
+ */
+function partsOf(mail: ParsedMail): MailPart[] {
+  const parts: MailPart[] = (mail.attachments ?? []).map((attachment) => ({
+    contentType: attachment.contentType.toLowerCase(),
+    content: Buffer.isBuffer(attachment.content)
+      ? attachment.content.toString('utf8')
+      : String(attachment.content),
+  }))
+  const statusFields = deliveryStatusIn(mail.text ?? '')
+  if (statusFields !== undefined && deliveryReportPart(parts) === undefined)
+    parts.push({ contentType: 'message/delivery-status', content: statusFields })
+  return parts
+}
+
+/** A bounce read from its text, with what its headers and returned message add. */
+function plainBounce(
+  mail: ParsedMail,
+  headers: ReadonlyMap<string, string>,
+  parts: readonly MailPart[],
+  ownAddresses: ReadonlySet<string>,
+): DeliveryStatus {
+  const read = readPlainBounce(fullText(mail, parts), ownAddresses)
+  // Exim names the failed recipients in a header of its own.
+  const failed = headers
+    .get('x-failed-recipients')
+    ?.split(/[\s,;<>]+/)
+    .find((word) => word.includes('@'))
+    ?.toLowerCase()
+  const returned = returnedHeaders(parts)
+  const recipient =
+    failed ?? read.recipient ?? (returned === undefined ? undefined : originalRecipientIn(returned))
+  return { ...read, ...(recipient === undefined ? {} : { recipient }) }
+}
+
+/** The recipient a VERP return address encodes, from the addresses the bounce was delivered to. */
+function verpRecipientOf(
+  mail: ParsedMail,
+  headers: ReadonlyMap<string, string>,
+  ownAddresses: ReadonlySet<string>,
+): string | undefined {
+  const to = Array.isArray(mail.to) ? mail.to : mail.to === undefined ? [] : [mail.to]
+  const candidates = [
+    headers.get('x-original-to'),
+    headers.get('delivered-to'),
+    ...to.flatMap((address) => address.value.map((entry) => entry.address)),
+  ]
+  for (const candidate of candidates) {
+    const recipient =
+      candidate === undefined ? undefined : verpRecipient(candidate.trim().replace(/^<|>$/g, ''))
+    if (recipient !== undefined && !ownAddresses.has(recipient)) return recipient
+  }
+  return undefined
+}
+
+function fullText(mail: ParsedMail, parts: readonly MailPart[]): string {
   return [mail.text ?? '', ...parts.map((part) => part.content)].join('\n')
 }
 
-/** The delivery-status fields (RFC 3464: per-message fields, then per-recipient ones) within a text. */
+/**
+ * The delivery-status fields (RFC 3464: per-message fields, then per-recipient ones) within a text, also
+ * when a forwarded bounce quotes them with `>`.
+ */
 function deliveryStatusIn(text: string): string | undefined {
+  const fields = /^[ \t]*>/m.test(text) ? text.replace(/^[ \t]*(>[ \t]?)+/gm, '') : text
   const start =
-    /^(reporting-mta|original-envelope-id|arrival-date|final-recipient|original-recipient)\s*:/im.exec(text)
-  if (start === null || !/^action\s*:/im.test(text)) return undefined
-  return text.slice(start.index)
+    /^(reporting-mta|original-envelope-id|arrival-date|final-recipient|original-recipient)[ \t]*:/im.exec(
+      fields,
+    )
+  if (
+    start === null ||
+    !/^action[ \t]*:/im.test(fields) ||
+    !/^(final|original)-recipient[ \t]*:/im.test(fields)
+  )
+    return undefined
+  return fields.slice(start.index)
 }

@@ -1,12 +1,12 @@
 import { isPermanentRejection, PacelineError, PacelineErrorCodes } from '@paceline/core'
 import type { InboundEvent } from '@paceline/core/ports'
 import type { ImapFlow } from 'imapflow'
-import { simpleParser } from 'mailparser'
 import type { InboxSettings, ServerSettings } from '../email-channel-options'
 import { classifyInbound } from './classify-inbound'
 import { openImapClient } from './imap-connection'
-import { inboundEventFor } from './inbound-event'
+import { inboundEventFor, type MailOrigin, unattributedBounce } from './inbound-event'
 import type { MailCursor, MailCursorStore } from './mail-cursor'
+import { readMessage } from './read-message'
 
 const DAY = 86_400_000
 const BATCH = 25
@@ -248,13 +248,8 @@ export class InboxPoller {
   ): Promise<InboundEvent | undefined> {
     if (source === undefined) return undefined
     try {
-      const mail = await simpleParser(source, {
-        skipImageLinks: true,
-        skipTextToHtml: true,
-        maxHtmlLengthToParse: 1_000_000,
-      })
-      const classified = classifyInbound(mail, this.#deps.ownAddresses)
-      return inboundEventFor(classified, {
+      const classified = classifyInbound(await readMessage(source), this.#deps.ownAddresses)
+      const origin: MailOrigin = {
         inbox: this.#inbox.address,
         ...(this.#inbox.identityId === undefined ? {} : { identityId: this.#inbox.identityId }),
         uidValidity: where.uidValidity,
@@ -262,7 +257,21 @@ export class InboxPoller {
         ...(where.receivedAt === undefined || Number.isNaN(where.receivedAt.getTime())
           ? {}
           : { receivedAt: where.receivedAt }),
-      })
+      }
+      // A bounce that names nobody gives no event; it is reported so it never vanishes unseen.
+      const lost = unattributedBounce(classified, origin)
+      if (lost !== undefined)
+        this.#deps.onError(
+          new PacelineError(PacelineErrorCodes.channelFailed, lost.summary, {
+            details: {
+              inbox: this.#inbox.address,
+              uid: where.uid,
+              bounce: lost.bounce,
+              ...(lost.status === undefined ? {} : { status: lost.status }),
+            },
+          }),
+        )
+      return inboundEventFor(classified, origin)
     } catch (cause) {
       // A message nobody can parse must not stop the inbox: report it and move on.
       this.#deps.onError(

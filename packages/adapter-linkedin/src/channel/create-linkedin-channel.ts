@@ -13,26 +13,32 @@ import type {
   ProviderWebhookRequest,
 } from '../provider/linkedin-provider'
 import { pollAccount } from './account-poller'
+import { type DeliveryResult, deliverToSubscribers } from './inbound-delivery'
 import { type CreateLinkedInChannelOptions, parseLinkedInChannelOptions } from './linkedin-channel-options'
 import { peopleDirectory } from './people-directory'
 import { memoryPollCursors, type PollCursorStore, storagePollCursors } from './poll-cursor'
 import { inboundEventOf } from './provider-events'
+import { receiveWebhook, screenWebhook, type WebhookResponse } from './webhook-reception'
 
-/** What the host's web framework needs to answer a webhook delivery. */
-export interface WebhookResponse {
-  readonly status: number
-  readonly body: string
-}
+export type { WebhookResponse } from './webhook-reception'
 
 export interface LinkedInChannel extends LinkedInChannelV1 {
   subscribe(deliver: (event: InboundEvent) => Promise<void>): () => void
   /**
    * Reads one webhook delivery from the provider: checks it is authentic, delivers its events to the
    * engine, and says what to answer. 200 once delivered (the provider's retries of it are applied once);
-   * 401/400 for deliveries that are not authentic or not readable; 503 while nothing is subscribed and
-   * 500 when the engine could not take the event, so that the provider retries later.
+   * 401 for a delivery that is not authentic, 400 for one that cannot be read (reported to `onError`);
+   * 422 for an event the engine refused for good (a dead letter: the provider must not retry it); 503
+   * while nothing is subscribed or when the engine could not take an event for now, so that the provider
+   * retries later.
    */
   handleWebhook(request: ProviderWebhookRequest): Promise<WebhookResponse>
+  /**
+   * What to answer before the body is read, from the headers alone (404: the provider sends no webhooks;
+   * 401: its shared secret is missing or wrong; 503: nothing subscribed yet), or undefined to read the body
+   * and call `handleWebhook`. The webhook handlers call it, so a forged delivery is never read.
+   */
+  screenWebhook(headers: ProviderWebhookRequest['headers']): WebhookResponse | undefined
   /** Polls every account now (replies and acceptances), whatever the polling settings. */
   pollNow(): Promise<{ readonly events: number }>
   /** Stops polling. */
@@ -132,30 +138,51 @@ export function createLinkedInChannel(input: CreateLinkedInChannelOptions): Link
       ? (guarded(method, run, request.target) as Promise<LinkedInOutcome>)
       : Promise.resolve(unsupported(what))
 
-  const deliver = async (event: ProviderEvent) => {
-    const inbound = await inboundEventOf(
-      event,
-      provider.name,
-      (accountId) => accounts.get(accountId),
-      people.leadOf,
-    )
-    if (inbound === undefined) return
-    for (const subscriber of subscribers) await subscriber(inbound)
-  }
+  /** One provider event to the engine; throws when it may be taken later (the caller keeps it). */
+  const deliverFrom =
+    (from: string) =>
+    async (event: ProviderEvent): Promise<DeliveryResult> => {
+      const inbound = await inboundEventOf(
+        event,
+        provider.name,
+        (accountId) => accounts.get(accountId),
+        people.leadOf,
+        now(),
+      )
+      if (inbound === undefined) return 'ignored'
+      return deliverToSubscribers(inbound, subscribers, { provider: provider.name, from, onError })
+    }
 
+  /** Every account, each on its own: one whose poll fails keeps its cursor and does not hold the others back. */
   const pollAll = async () => {
     let events = 0
+    const failures: Array<{ readonly accountId: string; readonly error: unknown }> = []
     for (const accountId of accounts.keys()) {
-      const result = await pollAccount({
-        provider,
-        accountId,
-        cursors,
-        lookbackDays: options.polling?.lookbackDays ?? 2,
-        now: now(),
-        deliver,
-      })
-      events += result.events
+      try {
+        const result = await pollAccount({
+          provider,
+          accountId,
+          cursors,
+          lookbackDays: options.polling?.lookbackDays ?? 2,
+          now: now(),
+          deliver: deliverFrom(`polling account ${accountId}`),
+        })
+        events += result.events
+      } catch (error) {
+        failures.push({ accountId, error })
+      }
     }
+    const [first] = failures
+    if (first !== undefined)
+      throw new Error(
+        failures
+          .map(
+            ({ accountId, error }) =>
+              `account ${accountId}: ${error instanceof Error ? error.message : String(error)}`,
+          )
+          .join('; '),
+        { cause: first.error },
+      )
     return { events }
   }
 
@@ -278,26 +305,16 @@ export function createLinkedInChannel(input: CreateLinkedInChannelOptions): Link
       }
     },
 
-    async handleWebhook(request) {
-      if (provider.readWebhook === undefined)
-        return { status: 404, body: `${provider.name} does not send webhooks; use polling.` }
-      const result = await provider.readWebhook(request)
-      if (!result.ok) return { status: result.status, body: result.message }
-      if (subscribers.size === 0) return { status: 503, body: 'Not ready: the engine is not running.' }
-      try {
-        for (const event of result.events) await deliver(event)
-      } catch (error) {
-        onError(
-          new PacelineError(
-            PacelineErrorCodes.channelFailed,
-            `A ${provider.name} webhook could not be applied (${error instanceof Error ? error.message : String(error)}); the provider will retry it.`,
-            { cause: error, isRetryable: true },
-          ),
-        )
-        return { status: 500, body: 'Not applied; retry later.' }
-      }
-      return { status: 200, body: 'ok' }
-    },
+    handleWebhook: (request) =>
+      receiveWebhook({
+        provider,
+        request,
+        ready: () => subscribers.size > 0,
+        deliver: deliverFrom('a webhook'),
+        onError,
+      }),
+
+    screenWebhook: (headers) => screenWebhook(provider, headers, subscribers.size > 0),
 
     pollNow: pollAll,
 

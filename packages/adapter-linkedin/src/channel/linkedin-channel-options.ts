@@ -33,7 +33,11 @@ export interface CreateLinkedInChannelOptions {
   readonly chunkPauseMs?: number
   /** The clock polling windows are measured on. Default `Date.now`; pass the engine's clock in simulations. */
   readonly now?: () => number
-  /** Problems the channel handles itself (a failed poll, an event the engine refused). Default console.warn. */
+  /**
+   * Problems the channel handles itself: a failed poll (`channel_failed`, retried), a webhook it could not
+   * read (`channel_failed`, answered 400) or apply (answered 503), an event the engine refused for good
+   * (`invalid_event`, with `details.deadLetterId`; the channel moved past it). Default console.warn.
+   */
   readonly onError?: (error: PacelineError) => void
 }
 
@@ -47,7 +51,13 @@ const optionsSchema = z.strictObject({
     { message: 'must be a LinkedIn provider (specificationVersion v1), e.g. createEdgesProvider(...)' },
   ),
   accounts: z
-    .array(z.strictObject({ accountId: z.string().min(1), identityId: z.string().min(1) }))
+    .array(
+      z.strictObject({
+        accountId: z.string().min(1),
+        // The engine's limit for identity ids: a longer one would make every event of the account refused.
+        identityId: z.string().min(1).max(200),
+      }),
+    )
     .optional(),
   storage: z
     .custom<StorageV1>((value) => isFunction((value as StorageV1 | undefined)?.transaction), {

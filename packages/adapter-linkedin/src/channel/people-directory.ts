@@ -13,11 +13,15 @@ export interface PeopleDirectory {
   leadOf(person: ProviderTarget): Promise<LeadReference | undefined>
 }
 
+/** Longer than any identifier LinkedIn gives: a provider's (or a forger's) longer one is not looked up. */
+const MAX_IDENTIFIER = 1_000
+
 function keysOf(person: { readonly profileId?: string; readonly profileUrl?: string }): string[] {
   const keys: string[] = []
-  if (person.profileId !== undefined && person.profileId !== '') keys.push(`id:${person.profileId}`)
+  const id = person.profileId
+  if (typeof id === 'string' && id !== '' && id.length <= MAX_IDENTIFIER) keys.push(`id:${id}`)
   const handle = profileHandleOf(person.profileUrl)
-  if (handle !== undefined) keys.push(`in:${handle}`)
+  if (handle !== undefined && handle.length <= MAX_IDENTIFIER) keys.push(`in:${handle}`)
   return keys
 }
 

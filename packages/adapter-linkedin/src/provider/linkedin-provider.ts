@@ -95,6 +95,11 @@ export type ProviderWebhookResult =
   /** Not from the provider (wrong secret or signature) or not readable: answered 401/400, nothing delivered. */
   | { readonly ok: false; readonly status: 400 | 401; readonly message: string }
 
+/** What the headers alone say of a delivery: authentic so far (read the body), or not (401, body unread). */
+export type ProviderWebhookHeaderCheck =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly status: 401; readonly message: string }
+
 /**
  * The few primitives a LinkedIn provider offers. Everything else (message chunks sent like a chat,
  * unsupported actions, polling for replies and acceptances, webhooks, transport rate limits) is built on
@@ -143,4 +148,12 @@ export interface LinkedInProviderV1 {
    * stable `eventId`s, so the provider's retries are applied once. Absent for providers without webhooks.
    */
   readWebhook?(request: ProviderWebhookRequest): Promise<ProviderWebhookResult>
+
+  /**
+   * Checks what the headers alone prove, for providers that send a shared secret in a header (Unipile's
+   * `Unipile-Auth`): the webhook handlers call it before reading the body, so a forged delivery is answered
+   * 401 without its body being read. Leave it out when only the body proves anything (a signature over it);
+   * `readWebhook` must check everything again either way, since hosts may call `handleWebhook` directly.
+   */
+  verifyWebhookHeaders?(headers: ProviderWebhookRequest['headers']): ProviderWebhookHeaderCheck
 }

@@ -6,8 +6,10 @@ import type { AddressInfo } from 'node:net'
  * A local stand-in for the Edges API (docs.edges.run), faithful to its documented shapes: `X-API-Key`
  * authentication, `POST /v1/actions/{action}/run/live` with `identity_ids` and `input`, the output rows of
  * the extract actions, `X-Pagination-Next` pages, the error body (`error_label`, `error_scope`,
- * `error_ref`, `message`, `status_code`, `params`) with the labels of the error reference, and 429s with
- * Retry-After. Behind it, a small LinkedIn: members, connections, invitations, conversations.
+ * `error_ref`, `message`, `status_code`, `params`) with the labels of the error reference, `postponed_until`
+ * on the labels the reference says to retry at it (LIMIT_REACHED, STATUS_429, PROXY_ERROR), Smart Limits
+ * (per identity and action, on a sliding 24 h window: LIMIT_REACHED as a 429), and 429s with Retry-After.
+ * Behind it, a small LinkedIn: members, connections, invitations, conversations.
  */
 
 export interface EdgesMember {
@@ -24,6 +26,8 @@ export interface EdgesIdentity {
   /** The LinkedIn account connected to the identity (an integration); none: NO_VALID_ACCOUNT_CONFIGURED. */
   linkedin?: EdgesMember
   inMailCredits: number
+  /** Smart Limits: runs of an action allowed in any 24 h (none: no limit). */
+  limits?: Partial<Record<string, number>>
 }
 
 export interface EdgesRun {
@@ -65,7 +69,8 @@ export interface EdgesServerOptions {
   readonly pageSize?: number
 }
 
-const WITHDRAW_COOLDOWN_MS = 21 * 86_400_000
+const DAY = 86_400_000
+const WITHDRAW_COOLDOWN_MS = 21 * DAY
 
 export class FakeEdges {
   readonly runs: EdgesRun[] = []
@@ -265,6 +270,32 @@ export class FakeEdges {
 
     if (action.startsWith('linkedin-extract-')) return this.extract(action, identity, url)
 
+    // Smart Limits: "in real-time mode, requests will fail with a rate limit error" until the window frees.
+    const limit = identity.limits?.[action]
+    if (limit !== undefined) {
+      const recent = this.runs.filter(
+        (run) =>
+          run.action === action &&
+          run.identityIds[0] === identity.id &&
+          run.status === 200 &&
+          now - run.at < DAY,
+      )
+      const oldest = recent[0]
+      if (recent.length >= limit && oldest !== undefined)
+        return {
+          status: 429,
+          body: errorBody(
+            'LIMIT_REACHED',
+            'rate_limit',
+            `Limit reached for ${action} on this identity`,
+            429,
+            {
+              postponed_until: new Date(oldest.at + DAY).toISOString(),
+            },
+          ),
+        }
+    }
+
     const profileUrl = body.input?.linkedin_profile_url
     if (typeof profileUrl !== 'string' || profileUrl === '')
       return fail('BAD_INPUT', 'input.linkedin_profile_url is required', 400)
@@ -428,7 +459,14 @@ export class FakeEdges {
   }
 }
 
-export function errorBody(label: string, scope: string, message: string, status: number) {
+/** Edges' error body; `extra` adds fields some labels carry (`postponed_until`). */
+export function errorBody(
+  label: string,
+  scope: string,
+  message: string,
+  status: number,
+  extra: Record<string, unknown> = {},
+) {
   return {
     error_label: label,
     error_scope: scope,
@@ -436,5 +474,6 @@ export function errorBody(label: string, scope: string, message: string, status:
     message,
     status_code: status,
     params: {},
+    ...extra,
   }
 }

@@ -8,13 +8,17 @@ import relationWebhookFixture from './unipile-fixtures/webhook-new-relation.json
 
 /**
  * A local stand-in for Unipile's API v1 (developer.unipile.com), faithful to its documented shapes:
- * `X-API-KEY`, routes under `/api/v1`, `account_id` in the query (GET, DELETE) or the body (POST), JSON
- * bodies for invitations and reactions, multipart/form-data for new chats (`attendees_ids`, `text`,
- * `subject`, `linkedin[inmail]`, `attachments`, `voice_message`), `items` + `cursor` listings, RFC 7807
- * errors of type `errors/*` (the reference's titles and details, in `unipile-fixtures/error-types.json`),
- * 429s with Retry-After, and the "New messages" / "New relation" webhook payloads (including the account's
- * own messages, as Unipile sends them). Behind it, a small LinkedIn: accounts, members with provider ids
- * and public identifiers, relations, invitations, chats with messages, posts with reactions.
+ * `X-API-KEY`, routes under `/api/v1`, `account_id` in the query (GET, DELETE) or the body (POST) — optional
+ * on `GET /chats`, where it filters and takes a comma-separated list —, JSON bodies for invitations and
+ * reactions, multipart/form-data for new chats (`attendees_ids`: one or more; more than one starts a group,
+ * `text`, `subject`, `linkedin[inmail]`, `attachments`, `voice_message`), `items` + `cursor` listings
+ * (`paging.cursor` for reactions), the documented query checks (`after`/`before` as
+ * `YYYY-MM-DDTHH:MM:SS.sssZ`, `limit` ranges), RFC 7807 errors of type `errors/*` (the reference's titles and
+ * details, in `unipile-fixtures/error-types.json`), 429s with Retry-After, and the "New messages" / "New
+ * relation" webhook payloads (including the account's own messages, as Unipile sends them). Posts carry no
+ * `user_reacted` unless `reportsUserReacted` is set: the reference's `Post` schema has no such field. Behind
+ * it, a small LinkedIn: accounts, members with provider ids and public identifiers, relations, invitations,
+ * 1:1 and group chats with messages, posts with reactions.
  *
  * Fixtures in `unipile-fixtures/`: `error-types.json` (every `errors/*` type of the reference, with where
  * its words come from), the two webhook examples of the docs (made valid JSON), and a `UserProfile`.
@@ -53,7 +57,11 @@ export interface FakeChat {
   readonly id: string
   readonly providerId: string
   readonly accountId: string
+  /** The other person of a 1:1 chat; the first other attendee of a group. */
   readonly other: UnipileMember
+  /** Every attendee but the account (one in a 1:1 chat). */
+  readonly members: readonly UnipileMember[]
+  readonly group: boolean
   readonly messages: FakeMessage[]
   inMail: boolean
 }
@@ -108,17 +116,22 @@ export interface UnipileServerOptions {
   readonly now?: () => number
   /** Rows per page of the listings, whatever `limit` asks. Default 10. */
   readonly pageSize?: number
+  /** Posts carry `user_reacted` (the account's own reaction) when it reacted. Default false, as the reference. */
+  readonly reportsUserReacted?: boolean
 }
 
 const DAY = 86_400_000
 /** LinkedIn refuses a new invitation to someone for 3 weeks after a withdrawal. */
 const WITHDRAW_COOLDOWN_MS = 21 * DAY
+/** The reference's pattern for `before` and `after`: "an ISO 8601 UTC datetime (YYYY-MM-DDTHH:MM:SS.sssZ)". */
+const DATETIME_PARAM = /^[1-2]\d{3}-[0-1]\d-[0-3]\dT\d{2}:\d{2}:\d{2}.\d{3}Z$/
 const ROUTES: ReadonlyArray<readonly [method: string, pattern: RegExp, route: string]> = [
   ['GET', /^\/users\/invite\/sent$/, 'GET /users/invite/sent'],
   ['DELETE', /^\/users\/invite\/sent\/([^/]+)$/, 'DELETE /users/invite/sent/:invitation_id'],
   ['POST', /^\/users\/invite$/, 'POST /users/invite'],
   ['GET', /^\/users\/relations$/, 'GET /users/relations'],
   ['GET', /^\/users\/([^/]+)\/posts$/, 'GET /users/:identifier/posts'],
+  ['GET', /^\/users\/me$/, 'GET /users/me'],
   ['GET', /^\/users\/([^/]+)$/, 'GET /users/:identifier'],
   ['GET', /^\/posts\/([^/]+)\/reactions$/, 'GET /posts/:post_id/reactions'],
   ['POST', /^\/posts\/reaction$/, 'POST /posts/reaction'],
@@ -262,11 +275,23 @@ export class FakeUnipile {
     return this.deliver(this.chatWith(accountId, member), member.providerId, { text })
   }
 
+  /** Someone writes in a group chat of the account with `members` (started by the account or not). */
+  groupReply(
+    accountId: string,
+    members: readonly UnipileMember[],
+    from: UnipileMember,
+    text: string,
+  ): FakeMessage {
+    return this.deliver(this.groupWith(accountId, members), from.providerId, { text })
+  }
+
   /** The texts the account sent a person, oldest first. */
   sentTo(accountId: string, member: UnipileMember): string[] {
     const me = this.accounts.get(accountId)?.me.providerId
     return this.chats
-      .filter((each) => each.accountId === accountId && each.other.providerId === member.providerId)
+      .filter(
+        (each) => each.accountId === accountId && !each.group && each.other.providerId === member.providerId,
+      )
       .flatMap((each) => each.messages)
       .filter((each) => each.senderId === me && each.text !== null && each.text !== '')
       .map((each) => each.text as string)
@@ -276,7 +301,9 @@ export class FakeUnipile {
   messagesTo(accountId: string, member: UnipileMember): FakeMessage[] {
     const me = this.accounts.get(accountId)?.me.providerId
     return this.chats
-      .filter((each) => each.accountId === accountId && each.other.providerId === member.providerId)
+      .filter(
+        (each) => each.accountId === accountId && !each.group && each.other.providerId === member.providerId,
+      )
       .flatMap((each) => each.messages)
       .filter((each) => each.senderId === me)
   }
@@ -389,6 +416,8 @@ export class FakeUnipile {
       return answer(errorBody('errors/resource_not_found', `No route ${url.pathname}`))
     const scripted = this.scripted.get(received.route)?.shift() ?? this.scripted.get('*')?.shift()
     if (scripted !== undefined) return answer(scripted)
+    // `account_id` is optional here (every account's chats without it) and may list several accounts.
+    if (received.route === 'GET /chats') return answer(this.listChats(url))
     const param = decodeURIComponent(matched.match[1] ?? '')
     // A chat's messages are read by the chat id alone (the route has no account_id): its account is the chat's.
     const chatAccount =
@@ -425,6 +454,13 @@ export class FakeUnipile {
     const ok = (body: unknown, status = 200): ScriptedAnswer => ({ status, body })
     const key = (member: UnipileMember) => `${account.id}:${member.providerId}`
     switch (route) {
+      case 'GET /users/me':
+        return ok({
+          ...this.profileOf(account, account.me),
+          object: 'AccountOwnerProfile',
+          is_self: true,
+          network_distance: undefined,
+        })
       case 'GET /users/:identifier': {
         const member = this.find(param)
         if (member === undefined) return errorBody('errors/resource_not_found', 'User not found')
@@ -449,7 +485,14 @@ export class FakeUnipile {
           object: 'PostReaction',
           value,
           post_id: item.id,
-          author: { id: author, type: 'MEMBER', name: author, headline: null, profile_url: null },
+          author: {
+            id: author,
+            type: 'INDIVIDUAL',
+            name: this.members.get(author)?.firstName ?? author,
+            headline: null,
+            profile_url: null,
+            network_distance: 'THIRD_DEGREE',
+          },
         }))
         const paged = this.paged(items, url)
         return ok({
@@ -552,34 +595,6 @@ export class FakeUnipile {
           }))
         return ok({ object: 'UserRelationsList', ...this.paged(items, url) })
       }
-      case 'GET /chats': {
-        const after = url.searchParams.get('after')
-        const items = this.chats
-          .filter((each) => each.accountId === account.id && each.messages.length > 0)
-          .map((each) => ({ each, last: each.messages[each.messages.length - 1] as FakeMessage }))
-          // `after`: "items created after the datetime (exclusive)", read here as the chat's last activity.
-          .filter(({ last }) => after === null || last.at > Date.parse(after))
-          .sort((a, b) => b.last.at - a.last.at)
-          .map(({ each, last }) => ({
-            object: 'Chat',
-            id: each.id,
-            account_id: account.id,
-            account_type: 'LINKEDIN',
-            provider_id: each.providerId,
-            attendee_provider_id: each.other.providerId,
-            name: null,
-            type: 0,
-            timestamp: new Date(last.at).toISOString(),
-            unread_count: 0,
-            archived: 0,
-            muted_until: null,
-            read_only: 0,
-            disabledFeatures: [],
-            ...(each.inMail ? { content_type: 'inmail' } : {}),
-            folder: ['INBOX', 'INBOX_LINKEDIN_CLASSIC'],
-          }))
-        return ok({ object: 'ChatList', ...this.paged(items, url) })
-      }
       case 'GET /chats/:chat_id/messages': {
         const found = this.chats.find((each) => each.id === param)
         if (found === undefined) return errorBody('errors/resource_not_found', 'Chat not found')
@@ -593,10 +608,65 @@ export class FakeUnipile {
     }
   }
 
+  /** GET /chats: most recent first, for the accounts `account_id` lists, or every account without it. */
+  private listChats(url: URL): ScriptedAnswer {
+    const after = url.searchParams.get('after')
+    const before = url.searchParams.get('before')
+    for (const [name, value] of [
+      ['after', after],
+      ['before', before],
+    ] as const)
+      if (value !== null && !DATETIME_PARAM.test(value))
+        return errorBody('errors/invalid_parameters', `${name} must be a YYYY-MM-DDTHH:MM:SS.sssZ datetime`)
+    const limit = url.searchParams.get('limit')
+    if (limit !== null && !(Number.isInteger(Number(limit)) && Number(limit) >= 1 && Number(limit) <= 250))
+      return errorBody('errors/invalid_parameters', 'limit must be between 1 and 250')
+    const listed = url.searchParams.get('account_id')?.split(',')
+    const unknown = listed?.find((each) => !this.accounts.has(each))
+    if (unknown !== undefined) return errorBody('errors/resource_not_found', 'Account not found')
+    const type = url.searchParams.get('account_type')
+    const items = this.chats
+      .filter((each) => (listed === undefined || listed.includes(each.accountId)) && each.messages.length > 0)
+      .filter(() => type === null || type === 'LINKEDIN')
+      .map((each) => ({ each, last: each.messages[each.messages.length - 1] as FakeMessage }))
+      // `after`: "items created after the datetime (exclusive)", read here as the chat's last activity.
+      .filter(
+        ({ last }) =>
+          (after === null || last.at > Date.parse(after)) &&
+          (before === null || last.at < Date.parse(before)),
+      )
+      .sort((a, b) => b.last.at - a.last.at)
+      .map(({ each, last }) => ({
+        object: 'Chat',
+        id: each.id,
+        account_id: each.accountId,
+        account_type: 'LINKEDIN',
+        provider_id: each.providerId,
+        // A 1:1 chat names the other person; a group has a name and no single attendee.
+        ...(each.group ? {} : { attendee_provider_id: each.other.providerId }),
+        name: each.group ? each.members.map((member) => member.firstName).join(', ') : null,
+        type: each.group ? 1 : 0,
+        timestamp: new Date(last.at).toISOString(),
+        unread_count: 0,
+        archived: 0,
+        muted_until: null,
+        read_only: 0,
+        disabledFeatures: [],
+        ...(each.inMail ? { content_type: 'inmail' } : {}),
+        folder: ['INBOX', 'INBOX_LINKEDIN_CLASSIC'],
+      }))
+    return { status: 200, body: { object: 'ChatList', ...this.paged(items, url) } }
+  }
+
   private startChat(account: UnipileAccount, form: Record<string, Array<string | FormFile>>): ScriptedAnswer {
+    // `attendees_ids`: "One or more attendee provider ID" (required, length >= 1); more than one is a group.
     const attendees = (form.attendees_ids ?? []).filter((each): each is string => typeof each === 'string')
-    const member = this.members.get(attendees[0] ?? '')
-    if (attendees.length !== 1 || member === undefined) return errorBody('errors/invalid_recipient')
+    if (attendees.length === 0)
+      return errorBody('errors/invalid_parameters', 'attendees_ids must contain at least 1 element')
+    const everyone = attendees.map((each) => this.members.get(each))
+    if (everyone.some((each) => each === undefined)) return errorBody('errors/invalid_recipient')
+    if (attendees.length > 1) return this.startGroup(account, everyone as UnipileMember[], form)
+    const member = everyone[0] as UnipileMember
     const text = fieldOf(form, 'text')
     const attachments = (form.attachments ?? []).filter((each): each is FormFile => typeof each !== 'string')
     const voice = (form.voice_message ?? []).find((each): each is FormFile => typeof each !== 'string')
@@ -607,7 +677,7 @@ export class FakeUnipile {
     const inMail = fieldOf(form, 'linkedin[inmail]') === 'true'
     const key = `${account.id}:${member.providerId}`
     const existing = this.chats.find(
-      (each) => each.accountId === account.id && each.other.providerId === member.providerId,
+      (each) => each.accountId === account.id && !each.group && each.other.providerId === member.providerId,
     )
     if (inMail) {
       const unanswered =
@@ -640,9 +710,25 @@ export class FakeUnipile {
     )
   }
 
+  /** A group chat: every attendee must be a relation of the account (LinkedIn messages connections only). */
+  private startGroup(
+    account: UnipileAccount,
+    members: readonly UnipileMember[],
+    form: Record<string, Array<string | FormFile>>,
+  ): ScriptedAnswer {
+    if (members.some((member) => !this.relations.has(`${account.id}:${member.providerId}`)))
+      return errorBody('errors/no_connection_with_recipient')
+    const text = fieldOf(form, 'text')
+    if (text === undefined || text === '')
+      return errorBody('errors/missing_parameters', 'text, attachments or voice_message is required')
+    const found = this.groupWith(account.id, members)
+    const sent = this.deliver(found, account.me.providerId, { text })
+    return { status: 201, body: { object: 'ChatStarted', chat_id: found.id, message_id: sent.id } }
+  }
+
   private chatWith(accountId: string, member: UnipileMember): FakeChat {
     let found = this.chats.find(
-      (each) => each.accountId === accountId && each.other.providerId === member.providerId,
+      (each) => each.accountId === accountId && !each.group && each.other.providerId === member.providerId,
     )
     if (found === undefined) {
       found = {
@@ -650,6 +736,33 @@ export class FakeUnipile {
         providerId: `2-${randomUUID()}`,
         accountId,
         other: member,
+        members: [member],
+        group: false,
+        messages: [],
+        inMail: false,
+      }
+      this.chats.push(found)
+    }
+    return found
+  }
+
+  private groupWith(accountId: string, members: readonly UnipileMember[]): FakeChat {
+    const key = (list: readonly UnipileMember[]) =>
+      list
+        .map((member) => member.providerId)
+        .sort()
+        .join(',')
+    let found = this.chats.find(
+      (each) => each.accountId === accountId && each.group && key(each.members) === key(members),
+    )
+    if (found === undefined) {
+      found = {
+        id: id(),
+        providerId: `2-${randomUUID()}`,
+        accountId,
+        other: members[0] as UnipileMember,
+        members: [...members],
+        group: true,
         messages: [],
         inMail: false,
       }
@@ -678,7 +791,10 @@ export class FakeUnipile {
     }
     chat.messages.push(sent)
     const account = this.accounts.get(chat.accountId) as UnipileAccount
-    const sender = senderId === account.me.providerId ? account.me : chat.other
+    const sender =
+      senderId === account.me.providerId
+        ? account.me
+        : (chat.members.find((member) => member.providerId === senderId) ?? chat.other)
     const attendee = (member: UnipileMember) => ({
       attendee_id: member.providerId.slice(-12),
       attendee_name: `${member.firstName} ${member.lastName}`,
@@ -696,7 +812,8 @@ export class FakeUnipile {
         message_id: sent.id,
         message: sent.text ?? '',
         sender: attendee(sender),
-        attendees: [attendee(chat.other)],
+        attendees: chat.members.map(attendee),
+        is_group: chat.group,
         attachments: [],
       },
     })
@@ -741,7 +858,7 @@ export class FakeUnipile {
       comment_counter: 0,
       repost_counter: 0,
       impressions_counter: 0,
-      ...(item.reactions.has(account.me.providerId)
+      ...(this.options.reportsUserReacted === true && item.reactions.has(account.me.providerId)
         ? { user_reacted: item.reactions.get(account.me.providerId) }
         : {}),
       author: {

@@ -5,6 +5,7 @@ import type {
   ProviderConversation,
   ProviderRelation,
   ProviderSupport,
+  ProviderWebhookHeaderCheck,
   ProviderWebhookResult,
 } from '../../src/index'
 
@@ -25,12 +26,16 @@ export function scriptedProvider(
       call: ProviderCall & Record<string, unknown>,
     ) => LinkedInOutcome | undefined
     readonly webhook?: (headers: Record<string, string | undefined>, body: string) => ProviderWebhookResult
+    /** Checks the headers before the body is read (`verifyWebhookHeaders`). */
+    readonly webhookHeaders?: (headers: Record<string, string | undefined>) => ProviderWebhookHeaderCheck
   } = {},
 ) {
   const calls: ScriptedCall[] = []
   const conversations: ProviderConversation[] = []
   const relations: ProviderRelation[] = []
   const since: string[] = []
+  /** Bodies `readWebhook` was given. */
+  const webhookBodies: string[] = []
   const act =
     (method: string) =>
     async (input: ProviderCall): Promise<LinkedInOutcome> => {
@@ -72,9 +77,12 @@ export function scriptedProvider(
     ...(options.webhook === undefined
       ? {}
       : {
-          readWebhook: async (request) =>
-            options.webhook?.(request.headers, request.rawBody) as ProviderWebhookResult,
+          readWebhook: async (request) => {
+            webhookBodies.push(request.rawBody)
+            return options.webhook?.(request.headers, request.rawBody) as ProviderWebhookResult
+          },
         }),
+    ...(options.webhookHeaders === undefined ? {} : { verifyWebhookHeaders: options.webhookHeaders }),
   }
-  return { provider, calls, conversations, relations, since }
+  return { provider, calls, conversations, relations, since, webhookBodies }
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EmailAddress, EmailChannelV1, EmailMessage } from '../ports/email-channel'
 import type { InboundEvent } from '../ports/inbound-event'
+import { fail, show } from './conformance-messages'
 
 /** A message as the recipient's mailbox has it: the headers and text that arrived. */
 export interface ReceivedEmail {
@@ -64,6 +65,15 @@ export function emailChannelConformance(options: EmailChannelConformanceOptions)
     }
   }
 
+  /** A check that runs only when the options provide what it needs; otherwise its title says why not. */
+  const itWhen = (given: boolean, missing: string) =>
+    given ? it : (title: string, body: () => Promise<void>) => it.skip(`${title} — skipped: ${missing}`, body)
+  /** How a message quotes what arrived: a field of it, or that nothing did. */
+  const arrived = (received: ReceivedEmail | undefined, field: keyof ReceivedEmail) =>
+    received === undefined
+      ? 'nothing arrived (received() answered undefined)'
+      : `it arrived with ${field} ${show(received[field])}`
+
   describe(`EmailChannel v1 conformance${options.name === undefined ? '' : `: ${options.name}`}`, () => {
     let channel: EmailChannelV1
     beforeAll(async () => {
@@ -74,19 +84,44 @@ export function emailChannelConformance(options: EmailChannelConformanceOptions)
     })
 
     it('declares specification v1', () => {
-      expect(channel.specificationVersion).toBe('v1')
+      expect(
+        channel.specificationVersion,
+        `channel.specificationVersion must be 'v1', the version of the port this suite checks — got ${show(channel.specificationVersion)}`,
+      ).toBe('v1')
     })
 
     it("sends with the engine's Message-ID, subject, sender and recipient as given", async () => {
       const sent = message()
-      expect(await channel.send(sent)).toEqual({ ok: true, messageId: sent.messageId })
+      const outcome = await channel.send(sent)
+      expect(
+        outcome,
+        `send() of a plain message must answer { ok: true, messageId } with the engine's Message-ID ${sent.messageId} — it returned ${show(outcome)}`,
+      ).toEqual({ ok: true, messageId: sent.messageId })
       const received = await options.received(sent.messageId)
-      expect(received).toBeDefined()
-      expect(received?.messageId).toBe(sent.messageId)
-      expect(received?.subject).toBe('Quick question')
-      expect(received?.from.toLowerCase()).toBe(options.from.address.toLowerCase())
-      expect(received?.to.toLowerCase()).toBe(options.recipient.toLowerCase())
-      expect(received?.text).toContain('Would a short call next week make sense?')
+      expect(
+        received,
+        `the message sent with Message-ID ${sent.messageId} must arrive at ${options.recipient} — received() found nothing with that Message-ID`,
+      ).toBeDefined()
+      expect(
+        received?.messageId,
+        `the message must arrive with the engine's Message-ID ${sent.messageId}, not one the adapter or its server made up — ${arrived(received, 'messageId')}`,
+      ).toBe(sent.messageId)
+      expect(
+        received?.subject,
+        `the message must arrive with the subject given ('Quick question') — ${arrived(received, 'subject')}`,
+      ).toBe('Quick question')
+      expect(
+        received?.from.toLowerCase(),
+        `the message must arrive from the sender given (${options.from.address}) — ${arrived(received, 'from')}`,
+      ).toBe(options.from.address.toLowerCase())
+      expect(
+        received?.to.toLowerCase(),
+        `the message must arrive addressed to the recipient given (${options.recipient}) — ${arrived(received, 'to')}`,
+      ).toBe(options.recipient.toLowerCase())
+      expect(
+        received?.text,
+        `the message must arrive with the text given ('…Would a short call next week make sense?…') — ${arrived(received, 'text')}`,
+      ).toContain('Would a short call next week make sense?')
     })
 
     it('threads a follow-up: In-Reply-To and References as given, the subject kept', async () => {
@@ -98,41 +133,86 @@ export function emailChannelConformance(options: EmailChannelConformanceOptions)
         references: [first.messageId],
         text: 'Bumping this up.',
       })
-      expect((await channel.send(second)).ok).toBe(true)
+      const outcome = await channel.send(second)
+      expect(
+        outcome.ok,
+        `send() of a follow-up (inReplyTo and references set) must succeed — it returned ${show(outcome)}`,
+      ).toBe(true)
       const received = await options.received(second.messageId)
-      expect(received?.inReplyTo).toBe(first.messageId)
-      expect(received?.references).toEqual([first.messageId])
-      expect(received?.subject).toBe('Re: Quick question')
+      expect(
+        received?.inReplyTo,
+        `the follow-up must arrive with In-Reply-To ${first.messageId}, the message it answers — ${arrived(received, 'inReplyTo')}`,
+      ).toBe(first.messageId)
+      expect(
+        received?.references,
+        `the follow-up must arrive with References [${first.messageId}], as given — ${arrived(received, 'references')}`,
+      ).toEqual([first.messageId])
+      expect(
+        received?.subject,
+        `the follow-up must arrive with its subject as given ('Re: Quick question') — ${arrived(received, 'subject')}`,
+      ).toBe('Re: Quick question')
     })
 
     it('adds the signature to the text', async () => {
       const sent = message({ signature: { text: 'Ana Ruiz, Acme' } })
       await channel.send(sent)
-      expect((await options.received(sent.messageId))?.text).toContain('Ana Ruiz, Acme')
+      const received = await options.received(sent.messageId)
+      expect(
+        received?.text,
+        `send() of a message with signature { text: 'Ana Ruiz, Acme' } must add the signature to the text — ${arrived(received, 'text')}`,
+      ).toContain('Ana Ruiz, Acme')
     })
 
     it('refuses header values that could inject headers with a "rejected" outcome, sending nothing', async () => {
-      for (const unsafe of [
-        message({ subject: 'Hello\r\nBcc: everyone@example.com' }),
-        message({ to: { address: options.recipient, name: 'Eva\nBcc: x@example.com' } }),
-      ]) {
+      for (const [what, unsafe] of [
+        [
+          'a message whose Subject holds a line break',
+          message({ subject: 'Hello\r\nBcc: everyone@example.com' }),
+        ],
+        [
+          "a message whose recipient's name holds a line break",
+          message({ to: { address: options.recipient, name: 'Eva\nBcc: x@example.com' } }),
+        ],
+      ] as const) {
         const outcome = await channel.send(unsafe)
-        expect(outcome).toMatchObject({ ok: false, reason: 'rejected' })
-        expect(await options.received(unsafe.messageId)).toBeUndefined()
+        expect(
+          outcome,
+          `send() of ${what} must refuse it (reason 'rejected'), not send it — it returned ${show(outcome)}`,
+        ).toMatchObject({ ok: false, reason: 'rejected' })
+        const received = await options.received(unsafe.messageId)
+        expect(
+          received,
+          `send() of ${what} must send nothing (a header could be injected) — the recipient received it: ${show(received)}`,
+        ).toBeUndefined()
       }
     })
 
-    // Capabilities a channel may lack are checked only when the options provide them.
-    if (options.refusedRecipient !== undefined)
-      it('reports a recipient the server refuses permanently as "invalid_recipient" (the lead bounces)', async () => {
+    // Capabilities a channel may lack are checked only when the options provide them; otherwise the test is
+    // skipped and its title says which option is missing.
+    itWhen(
+      options.refusedRecipient !== undefined,
+      'no `refusedRecipient` given (a send-only setup without one)',
+    )(
+      'reports a recipient the server refuses permanently as "invalid_recipient" (the lead bounces)',
+      async () => {
         const outcome = await channel.send(message({ to: { address: options.refusedRecipient ?? '' } }))
-        expect(outcome).toMatchObject({ ok: false, reason: 'invalid_recipient' })
-      })
+        expect(
+          outcome,
+          `send() to ${options.refusedRecipient}, which the receiving server refuses permanently (5.1.1), must answer { ok: false, reason: 'invalid_recipient' } so the lead bounces — it returned ${show(outcome)}`,
+        ).toMatchObject({ ok: false, reason: 'invalid_recipient' })
+      },
+    )
 
-    if (options.reply !== undefined && options.receive !== undefined)
-      it("delivers the recipient's reply to subscribers as reply-received, naming the message it answers", async () => {
+    itWhen(
+      options.reply !== undefined && options.receive !== undefined,
+      'no `reply` and `receive` given (a send-only channel)',
+    )(
+      "delivers the recipient's reply to subscribers as reply-received, naming the message it answers",
+      async () => {
         if (channel.subscribe === undefined)
-          throw new Error('a channel given `reply` and `receive` must have subscribe()')
+          fail(
+            'a channel given `reply` and `receive` must have subscribe() to deliver inbound replies — it has none',
+          )
         const events: InboundEvent[] = []
         const stop = channel.subscribe(async (event) => {
           events.push(event)
@@ -141,17 +221,31 @@ export function emailChannelConformance(options: EmailChannelConformanceOptions)
           const sent = message()
           await channel.send(sent)
           const received = await options.received(sent.messageId)
-          if (received === undefined) throw new Error('the message never arrived')
+          if (received === undefined)
+            fail(
+              `the message sent with Message-ID ${sent.messageId} never arrived at ${options.recipient} (received() answered undefined), so no reply could be made`,
+            )
           await options.reply?.(received)
           await options.receive?.()
           const reply = events.find((event) => event.type === 'reply-received')
-          expect(reply).toMatchObject({ type: 'reply-received', channel: 'email', outOfOffice: false })
+          expect(
+            reply,
+            `after the recipient answered ${sent.messageId} and receive() ran, the channel must deliver a reply-received event (channel 'email', outOfOffice false) to its subscriber — it delivered ${show(events)}`,
+          ).toMatchObject({ type: 'reply-received', channel: 'email', outOfOffice: false })
           const lead = reply?.type === 'reply-received' ? reply.lead : undefined
-          expect([lead?.messageId, ...(lead?.messageIds ?? [])]).toContain(sent.messageId)
-          expect(lead?.email?.toLowerCase()).toBe(options.recipient.toLowerCase())
+          const answered = [lead?.messageId, ...(lead?.messageIds ?? [])]
+          expect(
+            answered,
+            `the reply-received event must name the message it answers (${sent.messageId}) in lead.messageId or lead.messageIds — it named ${show(answered)}`,
+          ).toContain(sent.messageId)
+          expect(
+            lead?.email?.toLowerCase(),
+            `the reply-received event must name the lead by its address in lead.email (${options.recipient}) — it named ${show(lead?.email)}`,
+          ).toBe(options.recipient.toLowerCase())
         } finally {
           stop()
         }
-      })
+      },
+    )
   })
 }

@@ -1,5 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { COLLECTION_NAMES, type StorageV1, type StoredDocument } from '../ports/storage'
+import {
+  COLLECTION_NAMES,
+  type IndexQuery,
+  type IndexRange,
+  type StorageV1,
+  type StoredDocument,
+} from '../ports/storage'
+import { fail, list, rejectionOf, show, throwing } from './conformance-messages'
 
 export interface StorageConformanceOptions {
   /** Shown in the suite name. */
@@ -11,6 +18,19 @@ export interface StorageConformanceOptions {
 }
 
 const doc = (fields: Record<string, unknown>): StoredDocument => fields
+
+/** How a failure message names a query: `query('enrolments', { index: 'ready', equals: ['ana'] })`. */
+const queryCall = (collection: string, query?: IndexQuery) =>
+  `query('${collection}'${query === undefined ? '' : `, ${show(query)}`})`
+
+/** A range as a condition on the field after `equals`: `priorityKey > 10 and < 30`. */
+const bounds = (field: string, range: IndexRange) =>
+  `${field} ${[
+    ...(range.gt === undefined ? [] : [`> ${range.gt}`]),
+    ...(range.gte === undefined ? [] : [`>= ${range.gte}`]),
+    ...(range.lt === undefined ? [] : [`< ${range.lt}`]),
+    ...(range.lte === undefined ? [] : [`<= ${range.lte}`]),
+  ].join(' and ')}`
 
 /**
  * The Storage port's conformance suite. Call it from your adapter's own vitest file:
@@ -34,7 +54,10 @@ export function storageConformance(options: StorageConformanceOptions): void {
       storage.transaction(workspace, work) as Promise<T>
 
     it('declares specification v1', () => {
-      expect(storage.specificationVersion).toBe('v1')
+      expect(
+        storage.specificationVersion,
+        `storage.specificationVersion must be 'v1', the version of the port this suite checks — got ${show(storage.specificationVersion)}`,
+      ).toBe('v1')
     })
 
     it('stores, reads and deletes documents in every collection', async () => {
@@ -42,14 +65,22 @@ export function storageConformance(options: StorageConformanceOptions): void {
         await tx(async (t) =>
           t.put(collection, 'k1', doc({ key: 'k1', id: 'k1', n: 1, nested: { list: [1, 'two', null] } })),
         )
-        expect(await tx(async (t) => t.get(collection, 'k1'))).toEqual({
+        const stored = await tx(async (t) => t.get(collection, 'k1'))
+        expect(
+          stored,
+          `get('${collection}', 'k1') after put('${collection}', 'k1', …) committed must return the document as put — got ${show(stored)}`,
+        ).toEqual({
           key: 'k1',
           id: 'k1',
           n: 1,
           nested: { list: [1, 'two', null] },
         })
         await tx(async (t) => t.delete(collection, 'k1'))
-        expect(await tx(async (t) => t.get(collection, 'k1'))).toBeUndefined()
+        const deleted = await tx(async (t) => t.get(collection, 'k1'))
+        expect(
+          deleted,
+          `get('${collection}', 'k1') after delete('${collection}', 'k1') committed must return undefined — got ${show(deleted)}`,
+        ).toBeUndefined()
       }
     })
 
@@ -59,15 +90,25 @@ export function storageConformance(options: StorageConformanceOptions): void {
         t.put('leads', 'a', doc({ id: 'a', kept: text, dropped: undefined, big: 'x'.repeat(20_000) })),
       )
       const stored = await tx<StoredDocument | undefined>(async (t) => t.get('leads', 'a'))
-      expect(stored).toEqual({ id: 'a', kept: text, big: 'x'.repeat(20_000) })
-      expect(stored !== undefined && 'dropped' in stored).toBe(false)
+      expect(
+        stored,
+        `get('leads', 'a') must return the document as put: undefined fields dropped, every character of the text kept (${show(text)}), a 20,000-character value whole — got ${show(stored)}`,
+      ).toEqual({ id: 'a', kept: text, big: 'x'.repeat(20_000) })
+      expect(
+        stored !== undefined && 'dropped' in stored,
+        `get('leads', 'a') must leave out a field put as undefined (documents are JSON), not keep it as a key — got fields ${list(Object.keys(stored ?? {}))}`,
+      ).toBe(false)
     })
 
     it('replaces a document on put, and accepts unusual keys', async () => {
       const key = 'campaign\u001flead/with spaces & ünïcode'
       await tx(async (t) => t.put('enrolments', key, doc({ key, v: 1 })))
       await tx(async (t) => t.put('enrolments', key, doc({ key, v: 2 })))
-      expect(await tx(async (t) => t.get('enrolments', key))).toEqual({ key, v: 2 })
+      const stored = await tx(async (t) => t.get('enrolments', key))
+      expect(
+        stored,
+        `put('enrolments', ${show(key)}, { v: 2 }) over { v: 1 } must replace the document, and a key may hold any characters — get() returned ${show(stored)}`,
+      ).toEqual({ key, v: 2 })
     })
 
     it('returns getMany in the order asked and skips missing keys', async () => {
@@ -75,7 +116,10 @@ export function storageConformance(options: StorageConformanceOptions): void {
         for (const id of ['a', 'b', 'c']) await t.put('leads', id, doc({ id }))
       })
       const found = await tx<StoredDocument[]>(async (t) => t.getMany('leads', ['c', 'missing', 'a']))
-      expect(found.map((each) => each.id)).toEqual(['c', 'a'])
+      expect(
+        found.map((each) => each.id),
+        `getMany('leads', ['c', 'missing', 'a']) must return the documents in the order asked, skipping keys without one — got ids ${list(found.map((each) => each.id))}`,
+      ).toEqual(['c', 'a'])
     })
 
     it('keeps workspaces apart: nothing written in one is visible from another', async () => {
@@ -87,15 +131,29 @@ export function storageConformance(options: StorageConformanceOptions): void {
         async (t) => t.put('leads', 'other', doc({ id: 'other', emailKey: 'a@x.io', owner: 'two' })),
         'two',
       )
-      expect(await tx(async (t) => t.get('leads', 'shared-id'), 'two')).toBeUndefined()
-      expect(await tx(async (t) => t.getMany('leads', ['shared-id']), 'two')).toEqual([])
+      const got = await tx(async (t) => t.get('leads', 'shared-id'), 'two')
+      expect(
+        got,
+        `get('leads', 'shared-id') in workspace 'two' must not see the document put in workspace 'one' — got ${show(got)}`,
+      ).toBeUndefined()
+      const many = await tx(async (t) => t.getMany('leads', ['shared-id']), 'two')
+      expect(
+        many,
+        `getMany('leads', ['shared-id']) in workspace 'two' must not see the document put in workspace 'one' — got ${show(many)}`,
+      ).toEqual([])
       const two = await tx<StoredDocument[]>(
         async (t) => t.query('leads', { index: 'byEmail', equals: ['a@x.io'] }),
         'two',
       )
-      expect(two.map((each) => each.owner)).toEqual(['two'])
+      expect(
+        two.map((each) => each.owner),
+        `${queryCall('leads', { index: 'byEmail', equals: ['a@x.io'] })} in workspace 'two' must return only workspace two's document, though workspace 'one' has one with the same email — got owners ${list(two.map((each) => each.owner))}`,
+      ).toEqual(['two'])
       const all = await tx<StoredDocument[]>(async (t) => t.query('leads'), 'one')
-      expect(all.map((each) => each.id)).toEqual(['shared-id'])
+      expect(
+        all.map((each) => each.id),
+        `query('leads') in workspace 'one' must return only workspace one's documents — got ids ${list(all.map((each) => each.id))}`,
+      ).toEqual(['shared-id'])
     })
 
     it('rolls back every write of a transaction that throws', async () => {
@@ -106,30 +164,66 @@ export function storageConformance(options: StorageConformanceOptions): void {
         await t.delete('leads', 'keep')
         throw new Error('boom')
       })
-      await expect(failing).rejects.toThrow('boom')
-      expect(await tx(async (t) => t.get('leads', 'keep'))).toEqual({ id: 'keep', v: 1 })
-      expect(await tx(async (t) => t.get('leads', 'new'))).toBeUndefined()
-      expect(await tx(async (t) => t.query('leads', { index: 'byEmail', equals: ['n@x.io'] }))).toEqual([])
+      const expectation = 'transaction() must reject with the error its work throws'
+      const error = await rejectionOf(failing, expectation)
+      expect(throwing(error), `${expectation} (Error 'boom') — it rejected with ${show(error)}`).toThrow(
+        'boom',
+      )
+      const after = "after a transaction that changed 'keep', added 'new', deleted 'keep' and then threw"
+      const keep = await tx(async (t) => t.get('leads', 'keep'))
+      expect(
+        keep,
+        `${after}, get('leads', 'keep') must return the document as it was before (every write rolled back) — got ${show(keep)}`,
+      ).toEqual({ id: 'keep', v: 1 })
+      const added = await tx(async (t) => t.get('leads', 'new'))
+      expect(
+        added,
+        `${after}, get('leads', 'new') must return undefined (its put rolled back) — got ${show(added)}`,
+      ).toBeUndefined()
+      const indexed = await tx(async (t) => t.query('leads', { index: 'byEmail', equals: ['n@x.io'] }))
+      expect(
+        indexed,
+        `${after}, ${queryCall('leads', { index: 'byEmail', equals: ['n@x.io'] })} must return nothing (index entries roll back too) — got ${show(indexed)}`,
+      ).toEqual([])
     })
 
     it('runs concurrent transactions as if one after another (no lost updates)', async () => {
       await tx(async (t) => t.put('counters', 'c', doc({ key: 'c', count: 0 })))
-      await Promise.all(
-        Array.from({ length: 25 }, () =>
-          tx(async (t) => {
-            const current = (await t.get('counters', 'c')) as { count: number }
-            await t.put('counters', 'c', doc({ key: 'c', count: current.count + 1 }))
-          }),
-        ),
-      )
-      expect(await tx(async (t) => t.get('counters', 'c'))).toEqual({ key: 'c', count: 25 })
+      try {
+        await Promise.all(
+          Array.from({ length: 25 }, () =>
+            tx(async (t) => {
+              const current = (await t.get('counters', 'c')) as { count: number }
+              await t.put('counters', 'c', doc({ key: 'c', count: current.count + 1 }))
+            }),
+          ),
+        )
+      } catch (error) {
+        fail(
+          `25 concurrent transactions that each read counter 'c' and put count + 1 must all commit (the store runs them as if one after another, waiting or retrying as it needs) — one rejected with ${show(error)}`,
+          error,
+        )
+      }
+      const counter = await tx(async (t) => t.get('counters', 'c'))
+      expect(
+        counter,
+        `25 concurrent transactions that each read counter 'c' and put count + 1 must leave count 25: transactions run as if one after another, so no update is lost — got ${show(counter)}`,
+      ).toEqual({ key: 'c', count: 25 })
     })
 
     it('refuses writes in a read-only transaction', async () => {
-      await expect(
+      const expectation =
+        "transaction('ws', work, { readOnly: true }) whose work calls put('leads', 'x', …) must reject: a read-only transaction refuses writes"
+      const error = await rejectionOf(
         storage.transaction('ws', async (t) => t.put('leads', 'x', doc({ id: 'x' })), { readOnly: true }),
-      ).rejects.toThrow()
-      expect(await tx(async (t) => t.get('leads', 'x'))).toBeUndefined()
+        expectation,
+      )
+      expect(throwing(error), `${expectation} — it rejected with ${show(error)}`).toThrow()
+      const written = await tx(async (t) => t.get('leads', 'x'))
+      expect(
+        written,
+        `get('leads', 'x') after a read-only transaction tried to put it must return undefined — got ${show(written)}`,
+      ).toBeUndefined()
     })
 
     describe('index queries', () => {
@@ -147,46 +241,75 @@ export function storageConformance(options: StorageConformanceOptions): void {
           for (const row of rows) await t.put('enrolments', row.key, doc(row))
         })
       })
-      const keys = (query: Parameters<import('../ports/storage').StorageTransaction['query']>[1]) =>
+      const keys = (query: IndexQuery) =>
         tx<StoredDocument[]>(async (t) => t.query('enrolments', query)).then((found) =>
           found.map((each) => each.key),
         )
+      /** Checks the keys a query returns: `query(…) must <promise> — got keys [e3, e2]`. */
+      const expectKeys = async (query: IndexQuery, promise: string, expected: readonly string[]) => {
+        const found = await keys(query)
+        expect(found, `${queryCall('enrolments', query)} must ${promise} — got keys ${list(found)}`).toEqual(
+          expected,
+        )
+      }
+      const ready = 'index order (identityId, readyLane, priorityKey), then by key'
+      const descending = 'descending index order (priorityKey, then key, both from the highest)'
 
       it('orders by the index fields, then by key, within an equality prefix', async () => {
-        expect(await keys({ index: 'ready', equals: ['ana', 'linkedin:message'] })).toEqual([
-          'e2',
-          'e3',
-          'e7',
-          'e1',
-        ])
+        await expectKeys(
+          { index: 'ready', equals: ['ana', 'linkedin:message'] },
+          `return documents in ${ready}`,
+          ['e2', 'e3', 'e7', 'e1'],
+        )
       })
 
       it('leaves out documents whose index field is null or missing', async () => {
-        expect(await keys({ index: 'ready', equals: ['ana'] })).toEqual(['e2', 'e3', 'e7', 'e1', 'e4'])
+        await expectKeys(
+          { index: 'ready', equals: ['ana'] },
+          `leave out e6, whose readyLane is null, and return the rest in ${ready}`,
+          ['e2', 'e3', 'e7', 'e1', 'e4'],
+        )
       })
 
       it('bounds the next field with gt, gte, lt and lte', async () => {
         const lane = ['ana', 'linkedin:message']
-        expect(await keys({ index: 'ready', equals: lane, range: { gt: 10 } })).toEqual(['e3', 'e7', 'e1'])
-        expect(await keys({ index: 'ready', equals: lane, range: { gte: 20, lte: 20 } })).toEqual([
-          'e3',
-          'e7',
-        ])
-        expect(await keys({ index: 'ready', equals: lane, range: { lt: 20 } })).toEqual(['e2'])
-        expect(await keys({ index: 'ready', equals: lane, range: { gt: 10, lt: 30 } })).toEqual(['e3', 'e7'])
+        const bounded = async (range: IndexRange, expected: readonly string[]) =>
+          expectKeys(
+            { index: 'ready', equals: lane, range },
+            `return only the documents with ${bounds('priorityKey', range)}, in ${ready}`,
+            expected,
+          )
+        await bounded({ gt: 10 }, ['e3', 'e7', 'e1'])
+        await bounded({ gte: 20, lte: 20 }, ['e3', 'e7'])
+        await bounded({ lt: 20 }, ['e2'])
+        await bounded({ gt: 10, lt: 30 }, ['e3', 'e7'])
       })
 
       it('reads in descending order, with a limit', async () => {
-        expect(
-          await keys({ index: 'ready', equals: ['ana', 'linkedin:message'], order: 'desc', limit: 3 }),
-        ).toEqual(['e1', 'e7', 'e3'])
+        await expectKeys(
+          { index: 'ready', equals: ['ana', 'linkedin:message'], order: 'desc', limit: 3 },
+          `return the first 3 documents in ${descending}`,
+          ['e1', 'e7', 'e3'],
+        )
       })
 
       it('continues after a key, in both orders (paging)', async () => {
         const lane = ['ana', 'linkedin:message']
-        expect(await keys({ index: 'ready', equals: lane, limit: 2 })).toEqual(['e2', 'e3'])
-        expect(await keys({ index: 'ready', equals: lane, limit: 2, after: 'e3' })).toEqual(['e7', 'e1'])
-        expect(await keys({ index: 'ready', equals: lane, order: 'desc', after: 'e7' })).toEqual(['e3', 'e2'])
+        await expectKeys(
+          { index: 'ready', equals: lane, limit: 2 },
+          `return the first 2 documents in ${ready}`,
+          ['e2', 'e3'],
+        )
+        await expectKeys(
+          { index: 'ready', equals: lane, limit: 2, after: 'e3' },
+          `continue after document e3, in ${ready}`,
+          ['e7', 'e1'],
+        )
+        await expectKeys(
+          { index: 'ready', equals: lane, order: 'desc', after: 'e7' },
+          `continue after document e7, in ${descending}`,
+          ['e3', 'e2'],
+        )
       })
 
       it('moves a document in the index when its fields change, and drops it on delete', async () => {
@@ -195,20 +318,35 @@ export function storageConformance(options: StorageConformanceOptions): void {
           await t.delete('enrolments', 'e2')
           await t.put('enrolments', 'e6', doc({ ...rows[5], readyLane: 'linkedin:message', priorityKey: 15 }))
         })
-        expect(await keys({ index: 'ready', equals: ['ana', 'linkedin:message'] })).toEqual([
-          'e1',
-          'e6',
-          'e3',
-          'e7',
-        ])
+        await expectKeys(
+          { index: 'ready', equals: ['ana', 'linkedin:message'] },
+          `follow the documents' changes (e1's priorityKey now 0, e2 deleted, e6 given a readyLane) and return them in ${ready}`,
+          ['e1', 'e6', 'e3', 'e7'],
+        )
       })
 
       it('orders by key without an index', async () => {
-        expect(await keys({})).toEqual(['e1', 'e2', 'e3', 'e4', 'e5', 'e6', 'e7'])
-        expect(await keys({ limit: 2, after: 'e5' })).toEqual(['e6', 'e7'])
+        await expectKeys({}, 'return every document ordered by key (no index)', [
+          'e1',
+          'e2',
+          'e3',
+          'e4',
+          'e5',
+          'e6',
+          'e7',
+        ])
+        await expectKeys({ limit: 2, after: 'e5' }, 'continue after key e5, in key order', ['e6', 'e7'])
         // Any key marks a position in key order, whether or not a document has it.
-        expect(await keys({ limit: 2, after: 'e35' })).toEqual(['e4', 'e5'])
-        expect(await keys({ order: 'desc', after: 'e35' })).toEqual(['e3', 'e2', 'e1'])
+        await expectKeys(
+          { limit: 2, after: 'e35' },
+          'continue after where key e35 sorts, in key order (without an index, `after` may be any key)',
+          ['e4', 'e5'],
+        )
+        await expectKeys(
+          { order: 'desc', after: 'e35' },
+          'continue after where key e35 sorts, in descending key order (without an index, `after` may be any key)',
+          ['e3', 'e2', 'e1'],
+        )
       })
 
       it('refuses to page an index after a document that is not in it, rather than skip or restart', async () => {
@@ -217,8 +355,16 @@ export function storageConformance(options: StorageConformanceOptions): void {
           await t.delete('enrolments', 'e3')
           await t.put('enrolments', 'e7', doc({ ...rows[6], readyLane: null }))
         })
+        const why: Record<string, string> = {
+          e3: 'e3 was deleted',
+          e7: 'e7 left the index when its readyLane became null',
+          missing: 'no document has that key',
+        }
         for (const after of ['e3', 'e7', 'missing']) {
-          await expect(keys({ index: 'ready', equals: lane, limit: 2, after })).rejects.toMatchObject({
+          const query = { index: 'ready', equals: lane, limit: 2, after }
+          const expectation = `${queryCall('enrolments', query)} must reject with code 'invalid_query' (${why[after]}, so it is not in index 'ready'), never return a short or restarted page`
+          const error = await rejectionOf(keys(query), expectation)
+          expect(error, `${expectation} — it rejected with ${show(error)}`).toMatchObject({
             code: 'invalid_query',
           })
         }
@@ -239,7 +385,10 @@ export function storageConformance(options: StorageConformanceOptions): void {
         const found = await tx<StoredDocument[]>(async (t) =>
           t.query('actions', { index: 'byCampaign', equals: ['c'] }),
         )
-        expect(found.map((each) => each.key)).toEqual(['b', 'd', 'c', 'e', 'a'])
+        expect(
+          found.map((each) => each.key),
+          `${queryCall('actions', { index: 'byCampaign', equals: ['c'] })} must order by the number in 'at' numerically (b -3, d 0, c 2.5, e 10, a 1e15), not as text — got keys ${list(found.map((each) => each.key))}`,
+        ).toEqual(['b', 'd', 'c', 'e', 'a'])
       })
 
       it('orders text by its characters, with a prefix not matching longer values', async () => {
@@ -250,13 +399,24 @@ export function storageConformance(options: StorageConformanceOptions): void {
         const exact = await tx<StoredDocument[]>(async (t) =>
           t.query('leads', { index: 'byEmail', equals: ['a@x.io'] }),
         )
-        expect(exact.map((each) => each.id)).toEqual(['a@x.io'])
+        expect(
+          exact.map((each) => each.id),
+          `${queryCall('leads', { index: 'byEmail', equals: ['a@x.io'] })} must match the whole value, not a prefix of a longer one (a@x.iox) — got ids ${list(exact.map((each) => each.id))}`,
+        ).toEqual(['a@x.io'])
         const all = await tx<StoredDocument[]>(async (t) => t.query('leads', { index: 'byEmail' }))
-        expect(all.map((each) => each.id)).toEqual(['a@x.io', 'a@x.iox', 'ab@x.io', 'b@x.io'])
+        expect(
+          all.map((each) => each.id),
+          `${queryCall('leads', { index: 'byEmail' })} must order text by its characters (a@x.io, a@x.iox, ab@x.io, b@x.io) — got ids ${list(all.map((each) => each.id))}`,
+        ).toEqual(['a@x.io', 'a@x.iox', 'ab@x.io', 'b@x.io'])
       })
 
       it('rejects an index the collection does not declare', async () => {
-        await expect(tx(async (t) => t.query('enrolments', { index: 'nope' }))).rejects.toThrow()
+        const expectation = `${queryCall('enrolments', { index: 'nope' })} must reject: 'nope' is not an index of enrolments (STORAGE_COLLECTIONS)`
+        const error = await rejectionOf(
+          tx(async (t) => t.query('enrolments', { index: 'nope' })),
+          expectation,
+        )
+        expect(throwing(error), `${expectation} — it rejected with ${show(error)}`).toThrow()
       })
     })
   })

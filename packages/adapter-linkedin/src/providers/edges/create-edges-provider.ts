@@ -15,7 +15,7 @@ import {
   type EdgesAction,
   type EdgesRunBody,
 } from './edges-actions'
-import { edgesFailure } from './edges-errors'
+import { edgesFailure, IDENTITY_RATE_LIMITS, labelOf } from './edges-errors'
 import { type CreateEdgesProviderOptions, parseEdgesProviderOptions } from './edges-options'
 import { conversationsOf, invitationsOf, relationsOf } from './edges-rows'
 
@@ -26,8 +26,6 @@ export interface EdgesProvider extends LinkedInProviderV1 {
   /** Stops the transport; queued requests end as not sent. */
   close(): Promise<void>
 }
-
-const DAY_MS = 86_400_000
 
 /**
  * LinkedIn through Edges (docs.edges.run): each action runs live on the Edges identity named by the
@@ -46,8 +44,10 @@ export function createEdgesProvider(input: CreateEdgesProviderOptions): EdgesPro
     requestsPerMinute: options.requestsPerMinute ?? 120,
     timeoutMs: options.timeoutMs ?? 120_000,
     ...(options.maxRetryAfterMs === undefined ? {} : { maxRetryAfterMs: options.maxRetryAfterMs }),
-    // LIMIT_REACHED is one identity's daily limit, not the key's: straight back to the engine.
-    retry429: (body) => (body as { error_label?: unknown } | null)?.error_label !== 'LIMIT_REACHED',
+    // LIMIT_REACHED and STATUS_429 concern one identity, not the key: straight back to the engine (which
+    // retries at their `postponed_until`), never a pause of every identity's requests. Other 429s are
+    // Edges' plan limit on the key (docs.edges.run/v1/runs/rate-limits): waited out here.
+    retry429: (body) => !IDENTITY_RATE_LIMITS.has(labelOf(body) ?? ''),
   })
 
   const run = async (
@@ -82,18 +82,16 @@ export function createEdgesProvider(input: CreateEdgesProviderOptions): EdgesPro
               reason: 'transient',
               message: `Edges ${action}: no answer (${result.error.message})`,
             }
-      case 'rate-limited': {
-        const daily = (result.body as { error_label?: unknown } | null)?.error_label === 'LIMIT_REACHED'
+      case 'rate-limited':
+        if (IDENTITY_RATE_LIMITS.has(labelOf(result.body) ?? ''))
+          return edgesFailure(429, result.body, action, kind, { waitedMs: result.retryAfterMs })
         return {
           ok: false,
           reason: 'rate_limited',
-          retryAfterMs: daily ? Math.max(result.retryAfterMs, DAY_MS) : result.retryAfterMs,
-          message: daily
-            ? `Edges ${action}: the identity's daily limit is reached; retrying in 24 h`
-            : `Edges ${action}: Edges asked to slow down for ${Math.ceil(result.retryAfterMs / 1000)} s`,
+          retryAfterMs: result.retryAfterMs,
+          message: `Edges ${action}: Edges asked to slow down for ${Math.ceil(result.retryAfterMs / 1000)} s`,
           raw: result.body,
         }
-      }
       case 'response': {
         if (result.status >= 200 && result.status < 300) {
           const next = result.headers.get('x-pagination-next')

@@ -1,6 +1,6 @@
 /**
- * The Edges actions the provider runs (reference 004, "Included Actions": free with an engagement
- * identity), each at `POST /actions/{name}/run/live`.
+ * The Edges actions the provider runs (the "included actions", free with an engagement identity), each at
+ * `POST /actions/{name}/run/live`.
  */
 export const EDGES_ACTIONS = {
   visitProfile: 'linkedin-visit-profile',

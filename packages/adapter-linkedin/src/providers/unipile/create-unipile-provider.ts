@@ -6,6 +6,7 @@ import type {
   ProviderPendingInvitation,
   ProviderRelation,
 } from '../../provider/linkedin-provider'
+import { isoInstantOf } from '../../provider/provider-time'
 import { profileHandleOf, samePerson } from '../../provider/same-person'
 import { createProviderHttp, type ProviderHttp, type ProviderRequest } from '../../transport/provider-http'
 import { isWrite, LINKEDIN_THROTTLE_MS, type UnipileOperation, unipileFailure } from './unipile-errors'
@@ -26,15 +27,17 @@ import {
   invitationSentAnswer,
   isSet,
   message,
+  ownProfile,
   type Post,
   page,
   post,
   postReaction,
+  reactionReported,
   relationOf,
   type UserProfile,
   userProfile,
 } from './unipile-rows'
-import { readUnipileWebhook, UNIPILE_WEBHOOK_SECRET_HEADER } from './unipile-webhook'
+import { readUnipileWebhook, UNIPILE_WEBHOOK_SECRET_HEADER, unipileHeaderCheck } from './unipile-webhook'
 
 type Failure = Extract<LinkedInOutcome, { ok: false }>
 type Answer = { readonly ok: true; readonly body: unknown } | Failure
@@ -67,6 +70,8 @@ export function createUnipileProvider(input: CreateUnipileProviderOptions): Unip
   const maxPages = options.maxPages ?? 20
   const people = new UnipilePeople()
   const sentIds = new Set<string>()
+  /** Each account's own LinkedIn provider id (GET /users/me), once known. */
+  const ownIds = new Map<string, string>()
   const http: ProviderHttp = createProviderHttp({
     baseUrl: unipileBaseUrl(options.dsn) as string,
     headers: { 'X-API-KEY': options.apiKey },
@@ -221,6 +226,8 @@ export function createUnipileProvider(input: CreateUnipileProviderOptions): Unip
     if ('ok' in who) return who
     const form = new FormData()
     form.append('account_id', call.accountId)
+    // `attendees_ids` takes "one or more attendee provider ID" (chatscontroller_startnewchat); more than
+    // one would start a group chat, so the lead alone is named.
     form.append('attendees_ids', who.id)
     for (const [name, value] of fields) form.append(name, value)
     if (file !== undefined) form.append(file.field, file.file.blob, file.file.name)
@@ -257,6 +264,20 @@ export function createUnipileProvider(input: CreateUnipileProviderOptions): Unip
       .filter((each): each is Post => each !== undefined && each.permissions?.can_react !== false)
     // Their own latest post rather than something they reposted, when there is one.
     return { post: posts.find((each) => each.is_repost !== true) ?? posts[0] }
+  }
+
+  /** The account's own provider id (GET /users/me, "Retrieve own profile"), or undefined when not known. */
+  const ownIdOf = async (accountId: string): Promise<string | undefined> => {
+    const known = ownIds.get(accountId)
+    if (known !== undefined) return known
+    const answer = await exchange('profile', "find the account's own profile", {
+      method: 'GET',
+      path: '/users/me',
+      query: { account_id: accountId },
+    })
+    const id = answer.ok ? ownProfile.safeParse(answer.body).data?.provider_id : undefined
+    if (id !== undefined) ownIds.set(accountId, id)
+    return id
   }
 
   const relationStatus = async (call: ProviderCall): Promise<ConnectionCheck> => {
@@ -298,7 +319,9 @@ export function createUnipileProvider(input: CreateUnipileProviderOptions): Unip
       conversationId: each.id,
       with: people.targetOf(other),
       lastMessageId: last.id,
-      lastMessageAt: new Date(last.timestamp).toISOString(),
+      // A time that names no date (or none) is kept as given: polling keeps the reply, without a time.
+      lastMessageAt:
+        isoInstantOf(last.timestamp) ?? isoInstantOf(each.timestamp) ?? String(last.timestamp ?? ''),
       // `is_sender`: "whether the sender is the account's user"; LinkedIn's system events are nobody's reply.
       lastFromThem: !isSet(last.is_sender) && !isSet(last.is_event),
       ...(last.text == null ? {} : { lastMessageText: last.text }),
@@ -331,27 +354,30 @@ export function createUnipileProvider(input: CreateUnipileProviderOptions): Unip
       // Nothing to react to (no post, or none open to reactions): the step has nothing to do.
       if (latest.post === undefined) return { ok: true }
       // Already reacted (by hand or by an earlier attempt): reacting again would change nothing or undo it.
-      if (latest.post.user_reacted != null) return { ok: true }
-      let reaction = call.reaction
-      if (reaction === 'most_reacted') {
-        const answer = await exchange('posts', 'list the reactions of the post', {
-          method: 'GET',
-          path: path('posts', latest.post.social_id, 'reactions'),
-          query: { account_id: call.accountId, limit: 100 },
-        })
-        if (!answer.ok) return answer
-        const values = (page.safeParse(answer.body).data?.items ?? []).flatMap((raw) => {
-          const parsed = postReaction.safeParse(raw)
-          return parsed.success ? [parsed.data.value] : []
-        })
-        reaction = mostReacted(values)
-      }
-      const answer = await exchange('reaction', 'react to the latest post', {
+      if (reactionReported(latest.post)) return { ok: true }
+      // The listing does not say (`user_reacted` is not always there): the post's reactions do.
+      const answer = await exchange('posts', 'list the reactions of the post', {
+        method: 'GET',
+        path: path('posts', latest.post.social_id, 'reactions'),
+        query: { account_id: call.accountId, limit: 100 },
+      })
+      if (!answer.ok) return answer
+      const reactions = (page.safeParse(answer.body).data?.items ?? []).flatMap((raw) => {
+        const parsed = postReaction.safeParse(raw)
+        return parsed.success ? [parsed.data] : []
+      })
+      // Only the first page is read: past it, LinkedIn's one reaction a person means a second attempt
+      // replaces the account's reaction, never adds one. Without the account's own id the same holds.
+      const own = await ownIdOf(call.accountId)
+      if (own !== undefined && reactions.some((each) => each.author?.id === own)) return { ok: true }
+      const reaction =
+        call.reaction === 'most_reacted' ? mostReacted(reactions.map((each) => each.value)) : call.reaction
+      const sent = await exchange('reaction', 'react to the latest post', {
         method: 'POST',
         path: '/posts/reaction',
         body: { account_id: call.accountId, post_id: latest.post.social_id, reaction_type: reaction },
       })
-      return answer.ok ? { ok: true } : answer
+      return sent.ok ? { ok: true } : sent
     },
 
     async sendInvitation(call) {
@@ -438,6 +464,7 @@ export function createUnipileProvider(input: CreateUnipileProviderOptions): Unip
           'list chats',
           '/chats',
           {
+            // Optional at Unipile (without it, every account's chats): given to read this account's only.
             account_id: accountId,
             account_type: 'LINKEDIN',
             limit: 50,
@@ -449,9 +476,12 @@ export function createUnipileProvider(input: CreateUnipileProviderOptions): Unip
         ),
       )
       const conversations: ProviderConversation[] = []
-      // 1:1 chats only (they name the other person); sponsored messages are nobody's reply.
+      // 1:1 chats only (they name the other person) of this account; sponsored messages are nobody's reply.
       for (const each of chats.filter(
-        (one) => one.attendee_provider_id != null && one.content_type !== 'sponsored',
+        (one) =>
+          one.attendee_provider_id != null &&
+          one.content_type !== 'sponsored' &&
+          (one.account_id == null || one.account_id === accountId),
       )) {
         const conversation = await latestMessage(each)
         if (conversation !== undefined) conversations.push(conversation)
@@ -487,12 +517,14 @@ export function createUnipileProvider(input: CreateUnipileProviderOptions): Unip
 
   const secret = options.webhookSecret
   if (secret === undefined) return provider
+  const header = options.webhookSecretHeader ?? UNIPILE_WEBHOOK_SECRET_HEADER
   return {
     ...provider,
+    verifyWebhookHeaders: (headers) => unipileHeaderCheck(headers, header, secret),
     async readWebhook(request) {
       return readUnipileWebhook(request, {
         secret,
-        header: options.webhookSecretHeader ?? UNIPILE_WEBHOOK_SECRET_HEADER,
+        header,
         sentByUs: (messageId) => sentIds.has(messageId),
         targetOf: (providerId, profileUrl) => people.targetOf(providerId, profileUrl),
       })

@@ -1,6 +1,7 @@
 import type { ConnectionStatus } from '@paceline/core/ports'
 import { z } from 'zod'
 import type { ProviderPendingInvitation, ProviderRelation } from '../../provider/linkedin-provider'
+import { isoInstantOf } from '../../provider/provider-time'
 
 // Unipile's documented answers (API reference v1), read leniently: a field Unipile adds or leaves out
 // never breaks an action or a poll, and a row without what paceline needs is skipped rather than guessed.
@@ -35,7 +36,11 @@ export function connectionOf(profile: UserProfile): ConnectionStatus {
 /** Every listing: `items` and the `cursor` of the next page (null on the last). */
 export const page = z.looseObject({ items: z.array(z.unknown()), cursor: text })
 
-/** GET /users/{identifier}/posts items (object `Post`). */
+/**
+ * GET /users/{identifier}/posts items (object `Post`). `user_reacted` (the account's own reaction) is not in
+ * the reference's `Post` schema (developer.unipile.com/reference/userscontroller_listallposts), and only
+ * some answers carry it: a reaction there says the account reacted; no value says nothing either way.
+ */
 export const post = z.looseObject({
   social_id: z.string().min(1),
   is_repost: z.boolean().optional().nullable(),
@@ -44,8 +49,21 @@ export const post = z.looseObject({
 })
 export type Post = z.infer<typeof post>
 
-/** GET /posts/{post_id}/reactions items (object `PostReaction`). */
-export const postReaction = z.looseObject({ value: z.string() })
+/** Whether the listing says the account already reacted to the post; false is "not said", not "no". */
+export const reactionReported = (item: Post): boolean =>
+  typeof item.user_reacted === 'string' && item.user_reacted !== ''
+
+/** GET /posts/{post_id}/reactions items (object `PostReaction`; `author.id` is who reacted). */
+export const postReaction = z.looseObject({
+  value: z.string(),
+  author: z.looseObject({ id: text }).optional().nullable(),
+})
+
+/**
+ * GET /users/me (object `AccountOwnerProfile`, developer.unipile.com/reference/userscontroller_getaccountownerprofile):
+ * the LinkedIn provider id of the account's own member.
+ */
+export const ownProfile = z.looseObject({ provider_id: z.string().min(1) })
 
 /** GET /users/invite/sent items (object `InvitationSent`). */
 const invitationSent = z.looseObject({
@@ -64,9 +82,14 @@ const userRelation = z.looseObject({
   created_at: z.number().optional().nullable(),
 })
 
-/** GET /chats items (object `Chat`). */
+/**
+ * GET /chats items (object `Chat`). `account_id` names the account the chat belongs to: the route's
+ * `account_id` filter is optional and "can be a comma-separated list of ids" (reference: "List all chats",
+ * chatscontroller_listallchats), so rows are checked against the account asked for.
+ */
 export const chat = z.looseObject({
   id: z.string().min(1),
+  account_id: text,
   attendee_provider_id: text,
   timestamp: text,
   content_type: text,
@@ -78,7 +101,7 @@ export const message = z.looseObject({
   id: z.string().min(1),
   sender_id: text,
   text: text,
-  timestamp: z.string(),
+  timestamp: text,
   is_sender: flag,
   is_event: flag,
 })
@@ -112,11 +135,13 @@ export function relationOf(raw: unknown): (ProviderRelation & { readonly connect
   const { member_id: profileId, public_identifier: handle } = row.data
   const profileUrl = handle == null ? row.data.public_profile_url : profileUrlOfHandle(handle)
   if (profileId == null && profileUrl == null) return undefined
-  // Epoch milliseconds; a value in seconds (10 digits) is read as such.
+  // Epoch milliseconds; a value in seconds (10 digits) is read as such. One that names no date the engine
+  // can hold is left out rather than thrown on (the listing, and every poll after it, would fail on it).
   const created = row.data.created_at
-  const connectedMs = created == null ? undefined : created < 1e12 ? created * 1000 : created
+  const ms = created == null ? undefined : created < 1e12 ? created * 1000 : created
+  const connectedAt = ms === undefined ? undefined : isoInstantOf(ms)
   return {
     with: { ...(profileId == null ? {} : { profileId }), ...(profileUrl == null ? {} : { profileUrl }) },
-    ...(connectedMs === undefined ? {} : { connectedAt: new Date(connectedMs).toISOString(), connectedMs }),
+    ...(connectedAt === undefined ? {} : { connectedAt, connectedMs: Date.parse(connectedAt) }),
   }
 }

@@ -3,9 +3,11 @@ import { z } from 'zod'
 import type {
   ProviderEvent,
   ProviderTarget,
+  ProviderWebhookHeaderCheck,
   ProviderWebhookRequest,
   ProviderWebhookResult,
 } from '../../provider/linkedin-provider'
+import { isoInstantOf } from '../../provider/provider-time'
 
 /** The header Unipile webhooks are created with to carry the shared secret (Unipile signs nothing itself). */
 export const UNIPILE_WEBHOOK_SECRET_HEADER = 'Unipile-Auth'
@@ -42,23 +44,52 @@ const relationPayload = z.looseObject({
   timestamp: text,
 })
 
-const isoOf = (value: string | null | undefined): { at?: string } =>
-  value == null || Number.isNaN(Date.parse(value)) ? {} : { at: new Date(value).toISOString() }
+/** A timestamp the engine can hold, or none (the engine then uses its own clock). */
+const isoOf = (value: string | null | undefined): { at?: string } => {
+  const at = isoInstantOf(value)
+  return at === undefined ? {} : { at }
+}
+
+/** The notifications paceline reads; a payload naming one of them in a shape it cannot read is refused. */
+const READ_EVENTS: Readonly<Record<string, z.ZodType>> = {
+  message_received: messagePayload,
+  new_relation: relationPayload,
+}
 
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest()
 
 /** The secret compared in constant time (digests of equal length, so its length does not leak either). */
-export function hasSecret(request: ProviderWebhookRequest, header: string, secret: string): boolean {
-  const given = request.headers[header.toLowerCase()]
-  if (given === undefined || given === '') return false
+export function hasSecret(
+  headers: ProviderWebhookRequest['headers'],
+  header: string,
+  secret: string,
+): boolean {
+  const given = headers[header.toLowerCase()]
+  if (typeof given !== 'string' || given === '') return false
   return timingSafeEqual(digest(given), digest(secret))
+}
+
+/**
+ * Unipile signs nothing: the secret header is all that proves a delivery is Unipile's, so it is checked
+ * before the body is read (`verifyWebhookHeaders`), and again by `readUnipileWebhook`.
+ */
+export function unipileHeaderCheck(
+  headers: ProviderWebhookRequest['headers'],
+  header: string,
+  secret: string,
+): ProviderWebhookHeaderCheck {
+  return hasSecret(headers, header, secret)
+    ? { ok: true }
+    : { ok: false, status: 401, message: `Missing or wrong ${header} header.` }
 }
 
 /**
  * One Unipile webhook delivery: authentic (the shared secret), readable (JSON), and its events for
  * paceline. Replies become `message-received` with Unipile's message id as the event id (the id polling
  * reports too); new relations become `invitation-accepted` with `account:provider id` (as polling does).
- * Every other notification is answered 200 with no events, so Unipile does not retry it.
+ * Every other notification is answered 200 with no events, so Unipile does not retry it; a body that is not
+ * JSON, or a `message_received` / `new_relation` without the fields paceline reads, is answered 400 (with
+ * the right secret, Unipile sent something it will never send differently: retrying cannot help).
  */
 export function readUnipileWebhook(
   request: ProviderWebhookRequest,
@@ -70,8 +101,8 @@ export function readUnipileWebhook(
     readonly targetOf: (providerId: string, profileUrl?: string | null) => ProviderTarget
   },
 ): ProviderWebhookResult {
-  if (!hasSecret(request, options.header, options.secret))
-    return { ok: false, status: 401, message: `Missing or wrong ${options.header} header.` }
+  const check = unipileHeaderCheck(request.headers, options.header, options.secret)
+  if (!check.ok) return check
   let body: unknown
   try {
     body = JSON.parse(request.rawBody)
@@ -84,6 +115,18 @@ export function readUnipileWebhook(
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     return { ok: false, status: 400, message: 'The body is not a JSON object.' }
+  const kind = (body as { event?: unknown }).event
+  const schema = typeof kind === 'string' && Object.hasOwn(READ_EVENTS, kind) ? READ_EVENTS[kind] : undefined
+  const shape = schema?.safeParse(body)
+  if (shape !== undefined && !shape.success)
+    return {
+      ok: false,
+      status: 400,
+      message: `The ${String(kind)} payload is not one paceline can read (${shape.error.issues
+        .slice(0, 5)
+        .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+        .join('; ')}).`,
+    }
 
   const events: ProviderEvent[] = []
   const message = messagePayload.safeParse(body)
