@@ -13,6 +13,15 @@ export type { CrmExportOptions, CrmRecordOutcome, CrmSyncOptions, CrmSyncReport 
 export type { MappingCheck, MappingVerdict } from './crm/mapping-check'
 // Engine
 export type { AddLeadsResult } from './engine/admin'
+export { conversationId } from './engine/conversations/conversation-log'
+export type {
+  ConversationListOptions,
+  ConversationMessage,
+  ConversationPage,
+  ConversationView,
+  ConversationWithMessages,
+} from './engine/conversations/conversation-queries'
+export type { ManualTag } from './engine/conversations/conversation-tags'
 export { type CreateEngineOptions, createEngine, type Engine, type EngineClock } from './engine/create-engine'
 export type {
   DeadLetter,
@@ -41,7 +50,14 @@ export type { InboxComplaints } from './engine/inbox-complaints'
 export type { IngestResult } from './engine/ingest'
 export { PacelineEngine, type PacelineEngineApi } from './engine/paceline-engine'
 export type { ActionFilter, CampaignStats, LeadView } from './engine/queries'
-export type { TaskRecord } from './engine/records'
+export type {
+  AgentState,
+  ConversationChannel,
+  ConversationTag,
+  MessageAuthor,
+  TagCategory,
+  TaskRecord,
+} from './engine/records'
 export type { TickReport } from './engine/tick'
 export { type PacelineErrorCode, PacelineErrorCodes } from './errors/error-codes'
 export { PacelineError, type PacelineErrorOptions } from './errors/paceline-error'

@@ -19,7 +19,12 @@ describe('migrations', () => {
     const applied = storage.database.prepare('select name from paceline_migration order by name').all() as {
       name: string
     }[]
-    expect(applied.map((row) => row.name)).toEqual(['001_initial', '002_secrets', '003_paceline_names'])
+    expect(applied.map((row) => row.name)).toEqual([
+      '001_initial',
+      '002_secrets',
+      '003_paceline_names',
+      '004_conversations',
+    ])
     const identity = await storage.transaction('default', (tx) => tx.get('identities', 'ana'))
     expect(identity).toMatchObject({ id: 'ana', identity: { name: 'Ana Ruiz' } })
     const byEmail = await storage.transaction('default', (tx) =>
@@ -39,7 +44,7 @@ describe('migrations', () => {
       key: 'smtp',
       value: 'app-password',
     })
-    expect(await storage.migrate()).toEqual({ applied: [], version: '003_paceline_names' })
+    expect(await storage.migrate()).toEqual({ applied: [], version: '004_conversations' })
     await storage.close()
   })
 
@@ -51,8 +56,8 @@ describe('migrations', () => {
     })
     await storage.ready
     expect(await storage.migrate()).toEqual({
-      applied: ['002_secrets', '003_paceline_names'],
-      version: '003_paceline_names',
+      applied: ['002_secrets', '003_paceline_names', '004_conversations'],
+      version: '004_conversations',
     })
     await storage.close()
   })
@@ -106,13 +111,14 @@ describe('migrations', () => {
       (result) => JSON.parse(result.stdout) as { applied: string[]; version: string },
     )
     expect(
-      reports.every((report) => report.version === '003_paceline_names' && report.applied.length === 0),
+      reports.every((report) => report.version === '004_conversations' && report.applied.length === 0),
     ).toBe(true)
     const database = new Database(file)
     expect(database.prepare('select name from paceline_migration order by name').pluck().all()).toEqual([
       '001_initial',
       '002_secrets',
       '003_paceline_names',
+      '004_conversations',
     ])
     expect(database.prepare('select count(*) from paceline_state').pluck().get()).toBe(4)
     database.close()

@@ -39,12 +39,12 @@ describe('a database written before the rename', () => {
     expect(schema).toContainEqual({ type: 'index', name: 'paceline_enrolments_ready' })
     expect(
       storage.database.prepare('select name from paceline_migration order by name').pluck().all(),
-    ).toEqual(['001_initial', '002_secrets', '003_paceline_names'])
-    expect(await storage.migrate()).toEqual({ applied: [], version: '003_paceline_names' })
+    ).toEqual(['001_initial', '002_secrets', '003_paceline_names', '004_conversations'])
+    expect(await storage.migrate()).toEqual({ applied: [], version: '004_conversations' })
     await engine.close()
     // Opening it again changes nothing more.
     const again = createSqliteStorage({ filename: file, encryptionKey, ...quiet })
-    expect(await again.migrate()).toEqual({ applied: [], version: '003_paceline_names' })
+    expect(await again.migrate()).toEqual({ applied: [], version: '004_conversations' })
     await again.close()
   })
 

@@ -33,6 +33,10 @@ export function inboundEventFor(mail: InboundMail, origin: MailOrigin): InboundE
         outOfOffice: mail.kind === 'out-of-office',
         subject: mail.subject.slice(0, EVENT_LIMITS.subject),
         text: mail.text.slice(0, 100_000),
+        // The reply's own Message-ID: what an answer in the conversation threads under.
+        ...(mail.messageId === undefined || mail.messageId === ''
+          ? {}
+          : { messageId: boundedId(mail.messageId, EVENT_LIMITS.messageId) }),
         eventId,
         ...at,
       }

@@ -226,6 +226,18 @@ export function campaignProperties(
           categories.push(sentiment)
         }
     }
+    if (action.type === 'conversation-tagged') {
+      // A person's tags replace what the replies said: the conversation's tags as they now stand.
+      const detail = (action.detail ?? {}) as { tags?: unknown }
+      tags.length = 0
+      categories.length = 0
+      for (const tag of Array.isArray(detail.tags) ? detail.tags : []) {
+        const { name, category } = (tag ?? {}) as { name?: unknown; category?: unknown }
+        if (typeof name !== 'string' || tags.includes(name)) continue
+        tags.push(name)
+        categories.push(typeof category === 'string' ? category.toUpperCase() : 'NEUTRAL')
+      }
+    }
   }
 
   return {

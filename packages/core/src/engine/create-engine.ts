@@ -15,6 +15,13 @@ import type { InboundEvent } from '../ports/inbound-event'
 import type { LinkedInChannelV1 } from '../ports/linkedin-channel'
 import type { StorageV1 } from '../ports/storage'
 import type { AddLeadsResult } from './admin'
+import type {
+  ConversationListOptions,
+  ConversationPage,
+  ConversationView,
+  ConversationWithMessages,
+} from './conversations/conversation-queries'
+import type { ManualTag } from './conversations/conversation-tags'
 import type { DeadLetter, DeadLetterListOptions, DeadLetterPage, DeadLetterSource } from './dead-letters'
 import type { EngineEvent, EngineEventListener, EngineEventType } from './engine-events'
 import {
@@ -105,6 +112,20 @@ export interface Engine {
     sync(options?: CrmSyncOptions): Promise<CrmSyncReport>
     /** A manual export of leads, with the export modal's choices. */
     export(options: CrmExportOptions): Promise<CrmSyncReport>
+  }
+  /**
+   * Conversations: everything sent to and received from a lead on a channel, one per (identity, lead,
+   * channel), for a host's inbox.
+   */
+  readonly conversations: {
+    /** Newest activity first, a page at a time: pass `next` back as `after`. */
+    list(options?: ConversationListOptions): Promise<ConversationPage>
+    /** A conversation with its messages, oldest first. */
+    get(id: string): Promise<ConversationWithMessages>
+    /** Tags it by hand; the latest manual tag's category is what it counts as. */
+    tag(id: string, tags: readonly ManualTag[]): Promise<ConversationView>
+    /** Removes tags by name (manual or the AI's). */
+    untag(id: string, names: readonly string[]): Promise<ConversationView>
   }
   /**
    * Inbound events a channel delivered that the engine refused for good (a malformed webhook payload, a
@@ -222,6 +243,12 @@ export function createEngine(options: CreateEngineOptions): Engine {
       disconnect: () => run(api.crm.disconnect),
       sync: (options) => run(api.crm.sync(options)),
       export: (options) => run(api.crm.export(options)),
+    },
+    conversations: {
+      list: (listOptions) => run(api.conversations.list(listOptions)),
+      get: (id) => run(api.conversations.get(id)),
+      tag: (id, tags) => run(api.conversations.tag(id, tags)),
+      untag: (id, names) => run(api.conversations.untag(id, names)),
     },
     deadLetters: {
       list: (listOptions) => run(api.deadLetters.list(listOptions)),

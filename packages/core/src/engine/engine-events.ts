@@ -26,6 +26,18 @@ export type EngineEventType =
   | 'channel-reconnected'
   | 'delivery-unknown'
   | 'lead-status-changed'
+  /** A message was added to a conversation, in or out (emitted, not kept in the action log). */
+  | 'conversation-message'
+  /** A person answered in a conversation through `engine.conversations.reply`. */
+  | 'reply-sent'
+  /** The AI agent answered in a conversation by itself (automatic mode). */
+  | 'auto-reply-sent'
+  /** The AI agent wrote a draft answer for a person to review (copilot mode). */
+  | 'suggestion-ready'
+  /** The AI agent gave the conversation to a person, with `detail.reason`. */
+  | 'handed-off'
+  /** A person changed a conversation's tags; `detail.category` is what it now counts as. */
+  | 'conversation-tagged'
 
 export interface EngineEvent {
   readonly at: string

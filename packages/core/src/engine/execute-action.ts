@@ -5,6 +5,8 @@ import type { LinkedInOutcome } from '../ports/linkedin-channel'
 import type { Lane } from '../scheduler/lanes'
 import { type ActionInput, logActions } from './action-log'
 import { chargeAction, mayActNow } from './charge-action'
+import { recordMessage } from './conversations/conversation-log'
+import { outboundText } from './conversations/outbound-text'
 import { charge, counterKeys, refund } from './counters'
 import { type EngineContext, inTransaction } from './engine-context'
 import type { EngineEvent } from './engine-events'
@@ -458,6 +460,20 @@ async function complete(
         },
       ])),
     )
+    const said = outboundText(action)
+    if (said !== undefined) {
+      const recorded = await recordMessage(context, store, {
+        ...base,
+        channel,
+        author: 'sequence',
+        text: said.text,
+        subject: said.subject,
+        inbox: action.kind === 'email' ? enrolment.inbox : null,
+        messageId: messageId ?? ('providerMessageId' in outcome ? (outcome.providerMessageId ?? null) : null),
+        at: now,
+      })
+      events.push(recorded.event)
+    }
     let relation = lead.relation
     if (action.kind === 'send_connection') {
       relation = { ...relation, connection: 'pending', invitedAt: now, pendingSince: now, withdrawnAt: null }

@@ -32,6 +32,7 @@ const inboundEventSchema = z.discriminatedUnion('type', [
     outOfOffice: z.boolean().optional(),
     text: z.string().max(1_000_000).optional(),
     subject: z.string().max(10_000).optional(),
+    messageId: text(998).optional(),
     ...common,
   }),
   z.strictObject({

@@ -4,6 +4,7 @@ import type { InboundEvent, LeadReference } from '../ports/inbound-event'
 import { type ActionInput, logActions } from './action-log'
 import { toModel } from './admin'
 import { blocklist } from './blocklist'
+import { type Recorded, recordMessage } from './conversations/conversation-log'
 import { type EngineContext, inTransaction } from './engine-context'
 import type { EngineEvent } from './engine-events'
 import { disconnect } from './execute-action'
@@ -129,9 +130,21 @@ async function apply(
         if (relation.conversationWith === null)
           await store.put('relations', relation.key, { ...relation, conversationWith: 'inbound' })
       }
+      const recorded = await recordReply(context, store, {
+        event,
+        found,
+        identityId: identityId ?? enrolments[0]?.identityId,
+        campaignId: found.campaignId ?? [...campaigns][0] ?? null,
+        outOfOffice,
+        classification,
+        at: now,
+      })
       return {
         result: { matched: true, duplicate: false, affected },
-        events: await logActions(context, store, now, [...logged, ...entries]),
+        events: [
+          ...(await logActions(context, store, now, [...logged, ...entries])),
+          ...(recorded === undefined ? [] : [recorded.event]),
+        ],
       }
     }
     case 'connection-accepted':
@@ -337,6 +350,51 @@ async function applyFact(
     campaignId: enrolment.campaignId,
     leadId: enrolment.leadId,
     detail: { from: enrolment.state, to: next.state },
+  })
+}
+
+/**
+ * Keeps a reply in the conversation it answers: the identity the event names, or the one whose message it
+ * answers, or the one that talked with the lead on this channel last, or the one whose sequence it stopped.
+ */
+async function recordReply(
+  context: EngineContext,
+  store: Store,
+  input: {
+    readonly event: Extract<InboundEvent, { type: 'reply-received' }>
+    readonly found: FoundLead
+    readonly identityId: string | undefined
+    readonly campaignId: string | null
+    readonly outOfOffice: boolean
+    readonly classification: ReplyClassification | undefined
+    readonly at: number
+  },
+): Promise<Recorded | undefined> {
+  const { event, found, classification } = input
+  const latest = (await store.query('conversations', { index: 'byLead', equals: [found.leadId] }))
+    .filter((each) => each.channel === event.channel)
+    .sort((a, b) => b.lastActivityAt - a.lastActivityAt)[0]
+  const identityId = event.identityId ?? found.identityId ?? latest?.identityId ?? input.identityId
+  if (identityId === undefined) return undefined
+  return recordMessage(context, store, {
+    identityId,
+    leadId: found.leadId,
+    channel: event.channel,
+    campaignId: input.campaignId,
+    author: 'lead',
+    text: event.text ?? '',
+    subject: event.subject ?? null,
+    messageId: event.messageId ?? null,
+    classification:
+      classification === undefined && !input.outOfOffice
+        ? null
+        : {
+            sentiment: classification?.sentiment ?? 'neutral',
+            outOfOffice: input.outOfOffice,
+            optOut: classification?.optOut === true,
+            tags: classification?.tags ?? [],
+          },
+    at: input.at,
   })
 }
 

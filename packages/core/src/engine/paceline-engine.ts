@@ -12,6 +12,15 @@ import type { InstantInput } from '../model/instant'
 import type { LeadInput } from '../model/lead/lead'
 import type { InboundEvent } from '../ports/inbound-event'
 import * as admin from './admin'
+import {
+  type ConversationListOptions,
+  type ConversationPage,
+  type ConversationView,
+  type ConversationWithMessages,
+  getConversation,
+  listConversations,
+} from './conversations/conversation-queries'
+import { type ManualTag, tagConversation, untagConversation } from './conversations/conversation-tags'
 import type { DeadLetter, DeadLetterListOptions, DeadLetterPage, DeadLetterSource } from './dead-letters'
 import * as deadLetters from './dead-letters'
 import type { EngineContext, GuardedCall } from './engine-context'
@@ -48,6 +57,13 @@ export interface PacelineEngineApi {
     source: DeadLetterSource,
     event: InboundEvent,
   ) => Effect.Effect<IngestResult, PacelineError>
+  /** Conversations after the first message: list, read, tag. */
+  readonly conversations: {
+    readonly list: (options?: ConversationListOptions) => Effect.Effect<ConversationPage, PacelineError>
+    readonly get: (id: string) => Effect.Effect<ConversationWithMessages, PacelineError>
+    readonly tag: (id: string, tags: readonly ManualTag[]) => Effect.Effect<ConversationView, PacelineError>
+    readonly untag: (id: string, names: readonly string[]) => Effect.Effect<ConversationView, PacelineError>
+  }
   /** Inbound events refused for good, newest first, for a person to look at. */
   readonly deadLetters: {
     readonly list: (options?: DeadLetterListOptions) => Effect.Effect<DeadLetterPage, PacelineError>
@@ -227,6 +243,12 @@ function makeEngineEffect(): Effect.Effect<PacelineEngineApi, never, StorageServ
       run,
       ingest: (event) => lift(() => ingest(engineContext, event)),
       deliver: (source, event) => lift(() => deadLetters.deliverInbound(engineContext, source, event)),
+      conversations: {
+        list: (options) => lift(() => listConversations(engineContext, options)),
+        get: (id) => lift(() => getConversation(engineContext, id)),
+        tag: (id, tags) => lift(() => tagConversation(engineContext, id, tags)),
+        untag: (id, names) => lift(() => untagConversation(engineContext, id, names)),
+      },
       deadLetters: {
         list: (options) => lift(() => deadLetters.listDeadLetters(engineContext, options)),
         get: (id) => lift(() => deadLetters.getDeadLetter(engineContext, id)),

@@ -156,6 +156,7 @@ export interface CampaignStats {
   readonly contacted: number
   /** Replied on any channel (out-of-office answers excluded). */
   readonly replied: number
+  /** Leads whose conversation counts as positive: the AI's reading of their latest reply, or a person's tag. */
   readonly positive: number
   readonly linkedin: {
     readonly engaged: number
@@ -205,6 +206,8 @@ export async function campaignStats(context: EngineContext, campaignId: string):
       const sets = new Map<string, Set<string>>()
       let emailsSent = 0
       let bounced = 0
+      /** The latest category of each lead's conversation on each channel: its last reply's, or a person's tag. */
+      const categories = new Map<string, unknown>()
       for await (const action of store.all('actions', { index: 'byCampaign', equals: [campaignId] })) {
         const lead = action.leadId
         if (lead === null) continue
@@ -236,10 +239,12 @@ export async function campaignStats(context: EngineContext, campaignId: string):
             if (detail.outOfOffice === true) break
             leads('replied').add(lead)
             leads(`replied:${action.channel}`).add(lead)
-            if (detail.sentiment === 'positive') {
-              leads('positive').add(lead)
-              leads(`positive:${action.channel}`).add(lead)
-            }
+            if (typeof detail.sentiment === 'string')
+              categories.set(`${lead}\u001f${action.channel}`, detail.sentiment)
+            break
+          case 'conversation-tagged':
+            // A person's tag decides what the conversation counts as, whatever the AI said.
+            categories.set(`${lead}\u001f${action.channel}`, detail.category)
             break
           case 'email-opened':
             if (detail.automated !== true) leads('opened').add(lead)
@@ -251,6 +256,12 @@ export async function campaignStats(context: EngineContext, campaignId: string):
             if (detail.bounce === 'hard') bounced++
             break
         }
+      }
+      for (const [key, category] of categories) {
+        if (category !== 'positive') continue
+        const [lead, channel] = key.split('\u001f') as [string, string]
+        leads('positive').add(lead)
+        leads(`positive:${channel}`).add(lead)
       }
       let pending = 0
       let completed = 0

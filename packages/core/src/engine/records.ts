@@ -164,3 +164,97 @@ export interface LeaseRecord {
   readonly token: number
   readonly expiresAt: number
 }
+
+export type ConversationChannel = 'linkedin' | 'email'
+export type TagCategory = 'positive' | 'neutral' | 'negative'
+
+/** A conversation tag: from the AI's classification of a reply, or set by a person. */
+export interface ConversationTag {
+  readonly name: string
+  readonly category: TagCategory
+  readonly source: 'ai' | 'manual'
+}
+
+/** What the AI agent is doing in a conversation (copilot: suggesting; automatic: answering). */
+export interface AgentState {
+  /** `active` while the AI may act; `handed_off` once it gave the conversation to a person; `stood_down` once a person answered. */
+  readonly status: 'active' | 'handed_off' | 'stood_down'
+  readonly handOff: { readonly reason: string; readonly at: number } | null
+  /** Answers the agent sent itself in this conversation. */
+  readonly answers: number
+  /** Work due: write a suggestion or an answer to this inbound message, at this time. */
+  readonly pending: {
+    readonly kind: 'suggest' | 'answer'
+    readonly messageKey: string
+    readonly campaignId: string
+    readonly dueAt: number
+  } | null
+  /** The copilot's draft for the latest inbound message, for a person to edit and send. */
+  readonly suggestion: {
+    readonly text: string
+    readonly forMessage: string
+    readonly at: number
+  } | null
+}
+
+/** One conversation per (identity, lead, channel): everything sent and received after the first message. */
+export interface ConversationRecord {
+  readonly key: string
+  readonly identityId: string
+  readonly leadId: string
+  readonly channel: ConversationChannel
+  /** The campaign of the latest message. */
+  readonly campaignId: string | null
+  /** For email: the inbox the lead writes with. */
+  readonly inbox: string | null
+  readonly startedAt: number
+  readonly lastActivityAt: number
+  readonly lastInboundAt: number | null
+  readonly lastOutboundAt: number | null
+  readonly messages: number
+  /** Index field: when the lead's unanswered message arrived, while one waits for an answer. */
+  readonly needsAnswerAt: number | null
+  readonly tags: readonly ConversationTag[]
+  /** The category of the latest classified reply. */
+  readonly aiCategory: TagCategory | null
+  /** What the conversation counts as: the latest manual tag's category when there is one, else the AI's. */
+  readonly category: TagCategory | null
+  readonly agent: AgentState
+  /** Index field: `agent.pending.dueAt` while agent work is pending. */
+  readonly agentDueAt: number | null
+}
+
+/** Who wrote a message: a sequence step, a person through `conversations.reply`, the AI agent, or the lead. */
+export type MessageAuthor = 'sequence' | 'person' | 'agent' | 'lead'
+
+export interface MessageRecord {
+  readonly key: string
+  readonly conversationId: string
+  readonly at: number
+  readonly direction: 'inbound' | 'outbound'
+  readonly author: MessageAuthor
+  readonly channel: ConversationChannel
+  /** The text as sent, or the lead's new text without the quoted conversation. */
+  readonly text: string
+  readonly subject: string | null
+  readonly campaignId: string | null
+  readonly stepId: string | null
+  readonly inbox: string | null
+  /** The email Message-ID, or the provider's message id. */
+  readonly messageId: string | null
+  /** For an inbound message: how it was read. */
+  readonly classification: {
+    readonly sentiment: TagCategory
+    readonly outOfOffice: boolean
+    readonly optOut: boolean
+    readonly tags: readonly string[]
+  } | null
+}
+
+/** One tag of one conversation, carrying its activity time so conversations list by tag, newest first. */
+export interface ConversationTagRecord {
+  readonly key: string
+  readonly conversationId: string
+  readonly tag: string
+  readonly lastActivityAt: number
+}

@@ -286,12 +286,20 @@ async function aiVariables(
     [...names].flatMap((name) => (declared[name] === undefined ? [] : [[name, declared[name]]])),
   )
   try {
-    const values = await context.ai.fillVariables({ ...aiContext(context), variables: wanted })
+    const { values } = await context.ai.fillVariables({ ...aiContext(context), variables: wanted })
     const filled: Record<string, string> = {}
     for (const name of names) {
       const value = values[name]?.trim()
       if (value === undefined || value === '') {
         return { ok: false, substatus: 'system_error', detail: `AI variable '${name}' came back empty` }
+      }
+      const options = declared[name]?.options
+      if (options !== undefined && !options.includes(value)) {
+        return {
+          ok: false,
+          substatus: 'system_error',
+          detail: `AI variable '${name}' must be one of ${options.map((each) => JSON.stringify(each)).join(', ')}, and the AI answered ${JSON.stringify(value.slice(0, 100))}`,
+        }
       }
       const maxLength = declared[name]?.maxLength
       filled[name] = maxLength === undefined ? value : value.slice(0, maxLength)

@@ -3,11 +3,14 @@ import type {
   ActionRecord,
   CampaignRecord,
   ClaimRecord,
+  ConversationRecord,
+  ConversationTagRecord,
   CounterRecord,
   EnrolmentRecord,
   IdentityRecord,
   LeadRecord,
   LeaseRecord,
+  MessageRecord,
   RelationRecord,
   TaskRecord,
 } from './records'
@@ -25,6 +28,9 @@ interface Documents {
   leases: LeaseRecord
   state: { readonly key: string; readonly value: unknown }
   secrets: { readonly key: string; readonly value: string }
+  conversations: ConversationRecord
+  messages: MessageRecord
+  conversationTags: ConversationTagRecord
 }
 
 /** Separates the parts of compound keys; ids may not contain control characters, so it cannot clash. */

@@ -14,6 +14,11 @@ export type InboundEvent =
       readonly outOfOffice?: boolean
       readonly text?: string
       readonly subject?: string
+      /**
+       * The reply's own id: its email Message-ID, or the provider's message id. Kept in the conversation, and
+       * what an email answer threads under (In-Reply-To).
+       */
+      readonly messageId?: string
       readonly at?: string
       /** Provider id of the inbound message, used to ignore the same event delivered twice. */
       readonly eventId?: string

@@ -1,10 +1,17 @@
 export type {
   AiContext,
   AiProviderV1,
+  AiUsage,
+  AiVariableRequest,
   ClassifyReplyRequest,
+  ConversationTurn,
+  FilledVariables,
   FillVariablesRequest,
+  GeneratedMessage,
   GenerateMessageRequest,
   ReplyClassification,
+  ReplySuggestion,
+  SuggestReplyRequest,
 } from './ai-provider'
 export type {
   CrmActivity,

@@ -127,6 +127,23 @@ export const STORAGE_COLLECTIONS = {
    * encrypt at rest must encrypt these documents, bound to their workspace and key.
    */
   secrets: { indexes: [] },
+  /** One conversation per (identity, lead, channel): the inbox after the reply, newest activity first. */
+  conversations: {
+    indexes: [
+      { name: 'byActivity', fields: ['lastActivityAt'] },
+      { name: 'byCampaign', fields: ['campaignId', 'lastActivityAt'] },
+      { name: 'byIdentity', fields: ['identityId', 'lastActivityAt'] },
+      { name: 'byLead', fields: ['leadId', 'identityId'] },
+      /** Only conversations whose last message is the lead's and waits for an answer. */
+      { name: 'needsAnswer', fields: ['needsAnswerAt'] },
+      /** Only conversations with AI agent work due (a suggestion to write, an answer to send). */
+      { name: 'agentDue', fields: ['agentDueAt'] },
+    ],
+  },
+  /** The messages of conversations, in and out. */
+  messages: { indexes: [{ name: 'byConversation', fields: ['conversationId', 'at'] }] },
+  /** One entry per tag of a conversation, so conversations can be listed by tag without a scan. */
+  conversationTags: { indexes: [{ name: 'byTag', fields: ['tag', 'lastActivityAt'] }] },
 } as const satisfies Record<string, { readonly indexes: readonly IndexDefinition[] }>
 
 export const COLLECTION_NAMES = Object.keys(STORAGE_COLLECTIONS) as CollectionName[]

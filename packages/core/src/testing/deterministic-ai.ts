@@ -1,8 +1,21 @@
-import type { AiProviderV1, ReplyClassification } from '../ports/ai-provider'
+import type {
+  AiProviderV1,
+  ReplyClassification,
+  ReplySuggestion,
+  SuggestReplyRequest,
+} from '../ports/ai-provider'
+import { hash32 } from '../scheduler/seeded-random'
+
+type Operation = 'generate' | 'fill' | 'classify' | 'suggest'
 
 export interface DeterministicAiOptions {
   /** Make calls fail, to test that the engine never sends an empty or missing AI text. */
-  readonly fail?: boolean | ((operation: 'generate' | 'fill' | 'classify') => boolean)
+  readonly fail?: boolean | ((operation: Operation) => boolean)
+  /**
+   * The answer to suggest for a conversation, instead of the default one (which thanks the lead and quotes
+   * the campaign prompt). Return `confident: false` to test hand-offs.
+   */
+  readonly suggest?: (request: SuggestReplyRequest) => ReplySuggestion | undefined
 }
 
 const OUT_OF_OFFICE = [
@@ -14,14 +27,13 @@ const OUT_OF_OFFICE = [
   /absent du bureau|r[ée]ponse automatique|en cong[ée]/i,
   /abwesenheit|nicht im b[üu]ro|automatische antwort/i,
 ]
-const NEGATIVE = [
-  /not interested/i,
-  /no thanks/i,
+const OPT_OUT = [
   /unsubscribe/i,
-  /stop (emailing|messaging)/i,
+  /\bstop (emailing|messaging|contacting)/i,
   /remove me/i,
-  /no interesa/i,
+  /^\s*stop\s*[.!]?\s*$/i,
 ]
+const NEGATIVE = [/not interested/i, /no thanks/i, /no interesa/i, ...OPT_OUT]
 const POSITIVE = [
   /interested/i,
   /sounds good/i,
@@ -37,7 +49,7 @@ const POSITIVE = [
  * replies are classified by keywords (out-of-office in English, Spanish, French and German).
  */
 export function createDeterministicAi(options: DeterministicAiOptions = {}): AiProviderV1 {
-  const failing = (operation: 'generate' | 'fill' | 'classify') =>
+  const failing = (operation: Operation) =>
     typeof options.fail === 'function' ? options.fail(operation) : options.fail === true
   return {
     specificationVersion: 'v1',
@@ -52,23 +64,45 @@ export function createDeterministicAi(options: DeterministicAiOptions = {}): AiP
     async fillVariables(request) {
       if (failing('fill')) throw new Error('the AI provider is unavailable')
       const name = typeof request.lead.profile.firstName === 'string' ? request.lead.profile.firstName : 'you'
-      return Object.fromEntries(
-        Object.entries(request.variables).map(([variable, definition]) => {
+      const values: Record<string, string> = Object.fromEntries(
+        Object.entries(request.variables).map(([variable, definition]): [string, string] => {
+          // "One off": the option picked from the lead's id, the same every time.
+          if (definition.options !== undefined)
+            return [
+              variable,
+              definition.options[hash32(7, request.lead.id, variable) % definition.options.length] ?? '',
+            ]
           const text = `${definition.prompt.trim().replace(/\.$/, '')} (for ${name})`
           return [variable, definition.maxLength === undefined ? text : text.slice(0, definition.maxLength)]
         }),
       )
+      return { values }
     },
     async classifyReply(request): Promise<ReplyClassification> {
       if (failing('classify')) throw new Error('the AI provider is unavailable')
       const text = `${request.subject ?? ''}\n${request.text}`
       if (OUT_OF_OFFICE.some((pattern) => pattern.test(text)))
         return { sentiment: 'neutral', outOfOffice: true, tags: ['Out of office'] }
+      if (OPT_OUT.some((pattern) => pattern.test(text)))
+        return { sentiment: 'negative', outOfOffice: false, optOut: true, tags: ['Not interested'] }
       if (NEGATIVE.some((pattern) => pattern.test(text)))
         return { sentiment: 'negative', outOfOffice: false, tags: ['Not interested'] }
       if (POSITIVE.some((pattern) => pattern.test(text)))
         return { sentiment: 'positive', outOfOffice: false, tags: ['Interested'] }
       return { sentiment: 'neutral', outOfOffice: false, tags: [] }
+    },
+    async suggestReply(request): Promise<ReplySuggestion> {
+      if (failing('suggest')) throw new Error('the AI provider is unavailable')
+      const scripted = options.suggest?.(request)
+      if (scripted !== undefined) return scripted
+      const name =
+        typeof request.lead.profile.firstName === 'string' ? request.lead.profile.firstName : 'there'
+      const answered = request.conversation.filter((turn) => turn.direction === 'outbound').length
+      const text = `Thanks ${name}! ${request.prompt.trim().replace(/\.$/, '')}. (${answered + 1}) Best, ${request.sender.name}`
+      return {
+        text: request.maxLength === undefined ? text : text.slice(0, request.maxLength),
+        confident: true,
+      }
     },
   }
 }

@@ -1,5 +1,6 @@
-import { type Kysely, type Migration, type SqlBool, sql } from 'kysely'
-import { type CollectionSpec, layoutOf } from '../table-layout'
+import type { Kysely, Migration } from 'kysely'
+import type { CollectionSpec } from '../table-layout'
+import { createCollectionTables } from './collection-tables'
 
 /**
  * The collections of Storage specification v1 as they were when this migration was written. Migrations
@@ -43,31 +44,9 @@ const COLLECTIONS_V1: Readonly<Record<string, CollectionSpec>> = {
   state: { indexes: [] },
 }
 
-/**
- * One table per collection: the workspace, the key, the JSON document and a column per index field
- * (declared BLOB, so SQLite stores numbers and text as given and orders numbers first, like the port).
- * Every index leads with the workspace and is partial: a document is in it only when all its fields are set.
- */
+/** One table per collection (see `createCollectionTables`). */
 export const initialMigration: Migration = {
   async up(db: Kysely<unknown>) {
-    for (const [collection, spec] of Object.entries(COLLECTIONS_V1)) {
-      const layout = layoutOf(collection, spec)
-      let table = db.schema
-        .createTable(layout.table)
-        .addColumn('workspace_id', 'text', (column) => column.notNull())
-        .addColumn('key', 'text', (column) => column.notNull())
-        .addColumn('doc', 'text', (column) => column.notNull())
-      for (const { column } of layout.fields) table = table.addColumn(column, 'blob')
-      await table.addPrimaryKeyConstraint(`${layout.table}_pk`, ['workspace_id', 'key']).execute()
-      for (const index of layout.indexes) {
-        const present = index.columns.map((column) => `"${column}" is not null`).join(' and ')
-        await db.schema
-          .createIndex(index.sqlName)
-          .on(layout.table)
-          .columns(['workspace_id', ...index.columns, 'key'])
-          .where(sql.raw<SqlBool>(present))
-          .execute()
-      }
-    }
+    await createCollectionTables(db, COLLECTIONS_V1)
   },
 }

@@ -3,12 +3,14 @@ import { type Kysely, type Migration, type MigrationResultSet, Migrator, sql } f
 import { initialMigration } from './001-initial'
 import { secretsMigration } from './002-secrets'
 import { LEGACY_MIGRATION_TABLE, pacelineNamesMigration, renameLegacyTables } from './003-paceline-names'
+import { conversationsMigration } from './004-conversations'
 
 /** Every schema version this package knows, in order. Released migrations never change. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001_initial': initialMigration,
   '002_secrets': secretsMigration,
   '003_paceline_names': pacelineNamesMigration,
+  '004_conversations': conversationsMigration,
 }
 
 export const MIGRATION_TABLE = 'paceline_migration'

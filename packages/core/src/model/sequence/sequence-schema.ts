@@ -119,6 +119,16 @@ export const stepSchema = z.discriminatedUnion('kind', [
 const aiVariableSchema = z.strictObject({
   prompt: z.string().min(1).max(10_000),
   maxLength: z.number().int().min(1).max(10_000).optional(),
+  /**
+   * "One off" output: the value must be exactly one of these, e.g. a CRM dropdown's internal values (so an
+   * export to that field is accepted).
+   */
+  options: z
+    .array(z.string().trim().min(1).max(200))
+    .min(2)
+    .max(100)
+    .refine((options) => new Set(options).size === options.length, { message: 'must not repeat an option' })
+    .optional(),
 })
 
 /**
