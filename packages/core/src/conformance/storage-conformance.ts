@@ -418,6 +418,48 @@ export function storageConformance(options: StorageConformanceOptions): void {
         )
         expect(throwing(error), `${expectation} — it rejected with ${show(error)}`).toThrow()
       })
+
+      it('keeps the conversation indexes: waiting conversations only, newest first; messages in order', async () => {
+        const conversation = (key: string, at: number, waiting: number | null) =>
+          doc({
+            key,
+            identityId: 'ana',
+            leadId: key,
+            lastActivityAt: at,
+            needsAnswerAt: waiting,
+            agentDueAt: null,
+          })
+        await tx(async (t) => {
+          await t.put('conversations', 'c1', conversation('c1', 100, 100))
+          await t.put('conversations', 'c2', conversation('c2', 300, null))
+          await t.put('conversations', 'c3', conversation('c3', 200, 200))
+          await t.put('messages', 'm2', doc({ key: 'm2', conversationId: 'c1', at: 20 }))
+          await t.put('messages', 'm1', doc({ key: 'm1', conversationId: 'c1', at: 10 }))
+          await t.put('messages', 'm3', doc({ key: 'm3', conversationId: 'c3', at: 5 }))
+        })
+        const waiting = await tx<StoredDocument[]>(async (t) =>
+          t.query('conversations', { index: 'needsAnswer', order: 'desc' }),
+        )
+        const waitingCall = queryCall('conversations', { index: 'needsAnswer', order: 'desc' })
+        expect(
+          waiting.map((each) => each.key),
+          `${waitingCall} must return only conversations whose needsAnswerAt is set, highest first — got keys ${list(waiting.map((each) => each.key))}`,
+        ).toEqual(['c3', 'c1'])
+        const recent = await tx<StoredDocument[]>(async (t) =>
+          t.query('conversations', { index: 'byActivity', order: 'desc', limit: 2 }),
+        )
+        expect(
+          recent.map((each) => each.key),
+          `${queryCall('conversations', { index: 'byActivity', order: 'desc', limit: 2 })} must return the two most recent — got ${list(recent.map((each) => each.key))}`,
+        ).toEqual(['c2', 'c3'])
+        const messages = await tx<StoredDocument[]>(async (t) =>
+          t.query('messages', { index: 'byConversation', equals: ['c1'] }),
+        )
+        expect(
+          messages.map((each) => each.key),
+          `${queryCall('messages', { index: 'byConversation', equals: ['c1'] })} must return c1's messages by time — got ${list(messages.map((each) => each.key))}`,
+        ).toEqual(['m1', 'm2'])
+      })
     })
   })
 }

@@ -108,6 +108,10 @@ const broken: ReadonlyArray<{
         "query('enrolments', { order: 'desc', after: 'e35' }) must continue after where key e35 sorts, in descending key order",
         '— got keys [e4, e5, e6, e7]',
       ],
+      'keeps the conversation indexes: waiting conversations only, newest first; messages in order': [
+        "query('conversations', { index: 'needsAnswer', order: 'desc' }) must return only conversations whose needsAnswerAt is set, highest first",
+        '— got keys [c1, c3]',
+      ],
     },
   },
   {
