@@ -22,6 +22,7 @@ export type {
   ConversationWithMessages,
 } from './engine/conversations/conversation-queries'
 export type { ManualTag } from './engine/conversations/conversation-tags'
+export type { ReplyInput } from './engine/conversations/manual-reply'
 export { type CreateEngineOptions, createEngine, type Engine, type EngineClock } from './engine/create-engine'
 export type {
   DeadLetter,

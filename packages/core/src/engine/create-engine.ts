@@ -17,11 +17,13 @@ import type { StorageV1 } from '../ports/storage'
 import type { AddLeadsResult } from './admin'
 import type {
   ConversationListOptions,
+  ConversationMessage,
   ConversationPage,
   ConversationView,
   ConversationWithMessages,
 } from './conversations/conversation-queries'
 import type { ManualTag } from './conversations/conversation-tags'
+import type { ReplyInput } from './conversations/manual-reply'
 import type { DeadLetter, DeadLetterListOptions, DeadLetterPage, DeadLetterSource } from './dead-letters'
 import type { EngineEvent, EngineEventListener, EngineEventType } from './engine-events'
 import {
@@ -126,6 +128,12 @@ export interface Engine {
     tag(id: string, tags: readonly ManualTag[]): Promise<ConversationView>
     /** Removes tags by name (manual or the AI's). */
     untag(id: string, names: readonly string[]): Promise<ConversationView>
+    /**
+     * Answers by hand, at once, through the channel: inside the identity's caps (`limit_reached` says when
+     * they reopen), threaded on the lead's email thread, at most once per `idempotencyKey`. The AI agent
+     * stands down in this conversation for good.
+     */
+    reply(id: string, input: ReplyInput): Promise<ConversationMessage>
   }
   /**
    * Inbound events a channel delivered that the engine refused for good (a malformed webhook payload, a
@@ -249,6 +257,7 @@ export function createEngine(options: CreateEngineOptions): Engine {
       get: (id) => run(api.conversations.get(id)),
       tag: (id, tags) => run(api.conversations.tag(id, tags)),
       untag: (id, names) => run(api.conversations.untag(id, names)),
+      reply: (id, input) => run(api.conversations.reply(id, input)),
     },
     deadLetters: {
       list: (listOptions) => run(api.deadLetters.list(listOptions)),

@@ -1,4 +1,4 @@
-import { type LaneGate, laneGate } from '../scheduler/lane-gate'
+import { type LaneGate, laneCapacity, laneGate } from '../scheduler/lane-gate'
 import {
   emailLane,
   isLinkedInLane,
@@ -64,6 +64,23 @@ export function gateFrom(
     ...(blockedUntil === undefined || blockedUntil <= now ? {} : { blockedUntil }),
     seed: context.settings.seed,
     jitterKey: `${identityId}|${lane}`,
+  })
+}
+
+/** When a lane of an identity has room for one more action by hand (caps only), from its counters. */
+export function capacityFrom(
+  identity: IdentityRecord,
+  lane: Lane,
+  now: number,
+  counters: ReadonlyMap<string, CounterRecord>,
+): LaneGate {
+  const blockedUntil = counters.get(counterKeys.block(identity.id, lane))?.lastAt ?? undefined
+  return laneCapacity({
+    now,
+    limits: laneLimits(identity.identity, lane),
+    usage: usageOf(counters.get(counterKeys.lane(identity.id, lane))),
+    calendar: calendarOf(identity),
+    ...(blockedUntil === undefined ? {} : { blockedUntil }),
   })
 }
 

@@ -14,6 +14,7 @@ import type { InboundEvent } from '../ports/inbound-event'
 import * as admin from './admin'
 import {
   type ConversationListOptions,
+  type ConversationMessage,
   type ConversationPage,
   type ConversationView,
   type ConversationWithMessages,
@@ -21,6 +22,7 @@ import {
   listConversations,
 } from './conversations/conversation-queries'
 import { type ManualTag, tagConversation, untagConversation } from './conversations/conversation-tags'
+import { type ReplyInput, replyInConversation } from './conversations/manual-reply'
 import type { DeadLetter, DeadLetterListOptions, DeadLetterPage, DeadLetterSource } from './dead-letters'
 import * as deadLetters from './dead-letters'
 import type { EngineContext, GuardedCall } from './engine-context'
@@ -63,6 +65,7 @@ export interface PacelineEngineApi {
     readonly get: (id: string) => Effect.Effect<ConversationWithMessages, PacelineError>
     readonly tag: (id: string, tags: readonly ManualTag[]) => Effect.Effect<ConversationView, PacelineError>
     readonly untag: (id: string, names: readonly string[]) => Effect.Effect<ConversationView, PacelineError>
+    readonly reply: (id: string, input: ReplyInput) => Effect.Effect<ConversationMessage, PacelineError>
   }
   /** Inbound events refused for good, newest first, for a person to look at. */
   readonly deadLetters: {
@@ -248,6 +251,7 @@ function makeEngineEffect(): Effect.Effect<PacelineEngineApi, never, StorageServ
         get: (id) => lift(() => getConversation(engineContext, id)),
         tag: (id, tags) => lift(() => tagConversation(engineContext, id, tags)),
         untag: (id, names) => lift(() => untagConversation(engineContext, id, names)),
+        reply: (id, input) => lift(() => replyInConversation(engineContext, id, input)),
       },
       deadLetters: {
         list: (options) => lift(() => deadLetters.listDeadLetters(engineContext, options)),

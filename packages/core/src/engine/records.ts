@@ -242,6 +242,8 @@ export interface MessageRecord {
   readonly inbox: string | null
   /** The email Message-ID, or the provider's message id. */
   readonly messageId: string | null
+  /** For an answer in the conversation: the idempotency key it was sent with. */
+  readonly claimKey: string | null
   /** For an inbound message: how it was read. */
   readonly classification: {
     readonly sentiment: TagCategory

@@ -29,6 +29,11 @@ export const PacelineErrorCodes = {
   leadPreviouslyRemoved: 'lead_previously_removed',
   /** The lead reported a message as spam: it is blocklisted for the workspace and no campaign may enrol it. */
   leadBlocklisted: 'lead_blocklisted',
+  /**
+   * An identity's limit for this action is used up (a manual answer is refused rather than sent over it);
+   * `details.reopensAt` says when it reopens.
+   */
+  limitReached: 'limit_reached',
   /** A template variable without a fallback had no value for this lead. */
   missingVariable: 'missing_variable',
   /** A value meant for a message header contains line breaks or other control characters. */

@@ -90,3 +90,28 @@ export function laneGate(input: LaneGateInput): LaneGate {
   }
   return { opensAt: at, reason: reason ?? 'queued' }
 }
+
+/**
+ * When a lane has room for one more action, counting only its caps: the daily limit (which resets at local
+ * midnight), the sliding window, and a provider's block. For an answer a person sends by hand: it goes out
+ * at once, outside working hours and paced slots too, but never over a limit. Pure, like `laneGate`.
+ */
+export function laneCapacity(input: Omit<LaneGateInput, 'queue' | 'seed' | 'jitterKey'>): LaneGate {
+  const { now, limits, calendar } = input
+  if (limits.perDay === 0) return { opensAt: Number.POSITIVE_INFINITY, reason: 'daily_limit' }
+  if (limits.window !== undefined && limits.window.max <= 0)
+    return { opensAt: Number.POSITIVE_INFINITY, reason: 'window_limit' }
+  if (input.blockedUntil !== undefined && input.blockedUntil > now)
+    return { opensAt: input.blockedUntil, reason: 'retry_backoff' }
+  const day = calendar.dayOf(now)
+  const count = input.usage !== undefined && input.usage.date === day.date ? input.usage.count : 0
+  if (limits.perDay !== undefined && count >= limits.perDay)
+    return { opensAt: day.end, reason: 'daily_limit' }
+  if (limits.window !== undefined) {
+    const { max, ms } = limits.window
+    const inWindow = (input.usage?.recent ?? []).filter((time) => time > now - ms)
+    if (inWindow.length >= max)
+      return { opensAt: (inWindow[inWindow.length - max] as number) + ms, reason: 'window_limit' }
+  }
+  return { opensAt: now, reason: 'queued' }
+}

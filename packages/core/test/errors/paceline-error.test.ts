@@ -18,6 +18,7 @@ describe('PacelineError', () => {
       leadAlreadyEnrolled: 'lead_already_enrolled',
       leadPreviouslyRemoved: 'lead_previously_removed',
       leadBlocklisted: 'lead_blocklisted',
+      limitReached: 'limit_reached',
       missingVariable: 'missing_variable',
       unsafeHeaderValue: 'unsafe_header_value',
       notFound: 'not_found',

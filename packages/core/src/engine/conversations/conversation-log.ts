@@ -41,6 +41,7 @@ export interface MessageInput {
   readonly text: string
   readonly subject?: string | null
   readonly messageId?: string | null
+  readonly claimKey?: string | null
   readonly classification?: MessageRecord['classification']
   readonly at: number
 }
@@ -79,6 +80,7 @@ export async function recordMessage(
     stepId: input.stepId ?? null,
     inbox: input.inbox ?? null,
     messageId: input.messageId ?? null,
+    claimKey: input.claimKey ?? null,
     classification: input.classification ?? null,
   }
   const base: ConversationRecord = existing ?? {
