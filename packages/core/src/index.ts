@@ -23,6 +23,7 @@ export type {
 } from './engine/conversations/conversation-queries'
 export type { ManualTag } from './engine/conversations/conversation-tags'
 export type { ReplyInput } from './engine/conversations/manual-reply'
+export type { Suggestion } from './engine/conversations/suggestions'
 export { type CreateEngineOptions, createEngine, type Engine, type EngineClock } from './engine/create-engine'
 export type {
   DeadLetter,
@@ -98,6 +99,15 @@ export {
 export { type CampaignInput, defineCampaign, validateCampaign } from './model/campaign/define-campaign'
 export { sequenceShapeChanges } from './model/campaign/sequence-shape'
 export { type CampaignChanges, updateCampaign } from './model/campaign/update-campaign'
+export {
+  type AgentDecision,
+  decideOnInbound,
+  type HandOffReason,
+  type InboundReading,
+} from './model/conversation/agent-decision'
+export { answerProblem } from './model/conversation/answer-check'
+export { escalationTopic } from './model/conversation/escalation'
+export { isOptOut } from './model/conversation/opt-out'
 // Identities
 export {
   defineIdentity,

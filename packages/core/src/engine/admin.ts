@@ -273,7 +273,7 @@ export async function addLeads(
           skipped.push({
             leadId: lead.id,
             code: PacelineErrorCodes.leadBlocklisted,
-            message: `Lead '${lead.id}' reported a message as spam on ${new Date(blocked.at).toISOString().slice(0, 10)}; it is blocklisted for this workspace and is never contacted again.`,
+            message: `Lead '${lead.id}' ${blocked.reason === 'opt_out' ? 'asked not to be contacted again' : 'reported a message as spam'} on ${new Date(blocked.at).toISOString().slice(0, 10)}; it is blocklisted for this workspace and is never contacted again.`,
           })
           continue
         }

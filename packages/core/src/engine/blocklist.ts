@@ -1,13 +1,14 @@
 import type { Store } from './store'
 
 /**
- * Leads blocklisted for the whole workspace (a spam complaint): no campaign of the workspace may enrol them
- * again, by id or by email, so a re-import under another id is refused too.
+ * Leads blocklisted for the whole workspace (a spam complaint, or a request not to be contacted again): no
+ * campaign of the workspace may enrol them again, by id or by email, so a re-import under another id is
+ * refused too.
  */
 export interface BlocklistEntry {
   readonly leadId: string
   readonly email: string | null
-  readonly reason: 'complaint'
+  readonly reason: 'complaint' | 'opt_out'
   /** Epoch milliseconds. */
   readonly at: number
 }

@@ -24,6 +24,7 @@ import type {
 } from './conversations/conversation-queries'
 import type { ManualTag } from './conversations/conversation-tags'
 import type { ReplyInput } from './conversations/manual-reply'
+import type { Suggestion } from './conversations/suggestions'
 import type { DeadLetter, DeadLetterListOptions, DeadLetterPage, DeadLetterSource } from './dead-letters'
 import type { EngineEvent, EngineEventListener, EngineEventType } from './engine-events'
 import {
@@ -134,6 +135,9 @@ export interface Engine {
      * stands down in this conversation for good.
      */
     reply(id: string, input: ReplyInput): Promise<ConversationMessage>
+    /** The copilot's draft for the lead's latest message, if there is one. */
+    suggestion(id: string): Promise<Suggestion | undefined>
+    discardSuggestion(id: string): Promise<void>
   }
   /**
    * Inbound events a channel delivered that the engine refused for good (a malformed webhook payload, a
@@ -258,6 +262,8 @@ export function createEngine(options: CreateEngineOptions): Engine {
       tag: (id, tags) => run(api.conversations.tag(id, tags)),
       untag: (id, names) => run(api.conversations.untag(id, names)),
       reply: (id, input) => run(api.conversations.reply(id, input)),
+      suggestion: (id) => run(api.conversations.suggestion(id)),
+      discardSuggestion: (id) => run(api.conversations.discardSuggestion(id)),
     },
     deadLetters: {
       list: (listOptions) => run(api.deadLetters.list(listOptions)),

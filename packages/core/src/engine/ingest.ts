@@ -1,19 +1,17 @@
-import { applyLeadEvent } from '../model/lead/enrolment'
 import type { ReplyClassification } from '../ports/ai-provider'
 import type { InboundEvent, LeadReference } from '../ports/inbound-event'
 import { type ActionInput, logActions } from './action-log'
-import { toModel } from './admin'
-import { blocklist } from './blocklist'
 import { type Recorded, recordMessage } from './conversations/conversation-log'
+import { agentOnBounce, agentOnReply } from './conversations/reply-agent'
 import { type EngineContext, inTransaction } from './engine-context'
 import type { EngineEvent } from './engine-events'
 import { disconnect } from './execute-action'
 import { parseInboundEvent } from './inbound-event-schema'
 import { countComplaint } from './inbox-complaints'
+import { applyFact, blockEverywhere } from './lead-facts'
 import { newRelation, relationKey } from './record-factory'
 import type { EnrolmentRecord, RelationRecord } from './records'
 import { wakeRelationDependents } from './relation-dependents'
-import { parked } from './sequence-runner'
 import type { Store } from './store'
 import { threadSubject } from './thread-subject'
 
@@ -139,10 +137,26 @@ async function apply(
         classification,
         at: now,
       })
+      const agent =
+        recorded === undefined
+          ? { entries: [], affected: [] }
+          : await agentOnReply(
+              context,
+              store,
+              recorded.conversation,
+              recorded.message,
+              {
+                text: `${event.subject ?? ''}\n${event.text ?? ''}`,
+                outOfOffice,
+                ...(classification === undefined ? {} : { sentiment: classification.sentiment }),
+                ...(classification?.optOut === true ? { optOut: true } : {}),
+              },
+              now,
+            )
       return {
-        result: { matched: true, duplicate: false, affected },
+        result: { matched: true, duplicate: false, affected: [...affected, ...agent.affected] },
         events: [
-          ...(await logActions(context, store, now, [...logged, ...entries])),
+          ...(await logActions(context, store, now, [...logged, ...entries, ...agent.entries])),
           ...(recorded === undefined ? [] : [recorded.event]),
         ],
       }
@@ -200,6 +214,7 @@ async function apply(
           entries,
         })
       }
+      if (event.bounce === 'hard') entries.push(...(await agentOnBounce(store, found.leadId, now)))
       return {
         result: { matched: true, duplicate: false, affected },
         events: await logActions(context, store, now, entries),
@@ -219,39 +234,22 @@ async function apply(
           ]),
         }
       }
-      const lead = await store.get('leads', found.leadId)
-      await blocklist(store, {
+      const blocked = await blockEverywhere(store, found.leadId, 'complaint', event.lead?.email, now)
+      const logged = (enrolment?: { identityId: string; campaignId: string }): ActionInput => ({
+        type: 'complaint-received',
+        ...(enrolment === undefined
+          ? {}
+          : { identityId: enrolment.identityId, campaignId: enrolment.campaignId }),
         leadId: found.leadId,
-        email: lead?.emailKey ?? event.lead?.email?.toLowerCase() ?? null,
-        reason: 'complaint',
-        at: now,
+        channel: 'email',
+        ...(inbox === undefined ? {} : { inbox }),
+        detail: complaintDetail(event),
       })
-      const affected: { campaignId: string; leadId: string }[] = []
-      const entries: ActionInput[] = []
-      const enrolments = await store.query('enrolments', { index: 'byLead', equals: [found.leadId] })
-      for (const enrolment of enrolments) {
-        entries.push({
-          type: 'complaint-received',
-          identityId: enrolment.identityId,
-          campaignId: enrolment.campaignId,
-          leadId: enrolment.leadId,
-          channel: 'email',
-          ...(inbox === undefined ? {} : { inbox }),
-          detail: complaintDetail(event),
-        })
-        await applyFact(store, enrolment, { type: 'lead-blocked' }, now, { affected, entries })
-      }
-      if (enrolments.length === 0)
-        entries.push({
-          type: 'complaint-received',
-          leadId: found.leadId,
-          channel: 'email',
-          ...(inbox === undefined ? {} : { inbox }),
-          detail: complaintDetail(event),
-        })
+      const entries: ActionInput[] =
+        blocked.enrolments.length === 0 ? [logged()] : blocked.enrolments.map((each) => logged(each))
       return {
-        result: { matched: true, duplicate: false, affected },
-        events: await logActions(context, store, now, entries),
+        result: { matched: true, duplicate: false, affected: blocked.affected },
+        events: await logActions(context, store, now, [...entries, ...blocked.entries]),
       }
     }
     case 'email-opened':
@@ -326,31 +324,6 @@ async function apply(
       return { result: { matched: true, duplicate: false, affected: [] }, events }
     }
   }
-}
-
-/**
- * Applies a fact (a reply, a bounce) to one lead in a campaign through the lead state machine; when its
- * state changes, records the lead as affected and logs the change.
- */
-async function applyFact(
-  store: Store,
-  enrolment: EnrolmentRecord,
-  fact: Parameters<typeof applyLeadEvent>[1],
-  now: number,
-  into: { affected: { campaignId: string; leadId: string }[]; entries: ActionInput[] },
-): Promise<void> {
-  const moved = applyLeadEvent(toModel(enrolment), fact, { at: now })
-  if (!moved.ok || moved.value.state === enrolment.state) return
-  const next = { ...parked(enrolment, now, moved.value.state), stepId: moved.value.stepId }
-  await store.put('enrolments', next.key, next)
-  into.affected.push({ campaignId: enrolment.campaignId, leadId: enrolment.leadId })
-  into.entries.push({
-    type: 'lead-status-changed',
-    identityId: enrolment.identityId,
-    campaignId: enrolment.campaignId,
-    leadId: enrolment.leadId,
-    detail: { from: enrolment.state, to: next.state },
-  })
 }
 
 /**

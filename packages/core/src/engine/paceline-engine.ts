@@ -23,6 +23,7 @@ import {
 } from './conversations/conversation-queries'
 import { type ManualTag, tagConversation, untagConversation } from './conversations/conversation-tags'
 import { type ReplyInput, replyInConversation } from './conversations/manual-reply'
+import { discardSuggestion, readSuggestion, type Suggestion } from './conversations/suggestions'
 import type { DeadLetter, DeadLetterListOptions, DeadLetterPage, DeadLetterSource } from './dead-letters'
 import * as deadLetters from './dead-letters'
 import type { EngineContext, GuardedCall } from './engine-context'
@@ -66,6 +67,8 @@ export interface PacelineEngineApi {
     readonly tag: (id: string, tags: readonly ManualTag[]) => Effect.Effect<ConversationView, PacelineError>
     readonly untag: (id: string, names: readonly string[]) => Effect.Effect<ConversationView, PacelineError>
     readonly reply: (id: string, input: ReplyInput) => Effect.Effect<ConversationMessage, PacelineError>
+    readonly suggestion: (id: string) => Effect.Effect<Suggestion | undefined, PacelineError>
+    readonly discardSuggestion: (id: string) => Effect.Effect<void, PacelineError>
   }
   /** Inbound events refused for good, newest first, for a person to look at. */
   readonly deadLetters: {
@@ -252,6 +255,8 @@ function makeEngineEffect(): Effect.Effect<PacelineEngineApi, never, StorageServ
         tag: (id, tags) => lift(() => tagConversation(engineContext, id, tags)),
         untag: (id, names) => lift(() => untagConversation(engineContext, id, names)),
         reply: (id, input) => lift(() => replyInConversation(engineContext, id, input)),
+        suggestion: (id) => lift(() => readSuggestion(engineContext, id)),
+        discardSuggestion: (id) => lift(() => discardSuggestion(engineContext, id)),
       },
       deadLetters: {
         list: (options) => lift(() => deadLetters.listDeadLetters(engineContext, options)),

@@ -188,6 +188,8 @@ export interface AgentState {
     readonly messageKey: string
     readonly campaignId: string
     readonly dueAt: number
+    /** Tries that failed for now (the AI or the channel unavailable); after a few, a person takes over. */
+    readonly attempts: number
   } | null
   /** The copilot's draft for the latest inbound message, for a person to edit and send. */
   readonly suggestion: {

@@ -3,6 +3,7 @@ import type { Lane } from '../scheduler/lanes'
 import { pickNext } from '../scheduler/pick-next'
 import { nextWithdrawal, nextWithdrawalAt, withdrawInvitation } from './auto-withdraw'
 import { hasPendingSweeps, recordSweep, runPendingSweeps, runSweep } from './campaign-leads'
+import { runAgentWork } from './conversations/reply-agent'
 import { type EngineContext, inTransaction } from './engine-context'
 import type { EngineEvent } from './engine-events'
 import { executeAction, markUnknown } from './execute-action'
@@ -55,6 +56,7 @@ export async function tick(
         limit: 1,
       }),
       sweeps: await hasPendingSweeps(store),
+      agent: await store.query('conversations', { index: 'agentDue', range: { lte: start }, limit: 1 }),
     }),
     { readOnly: true },
   )
@@ -62,6 +64,11 @@ export async function tick(
   if (overview.sweeps) events.push(...(await runPendingSweeps(context)))
   if (overview.dueCampaigns.length > 0) events.push(...(await startDueCampaigns(context, start)))
   let executed = 0
+  if (overview.agent.length > 0) {
+    const agent = await runAgentWork(context, start)
+    events.push(...agent.events)
+    executed += agent.executed
+  }
   for (const identity of overview.identities) {
     const wake = wakes.get(identity.id) ?? 0
     if (wake > start) continue
@@ -77,10 +84,16 @@ export async function tick(
       campaign:
         (await store.query('campaigns', { index: 'byStatus', equals: ['scheduled'], limit: 1 }))[0]
           ?.startAtMs ?? undefined,
+      agent:
+        (await store.query('conversations', { index: 'agentDue', limit: 1 }))[0]?.agentDueAt ?? undefined,
     }),
     { readOnly: true },
   )
-  let next = Math.min(later.claim ?? Number.POSITIVE_INFINITY, later.campaign ?? Number.POSITIVE_INFINITY)
+  let next = Math.min(
+    later.claim ?? Number.POSITIVE_INFINITY,
+    later.campaign ?? Number.POSITIVE_INFINITY,
+    later.agent ?? Number.POSITIVE_INFINITY,
+  )
   for (const identity of overview.identities) next = Math.min(next, wakes.get(identity.id) ?? 0)
   return {
     report: {

@@ -97,8 +97,10 @@ export function createDeterministicAi(options: DeterministicAiOptions = {}): AiP
       if (scripted !== undefined) return scripted
       const name =
         typeof request.lead.profile.firstName === 'string' ? request.lead.profile.firstName : 'there'
-      const answered = request.conversation.filter((turn) => turn.direction === 'outbound').length
-      const text = `Thanks ${name}! ${request.prompt.trim().replace(/\.$/, '')}. (${answered + 1}) Best, ${request.sender.name}`
+      // Answers what the lead said last, so two answers in one conversation never read the same.
+      const last = [...request.conversation].reverse().find((turn) => turn.direction === 'inbound')?.text ?? ''
+      const quoted = last.replace(/\s+/g, ' ').trim().slice(0, 80)
+      const text = `Thanks ${name}! About "${quoted}": ${request.prompt.trim().replace(/\.$/, '')}. Best, ${request.sender.name}`
       return {
         text: request.maxLength === undefined ? text : text.slice(0, request.maxLength),
         confident: true,

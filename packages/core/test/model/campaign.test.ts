@@ -118,7 +118,12 @@ describe('defineCampaign', () => {
       sequence: designSequence,
       settings: { replies: { mode: 'copilot', prompt: 'Offer a demo politely' } },
     })
-    expect(copilot.settings.replies).toEqual({ mode: 'copilot', prompt: 'Offer a demo politely' })
+    expect(copilot.settings.replies).toEqual({
+      mode: 'copilot',
+      prompt: 'Offer a demo politely',
+      maxAnswers: 3,
+      delayMinutes: { min: 5, max: 60 },
+    })
   })
 
   it('reports sequence issues under sequence., with the step', () => {

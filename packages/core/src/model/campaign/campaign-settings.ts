@@ -36,16 +36,31 @@ export const campaignSettingsSchema = z.strictObject({
   /** What happens after a lead replies: the sequence always stops; this decides who answers. */
   replies: z
     .strictObject({
+      /**
+       * `manual`: a person answers (`engine.conversations.reply`). `copilot`: the AI writes a draft for each
+       * reply, a person edits and sends it. `automatic`: the AI answers by itself, inside working hours and
+       * limits, after a human-like delay, handing hard cases to a person.
+       */
       mode: z.enum(REPLY_HANDLING_MODES).default('manual'),
       /** The campaign prompt the AI uses to suggest (copilot) or send (automatic) replies. */
       prompt: z.string().trim().min(1).max(20_000).optional(),
+      /** Automatic mode: the most answers the agent sends in one conversation before a person takes over. */
+      maxAnswers: z.number().int().min(1).max(20).default(3),
+      /** Automatic mode: how long after a reply the answer goes out, at the earliest (seeded between the two). */
+      delayMinutes: z
+        .strictObject({ min: z.number().int().min(0).max(1440), max: z.number().int().min(0).max(1440) })
+        .refine((delay) => delay.min <= delay.max, {
+          message: 'min must not be more than max',
+          path: ['min'],
+        })
+        .default({ min: 5, max: 60 }),
     })
     .refine((replies) => replies.mode === 'manual' || replies.prompt !== undefined, {
       path: ['prompt'],
       message: 'is required when replies are handled by AI (copilot or automatic)',
       params: { rule: 'prompt_required' },
     })
-    .default({ mode: 'manual' }),
+    .default({ mode: 'manual', maxAnswers: 3, delayMinutes: { min: 5, max: 60 } }),
 })
 
 export type CampaignSettingsInput = z.input<typeof campaignSettingsSchema>
