@@ -81,3 +81,12 @@ export const INBOUND_EVENT_TYPES: ReadonlySet<EngineEventType> = new Set([
   'channel-disconnected',
   'channel-reconnected',
 ])
+
+/** What happens in conversations after the first reply, as it appears in the action log. */
+export const CONVERSATION_EVENT_TYPES: ReadonlySet<EngineEventType> = new Set([
+  'reply-sent',
+  'auto-reply-sent',
+  'suggestion-ready',
+  'handed-off',
+  'conversation-tagged',
+])

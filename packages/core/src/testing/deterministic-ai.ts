@@ -98,7 +98,8 @@ export function createDeterministicAi(options: DeterministicAiOptions = {}): AiP
       const name =
         typeof request.lead.profile.firstName === 'string' ? request.lead.profile.firstName : 'there'
       // Answers what the lead said last, so two answers in one conversation never read the same.
-      const last = [...request.conversation].reverse().find((turn) => turn.direction === 'inbound')?.text ?? ''
+      const last =
+        [...request.conversation].reverse().find((turn) => turn.direction === 'inbound')?.text ?? ''
       const quoted = last.replace(/\s+/g, ' ').trim().slice(0, 80)
       const text = `Thanks ${name}! About "${quoted}": ${request.prompt.trim().replace(/\.$/, '')}. Best, ${request.sender.name}`
       return {

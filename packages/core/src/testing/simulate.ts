@@ -1,5 +1,11 @@
+import type { ConversationWithMessages } from '../engine/conversations/conversation-queries'
 import { createEngine } from '../engine/create-engine'
-import { ACTION_EVENT_TYPES, type EngineEvent, INBOUND_EVENT_TYPES } from '../engine/engine-events'
+import {
+  ACTION_EVENT_TYPES,
+  CONVERSATION_EVENT_TYPES,
+  type EngineEvent,
+  INBOUND_EVENT_TYPES,
+} from '../engine/engine-events'
 import type { CampaignStats } from '../engine/queries'
 import { PacelineErrorCodes } from '../errors/error-codes'
 import { PacelineError } from '../errors/paceline-error'
@@ -42,6 +48,11 @@ export interface LeadBehavior {
   readonly outOfOffice?: boolean
   /** The lead's first email hard-bounces. */
   readonly bounces?: boolean
+  /**
+   * After its first reply, the lead answers each answer it gets in the conversation (from a person or the
+   * AI agent) with the next of these texts, `replyDelayHours` later: to test copilot and automatic campaigns.
+   */
+  readonly conversation?: readonly string[]
 }
 
 export interface SimulationInput {
@@ -131,6 +142,8 @@ export interface SimulationResult {
   readonly simulatedUntil: string
   readonly events: readonly SimulationEvent[]
   readonly leads: readonly SimulatedLead[]
+  /** Every conversation at the end, with its messages (newest activity first). */
+  readonly conversations: readonly ConversationWithMessages[]
   readonly summary: {
     /** Per identity and local day (in the identity's time zone): executed actions by step kind. */
     readonly identities: readonly {
@@ -196,7 +209,10 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
     const leadId = 'lead' in event ? event.lead?.leadId : undefined
     if (leadId === undefined) return undefined
     if (event.type === 'connection-accepted') return `accepted|${event.identityId}|${leadId}`
-    if (event.type === 'reply-received') return `reply|${event.campaignId ?? ''}|${leadId}`
+    if (event.type === 'reply-received')
+      return event.eventId?.startsWith('simulated-turn|') === true
+        ? event.eventId
+        : `reply|${event.campaignId ?? ''}|${leadId}`
     if (event.type === 'email-bounced') return `bounce|${leadId}`
     return undefined
   }
@@ -206,12 +222,34 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
     inbound.push(at, event)
   }
 
+  /** Conversation turns each lead has taken after its first reply. */
+  const turns = new Map<string, number>()
+
   /** The scripted world answering what the engine did. */
   function react(event: EngineEvent): void {
     const leadId = event.leadId
     if (leadId === undefined) return
     const behavior = behaviors.get(leadId) ?? {}
     const at = Date.parse(event.at)
+    if (
+      (event.type === 'auto-reply-sent' || event.type === 'reply-sent') &&
+      behavior.conversation !== undefined
+    ) {
+      const turn = turns.get(leadId) ?? 0
+      const text = behavior.conversation[turn]
+      if (text === undefined) return
+      turns.set(leadId, turn + 1)
+      schedule(at + (behavior.replyDelayHours ?? 4) * HOUR, {
+        type: 'reply-received',
+        channel: event.channel === 'email' ? 'email' : 'linkedin',
+        lead: { leadId },
+        ...(event.identityId === undefined ? {} : { identityId: event.identityId }),
+        ...(event.campaignId === undefined ? {} : { campaignId: event.campaignId }),
+        text,
+        eventId: `simulated-turn|${leadId}|${turn + 1}`,
+      })
+      return
+    }
     if (event.type === 'invitation-sent' && event.identityId !== undefined) {
       const account = identities.get(event.identityId)?.linkedin?.accountId ?? ''
       if (behavior.acceptsAfterHours !== undefined && !behavior.declines) {
@@ -275,6 +313,7 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
     // Resume: the engine's state is in storage; rebuild the scripted world's pending answers from the log.
     // The clock is saved about hourly, so the log may reach further: time never runs backwards.
     const history = await engine.actions()
+    const replies = new Map<string, number>()
     now = history.reduce((latest, event) => Math.max(latest, Date.parse(event.at)), saved)
     for (const event of history) {
       if (
@@ -284,8 +323,16 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
       ) {
         delivered.add(`accepted|${event.identityId}|${event.leadId}`)
       }
-      if (event.type === 'reply-received' && event.leadId !== undefined)
-        delivered.add(`reply|${event.campaignId ?? ''}|${event.leadId}`)
+      if (event.type === 'reply-received' && event.leadId !== undefined) {
+        // The first reply of a lead, then the conversation turns it took, in order.
+        const seen = replies.get(event.leadId) ?? 0
+        delivered.add(
+          seen === 0
+            ? `reply|${event.campaignId ?? ''}|${event.leadId}`
+            : `simulated-turn|${event.leadId}|${seen}`,
+        )
+        replies.set(event.leadId, seen + 1)
+      }
       if (event.type === 'email-bounced' && event.leadId !== undefined)
         delivered.add(`bounce|${event.leadId}`)
     }
@@ -373,8 +420,19 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
   if (input.storage !== undefined) await writeClock(storage, now)
 
   const events = (await engine.actions())
-    .filter((event) => ACTION_EVENT_TYPES.has(event.type) || INBOUND_EVENT_TYPES.has(event.type))
+    .filter(
+      (event) =>
+        ACTION_EVENT_TYPES.has(event.type) ||
+        INBOUND_EVENT_TYPES.has(event.type) ||
+        CONVERSATION_EVENT_TYPES.has(event.type),
+    )
     .map(simulationEvent)
+  const conversations: ConversationWithMessages[] = []
+  for (let page = await engine.conversations.list({ limit: 500 }); ; ) {
+    for (const conversation of page.items) conversations.push(await engine.conversations.get(conversation.id))
+    if (page.next === undefined) break
+    page = await engine.conversations.list({ limit: 500, after: page.next })
+  }
   const leads: SimulatedLead[] = []
   const campaigns: ({ campaignId: string } & CampaignStats)[] = []
   for (const campaign of input.campaigns) {
@@ -399,6 +457,7 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
     simulatedUntil: new Date(now).toISOString(),
     events,
     leads,
+    conversations,
     summary: { identities: perIdentityDay(events, input.identities), campaigns },
   }
 }
