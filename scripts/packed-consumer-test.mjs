@@ -92,6 +92,8 @@ try {
       `@types/node@${workspace.devDependencies['@types/node']}`,
       // The conformance suites run inside the adapter author's own vitest.
       `vitest@${workspace.devDependencies.vitest}`,
+      // @ai-sdk/provider's types import json-schema's without depending on it (vercel/ai#15874).
+      '@types/json-schema',
     ],
     { cwd: consumer },
   )
@@ -113,6 +115,7 @@ import { createLinkedInChannel, createUnipileProvider } from '@paceline/adapter-
 import { createHubspotCrm } from '@paceline/crm-hubspot'
 import { createSalesforceCrm } from '@paceline/crm-salesforce'
 import { createSqliteStorage } from '@paceline/storage-sqlite'
+import { createAiProvider } from '@paceline/ai'
 
 const storage = createSqliteStorage({ filename: ':memory:', onWarning: () => {} })
 await storage.ready
@@ -120,7 +123,7 @@ await storage.ready
 const tables: number = storage.database.prepare('select count(*) as n from sqlite_master').pluck().get() as number
 const engine: Engine = createEngine({ storage })
 const memory: StorageV1 = createMemoryStorage()
-const factories = [createEmailChannel, createTrackingHandler, createLinkedInChannel, createUnipileProvider, createHubspotCrm, createSalesforceCrm, storageConformance]
+const factories = [createAiProvider, createEmailChannel, createTrackingHandler, createLinkedInChannel, createUnipileProvider, createHubspotCrm, createSalesforceCrm, storageConformance]
 console.log(JSON.stringify({ tables: tables > 0, factories: factories.every((each) => typeof each === 'function'), memory: memory.specificationVersion, error: new PacelineError('not_found', 'x').name }))
 await engine.close()
 await storage.close()

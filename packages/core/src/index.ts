@@ -13,6 +13,7 @@ export type { CrmExportOptions, CrmRecordOutcome, CrmSyncOptions, CrmSyncReport 
 export type { MappingCheck, MappingVerdict } from './crm/mapping-check'
 // Engine
 export type { AddLeadsResult } from './engine/admin'
+export type { AiOperation, AiUsageDay, AiUsageQuery } from './engine/ai-usage'
 export { conversationId } from './engine/conversations/conversation-log'
 export type {
   ConversationListOptions,

@@ -15,6 +15,7 @@ import type { InboundEvent } from '../ports/inbound-event'
 import type { LinkedInChannelV1 } from '../ports/linkedin-channel'
 import type { StorageV1 } from '../ports/storage'
 import type { AddLeadsResult } from './admin'
+import type { AiUsageDay, AiUsageQuery } from './ai-usage'
 import type {
   ConversationListOptions,
   ConversationMessage,
@@ -150,6 +151,8 @@ export interface Engine {
     /** Forgets one once it has been dealt with. */
     discard(id: string): Promise<void>
   }
+  /** AI calls and the tokens providers reported, per campaign and day (UTC), oldest first: to meter cost. */
+  aiUsage(query?: AiUsageQuery): Promise<AiUsageDay[]>
   /** Credentials kept in storage (encrypted at rest by stores that support it). */
   readonly secrets: {
     put(name: string, value: string): Promise<void>
@@ -265,6 +268,7 @@ export function createEngine(options: CreateEngineOptions): Engine {
       suggestion: (id) => run(api.conversations.suggestion(id)),
       discardSuggestion: (id) => run(api.conversations.discardSuggestion(id)),
     },
+    aiUsage: (query) => run(api.aiUsage(query)),
     deadLetters: {
       list: (listOptions) => run(api.deadLetters.list(listOptions)),
       get: (id) => run(api.deadLetters.get(id)),

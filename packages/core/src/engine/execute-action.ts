@@ -1,9 +1,12 @@
 import type { ErrorSubstatus } from '../model/lead/lead-status'
 import type { SequenceStep } from '../model/sequence/sequence-schema'
+import type { AiUsage } from '../ports/ai-provider'
 import type { EmailOutcome } from '../ports/email-channel'
 import type { LinkedInOutcome } from '../ports/linkedin-channel'
 import type { Lane } from '../scheduler/lanes'
 import { type ActionInput, logActions } from './action-log'
+import { type AiOperation, recordAiUsage } from './ai-usage'
+import { aiVariableCache } from './ai-variable-cache'
 import { chargeAction, mayActNow } from './charge-action'
 import { recordMessage } from './conversations/conversation-log'
 import { outboundText } from './conversations/outbound-text'
@@ -39,6 +42,7 @@ export async function executeAction(
   const { step, lead } = prepared
   if (lane === 'linkedin:check') return checkConnection(context, identity, prepared.enrolment, lead, token)
 
+  const usage: { operation: AiOperation; usage: AiUsage | undefined }[] = []
   const rendered = await renderStep({
     step: step as SendableStep,
     campaign: lead.campaign.campaign,
@@ -47,7 +51,19 @@ export async function executeAction(
     enrolment: prepared.enrolment,
     ai: context.ai,
     limits: context.settings.textLimits,
+    variables: aiVariableCache(
+      context,
+      head.campaignId,
+      head.leadId,
+      lead.campaign.campaign.sequence.aiVariables ?? {},
+    ),
+    onUsage: (operation, reported) => usage.push({ operation, usage: reported }),
   })
+  if (usage.length > 0)
+    await inTransaction(context, async (store) => {
+      for (const each of usage)
+        await recordAiUsage(store, head.campaignId, context.now(), each.operation, each.usage)
+    })
   if (!rendered.ok) {
     const events = await inTransaction(context, async (store) => {
       const fresh = await store.get('enrolments', head.key)

@@ -1,6 +1,7 @@
 import type { ReplyClassification } from '../ports/ai-provider'
 import type { InboundEvent, LeadReference } from '../ports/inbound-event'
 import { type ActionInput, logActions } from './action-log'
+import { recordAiUsage } from './ai-usage'
 import { type Recorded, recordMessage } from './conversations/conversation-log'
 import { agentOnBounce, agentOnReply } from './conversations/reply-agent'
 import { type EngineContext, inTransaction } from './engine-context'
@@ -128,6 +129,9 @@ async function apply(
         if (relation.conversationWith === null)
           await store.put('relations', relation.key, { ...relation, conversationWith: 'inbound' })
       }
+      const usageCampaign = found.campaignId ?? [...campaigns][0]
+      if (classification !== undefined && usageCampaign !== undefined)
+        await recordAiUsage(store, usageCampaign, now, 'classify', classification.usage)
       const recorded = await recordReply(context, store, {
         event,
         found,

@@ -12,6 +12,7 @@ import type { InstantInput } from '../model/instant'
 import type { LeadInput } from '../model/lead/lead'
 import type { InboundEvent } from '../ports/inbound-event'
 import * as admin from './admin'
+import { type AiUsageDay, type AiUsageQuery, listAiUsage } from './ai-usage'
 import {
   type ConversationListOptions,
   type ConversationMessage,
@@ -70,6 +71,8 @@ export interface PacelineEngineApi {
     readonly suggestion: (id: string) => Effect.Effect<Suggestion | undefined, PacelineError>
     readonly discardSuggestion: (id: string) => Effect.Effect<void, PacelineError>
   }
+  /** AI calls and tokens per campaign and day (UTC), to meter cost. */
+  readonly aiUsage: (query?: AiUsageQuery) => Effect.Effect<AiUsageDay[], PacelineError>
   /** Inbound events refused for good, newest first, for a person to look at. */
   readonly deadLetters: {
     readonly list: (options?: DeadLetterListOptions) => Effect.Effect<DeadLetterPage, PacelineError>
@@ -258,6 +261,7 @@ function makeEngineEffect(): Effect.Effect<PacelineEngineApi, never, StorageServ
         suggestion: (id) => lift(() => readSuggestion(engineContext, id)),
         discardSuggestion: (id) => lift(() => discardSuggestion(engineContext, id)),
       },
+      aiUsage: (query) => lift(() => listAiUsage(engineContext, query)),
       deadLetters: {
         list: (options) => lift(() => deadLetters.listDeadLetters(engineContext, options)),
         get: (id) => lift(() => deadLetters.getDeadLetter(engineContext, id)),

@@ -6,7 +6,9 @@ import { renderMessage } from '../model/personalisation/render-message'
 import { templateVariables } from '../model/personalisation/template-syntax'
 import type { ActionStep } from '../model/sequence/sequence-schema'
 import type { TextLimits } from '../model/sequence/text-limits'
-import type { AiContext, AiProviderV1 } from '../ports/ai-provider'
+import type { AiContext, AiProviderV1, AiUsage } from '../ports/ai-provider'
+import type { AiOperation } from './ai-usage'
+import type { AiVariableCache } from './ai-variable-cache'
 import type { EnrolmentRecord } from './records'
 
 /** An action with its text resolved: what the channel is asked to send. */
@@ -45,6 +47,10 @@ export interface RenderContext {
   readonly enrolment: EnrolmentRecord
   readonly ai: AiProviderV1 | undefined
   readonly limits: TextLimits
+  /** Where AI variables are kept once written, so a retry or a preview does not pay for them again. */
+  readonly variables?: AiVariableCache
+  /** Told of every AI call and the tokens it used (the engine meters them per campaign and day). */
+  readonly onUsage?: (operation: AiOperation, usage: AiUsage | undefined) => void
 }
 
 type Text = { readonly ok: true; readonly text: string } | RenderFailure
@@ -89,6 +95,7 @@ export async function renderStep(context: RenderContext): Promise<RenderResult> 
         withSubject,
         ...(maxLength === undefined ? {} : { maxLength }),
       })
+      context.onUsage?.('generate', generated.usage)
       return { ok: true, text: generated.text, subject: generated.subject }
     } catch (error) {
       return fail(
@@ -282,11 +289,19 @@ async function aiVariables(
       detail: 'the message uses AI variables, but the engine has no AI provider',
     }
   }
+  const kept = (await context.variables?.read([...names])) ?? {}
   const wanted = Object.fromEntries(
-    [...names].flatMap((name) => (declared[name] === undefined ? [] : [[name, declared[name]]])),
+    [...names].flatMap((name) =>
+      declared[name] === undefined || kept[name] !== undefined ? [] : [[name, declared[name]]],
+    ),
   )
   try {
-    const { values } = await context.ai.fillVariables({ ...aiContext(context), variables: wanted })
+    const filledNow =
+      Object.keys(wanted).length === 0
+        ? { values: {} }
+        : await context.ai.fillVariables({ ...aiContext(context), variables: wanted })
+    if (Object.keys(wanted).length > 0) context.onUsage?.('fill', filledNow.usage)
+    const values: Readonly<Record<string, string>> = { ...kept, ...filledNow.values }
     const filled: Record<string, string> = {}
     for (const name of names) {
       const value = values[name]?.trim()
@@ -304,6 +319,12 @@ async function aiVariables(
       const maxLength = declared[name]?.maxLength
       filled[name] = maxLength === undefined ? value : value.slice(0, maxLength)
     }
+    const fresh = Object.fromEntries(
+      Object.keys(wanted).flatMap((name) =>
+        filled[name] === undefined ? [] : [[name, filled[name] as string]],
+      ),
+    )
+    if (Object.keys(fresh).length > 0) await context.variables?.write(fresh)
     return { ok: true, values: filled }
   } catch (error) {
     return {

@@ -1,5 +1,6 @@
 import type {
   AiProviderV1,
+  AiUsage,
   ReplyClassification,
   ReplySuggestion,
   SuggestReplyRequest,
@@ -59,7 +60,10 @@ export function createDeterministicAi(options: DeterministicAiOptions = {}): AiP
         typeof request.lead.profile.firstName === 'string' ? request.lead.profile.firstName : 'there'
       const text = `Hi ${name}, ${request.prompt.trim().replace(/\.$/, '')}. Best, ${request.sender.name}`
       const bounded = request.maxLength === undefined ? text : text.slice(0, request.maxLength)
-      return request.withSubject ? { text: bounded, subject: `A note for ${name}` } : { text: bounded }
+      const usage = tokens(request.prompt, bounded)
+      return request.withSubject
+        ? { text: bounded, subject: `A note for ${name}`, usage }
+        : { text: bounded, usage }
     },
     async fillVariables(request) {
       if (failing('fill')) throw new Error('the AI provider is unavailable')
@@ -76,20 +80,29 @@ export function createDeterministicAi(options: DeterministicAiOptions = {}): AiP
           return [variable, definition.maxLength === undefined ? text : text.slice(0, definition.maxLength)]
         }),
       )
-      return { values }
+      return {
+        values,
+        usage: tokens(
+          Object.values(request.variables)
+            .map((each) => each.prompt)
+            .join(' '),
+          Object.values(values).join(' '),
+        ),
+      }
     },
     async classifyReply(request): Promise<ReplyClassification> {
       if (failing('classify')) throw new Error('the AI provider is unavailable')
       const text = `${request.subject ?? ''}\n${request.text}`
+      const usage = tokens(text, 'classified')
       if (OUT_OF_OFFICE.some((pattern) => pattern.test(text)))
-        return { sentiment: 'neutral', outOfOffice: true, tags: ['Out of office'] }
+        return { sentiment: 'neutral', outOfOffice: true, tags: ['Out of office'], usage }
       if (OPT_OUT.some((pattern) => pattern.test(text)))
-        return { sentiment: 'negative', outOfOffice: false, optOut: true, tags: ['Not interested'] }
+        return { sentiment: 'negative', outOfOffice: false, optOut: true, tags: ['Not interested'], usage }
       if (NEGATIVE.some((pattern) => pattern.test(text)))
-        return { sentiment: 'negative', outOfOffice: false, tags: ['Not interested'] }
+        return { sentiment: 'negative', outOfOffice: false, tags: ['Not interested'], usage }
       if (POSITIVE.some((pattern) => pattern.test(text)))
-        return { sentiment: 'positive', outOfOffice: false, tags: ['Interested'] }
-      return { sentiment: 'neutral', outOfOffice: false, tags: [] }
+        return { sentiment: 'positive', outOfOffice: false, tags: ['Interested'], usage }
+      return { sentiment: 'neutral', outOfOffice: false, tags: [], usage }
     },
     async suggestReply(request): Promise<ReplySuggestion> {
       if (failing('suggest')) throw new Error('the AI provider is unavailable')
@@ -102,10 +115,19 @@ export function createDeterministicAi(options: DeterministicAiOptions = {}): AiP
         [...request.conversation].reverse().find((turn) => turn.direction === 'inbound')?.text ?? ''
       const quoted = last.replace(/\s+/g, ' ').trim().slice(0, 80)
       const text = `Thanks ${name}! About "${quoted}": ${request.prompt.trim().replace(/\.$/, '')}. Best, ${request.sender.name}`
+      const bounded = request.maxLength === undefined ? text : text.slice(0, request.maxLength)
       return {
-        text: request.maxLength === undefined ? text : text.slice(0, request.maxLength),
+        text: bounded,
         confident: true,
+        usage: tokens(request.conversation.map((turn) => turn.text).join(' '), bounded),
       }
     },
   }
+}
+
+/** Token counts the way a model would report them, about four characters a token: enough to test metering. */
+function tokens(input: string, output: string): AiUsage {
+  const inputTokens = Math.ceil(input.length / 4)
+  const outputTokens = Math.ceil(output.length / 4)
+  return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens }
 }

@@ -224,6 +224,11 @@ describe('graph rules', () => {
     expect(Object.keys(sequence.steps)).toHaveLength(3)
   })
 
+  it('lets the AI write the subject of an email it writes that opens the thread', () => {
+    const parsed = parseSequence(single({ kind: 'email', ai: { prompt: 'Ask about their month-end close' } }))
+    expect(parsed.steps.s).toMatchObject({ kind: 'email', ai: { prompt: 'Ask about their month-end close' } })
+  })
+
   it(`rejects more than ${MAX_STEPS} steps`, () => {
     const steps: Record<string, unknown> = {}
     for (let i = 0; i <= MAX_STEPS; i++)

@@ -11,6 +11,7 @@ import type { ConversationTurn, ReplySuggestion } from '../../ports/ai-provider'
 import { emailLane } from '../../scheduler/lanes'
 import { hash32, unitInterval } from '../../scheduler/seeded-random'
 import { type ActionInput, logActions } from '../action-log'
+import { recordAiUsage } from '../ai-usage'
 import { type EngineContext, inTransaction } from '../engine-context'
 import type { EngineEvent } from '../engine-events'
 import { gateFrom, loadCounters } from '../lane-gates'
@@ -343,6 +344,9 @@ async function suggest(
     }),
   )
   if (!call.ok) return { ok: false, message: call.message }
+  await inTransaction(context, (store) =>
+    recordAiUsage(store, campaign.id, context.now(), 'suggest', call.value?.usage),
+  )
   const value = call.value as Partial<ReplySuggestion> | undefined
   if (value === undefined || typeof value.text !== 'string' || typeof value.confident !== 'boolean')
     return { ok: false, message: 'the AI answered without a text and a confidence' }

@@ -257,7 +257,13 @@ function pathIssues(sequence: Sequence, graph: ReturnType<typeof analyseGraph>):
   for (const id of graph.order ?? []) {
     const step = sequence.steps[id]
     if (step === undefined) continue
-    if (step.kind === 'email' && step.subject === undefined && afterEmail.get(id) !== true) {
+    // An email the AI writes (`ai`) gets its subject from the AI when it opens the thread.
+    if (
+      step.kind === 'email' &&
+      step.subject === undefined &&
+      step.ai === undefined &&
+      afterEmail.get(id) !== true
+    ) {
       issues.push(
         issue(
           'missing_subject',
