@@ -24,6 +24,12 @@ export type {
 } from './engine/conversations/conversation-queries'
 export type { ManualTag } from './engine/conversations/conversation-tags'
 export type { ReplyInput } from './engine/conversations/manual-reply'
+export type {
+  Preview,
+  PreviewInput,
+  PreviewMessage,
+  PreviewTurn,
+} from './engine/conversations/preview'
 export type { Suggestion } from './engine/conversations/suggestions'
 export { type CreateEngineOptions, createEngine, type Engine, type EngineClock } from './engine/create-engine'
 export type {

@@ -25,6 +25,7 @@ import type {
 } from './conversations/conversation-queries'
 import type { ManualTag } from './conversations/conversation-tags'
 import type { ReplyInput } from './conversations/manual-reply'
+import type { Preview, PreviewInput } from './conversations/preview'
 import type { Suggestion } from './conversations/suggestions'
 import type { DeadLetter, DeadLetterListOptions, DeadLetterPage, DeadLetterSource } from './dead-letters'
 import type { EngineEvent, EngineEventListener, EngineEventType } from './engine-events'
@@ -151,6 +152,12 @@ export interface Engine {
     /** Forgets one once it has been dealt with. */
     discard(id: string): Promise<void>
   }
+  /**
+   * The campaign as one lead would see it: every message rendered for that lead (AI messages and variables
+   * included), then the agent's answers to the replies you give, under the campaign's current mode and
+   * prompt. Nothing is sent and the lead is not added.
+   */
+  preview(campaignId: string, input: PreviewInput): Promise<Preview>
   /** AI calls and the tokens providers reported, per campaign and day (UTC), oldest first: to meter cost. */
   aiUsage(query?: AiUsageQuery): Promise<AiUsageDay[]>
   /** Credentials kept in storage (encrypted at rest by stores that support it). */
@@ -269,6 +276,7 @@ export function createEngine(options: CreateEngineOptions): Engine {
       discardSuggestion: (id) => run(api.conversations.discardSuggestion(id)),
     },
     aiUsage: (query) => run(api.aiUsage(query)),
+    preview: (campaignId, input) => run(api.preview(campaignId, input)),
     deadLetters: {
       list: (listOptions) => run(api.deadLetters.list(listOptions)),
       get: (id) => run(api.deadLetters.get(id)),

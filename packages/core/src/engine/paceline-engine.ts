@@ -24,6 +24,7 @@ import {
 } from './conversations/conversation-queries'
 import { type ManualTag, tagConversation, untagConversation } from './conversations/conversation-tags'
 import { type ReplyInput, replyInConversation } from './conversations/manual-reply'
+import { type Preview, type PreviewInput, previewCampaign } from './conversations/preview'
 import { discardSuggestion, readSuggestion, type Suggestion } from './conversations/suggestions'
 import type { DeadLetter, DeadLetterListOptions, DeadLetterPage, DeadLetterSource } from './dead-letters'
 import * as deadLetters from './dead-letters'
@@ -71,6 +72,8 @@ export interface PacelineEngineApi {
     readonly suggestion: (id: string) => Effect.Effect<Suggestion | undefined, PacelineError>
     readonly discardSuggestion: (id: string) => Effect.Effect<void, PacelineError>
   }
+  /** A campaign as one lead would see it, and the agent's answers to replies: nothing sent or stored. */
+  readonly preview: (campaignId: string, input: PreviewInput) => Effect.Effect<Preview, PacelineError>
   /** AI calls and tokens per campaign and day (UTC), to meter cost. */
   readonly aiUsage: (query?: AiUsageQuery) => Effect.Effect<AiUsageDay[], PacelineError>
   /** Inbound events refused for good, newest first, for a person to look at. */
@@ -262,6 +265,7 @@ function makeEngineEffect(): Effect.Effect<PacelineEngineApi, never, StorageServ
         discardSuggestion: (id) => lift(() => discardSuggestion(engineContext, id)),
       },
       aiUsage: (query) => lift(() => listAiUsage(engineContext, query)),
+      preview: (campaignId, input) => lift(() => previewCampaign(engineContext, campaignId, input)),
       deadLetters: {
         list: (options) => lift(() => deadLetters.listDeadLetters(engineContext, options)),
         get: (id) => lift(() => deadLetters.getDeadLetter(engineContext, id)),
