@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createEngine, type Engine, sequence } from '@paceline/core'
+import { conversationId, createEngine, type Engine, sequence } from '@paceline/core'
 import { VirtualClock } from '@paceline/core/testing'
 import { createSqliteStorage, type SqliteStorage } from '@paceline/storage-sqlite'
 import { simpleParser } from 'mailparser'
@@ -203,5 +203,24 @@ describe('the engine sending and receiving through a real mail server', () => {
         ['liam', 'soft'],
       ]),
     )
+  })
+
+  it("keeps Eva's reply in her conversation, and a person's answer reaches her mailbox in the same thread", async () => {
+    const id = conversationId('ana', 'eva', 'email')
+    const conversation = await engine.conversations.get(id)
+    const reply = conversation.messages.find((message) => message.author === 'lead')
+    expect(reply).toMatchObject({ text: 'Sure, Thursday at 10?', channel: 'email' })
+    expect(reply?.messageId).toMatch(/^<.+@/)
+    const [evaFirst] = await sentTo('eva')
+
+    const answer = await engine.conversations.reply(id, {
+      text: 'Thursday at 10 it is. I will send an invite.',
+    })
+    const [received] = await receivedBy('eva@northwind.example', [answer.messageId ?? ''])
+    expect(received?.subject).toBe('Re: Quick question, Eva')
+    expect(received?.inReplyTo).toBe(reply?.messageId)
+    expect(received?.references).toEqual([evaFirst, reply?.messageId])
+    expect(received?.text).toContain('Thursday at 10 it is.')
+    expect((await engine.conversations.get(id)).needsAnswer).toBe(false)
   })
 })

@@ -1,4 +1,4 @@
-import { createEngine, type Engine, templates } from '@paceline/core'
+import { conversationId, createEngine, type Engine, templates } from '@paceline/core'
 import { createMemoryStorage, VirtualClock } from '@paceline/core/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -184,6 +184,23 @@ describe('a LinkedIn-only campaign through the engine and Edges, 14 simulated da
       expect(minutes, new Date(run.at).toISOString()).toBeGreaterThanOrEqual(9 * 60)
       expect(minutes, new Date(run.at).toISOString()).toBeLessThan(18 * 60)
     }
+  })
+
+  it("keeps Eva's reply in her conversation, and a person's answer goes to her through Edges", async () => {
+    const id = conversationId('ana', 'eva', 'linkedin')
+    const conversation = await engine.conversations.get(id)
+    expect(conversation.messages.map((message) => [message.author, message.text])).toEqual([
+      ['sequence', 'Hi Eva, I work with teams like Northwind and would love to connect.'],
+      // A message sent in chunks, like a chat, is one message of the conversation.
+      ['sequence', 'hi Eva\n\nthanks for connecting! quick question: how is Northwind handling this today?'],
+      ['lead', 'Hi Ana, happy to talk next week.'],
+    ])
+    await engine.conversations.reply(id, { text: 'Great, does Tuesday at 10 work?' })
+    const last = writes().at(-1)
+    expect(last?.action).toBe('linkedin-message-profile')
+    expect(last?.input?.message).toBe('Great, does Tuesday at 10 work?')
+    expect(to(last as EdgesRun)).toBe(handleOf('eva'))
+    expect(edges.sentTo('identity-ana', handleOf('eva'))).toHaveLength(3)
   })
 
   it('found the replies and acceptances by polling, each applied once', async () => {
