@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   type CrmConfigInput,
+  conversationId,
   createEngine,
   type Engine,
   PacelineError,
@@ -577,6 +578,36 @@ describe('campaign properties, activities, tasks and users', () => {
       sequence_status: 'Finished',
       reply_analysis: 'No',
     })
+  })
+
+  it("writes the conversation's tags and categories, a person's tags overriding the AI's", async () => {
+    const { engine, crm, run } = await world({ contacts: 'yes' })
+    await engine.crm.configure(
+      baseConfig({
+        campaignProperties: {
+          conversationTags: 'conversation_tags',
+          conversationTagCategories: 'conversation_tag_categories',
+        },
+      }),
+    )
+    await run(1)
+    await reply(engine, 'ada@analytical.com', 'Interested, tell me more')
+    const fields = () =>
+      crm.records('contact').find((each) => each.fields.email === 'ada@analytical.com')?.fields
+    // This engine has no AI to tag the reply: a person does.
+    const id = conversationId('ana', 'ada', 'email')
+    await engine.conversations.tag(id, [{ name: 'Bad fit', category: 'negative' }])
+    await engine.crm.sync()
+    expect(fields()).toMatchObject({ conversation_tags: 'Bad fit', conversation_tag_categories: 'NEGATIVE' })
+    expect((await engine.campaigns.stats('q4')).positive).toBe(0)
+
+    await engine.conversations.tag(id, [{ name: 'Meeting booked', category: 'positive' }])
+    await engine.crm.sync()
+    expect(fields()).toMatchObject({
+      conversation_tags: 'Bad fit, Meeting booked',
+      conversation_tag_categories: 'NEGATIVE, POSITIVE',
+    })
+    expect((await engine.campaigns.stats('q4')).positive).toBe(1)
   })
 
   it('creates the tasks in the CRM once, and carries completion both ways', async () => {
