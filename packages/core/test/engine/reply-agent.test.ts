@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { conversationId, type EngineEvent, sequence } from '../../src/index'
-import type { ReplySuggestion, SuggestReplyRequest } from '../../src/ports'
-import { createDeterministicAi } from '../../src/testing'
+import type { ReplySuggestion, StorageV1, SuggestReplyRequest } from '../../src/ports'
+import { createDeterministicAi, createMemoryStorage } from '../../src/testing'
 import { type Fixture, fixture } from './engine-fixture'
 
 const mail = sequence()
@@ -212,6 +212,46 @@ describe('the AI agent in automatic mode', () => {
     expect((await stop.engine.conversations.get(id)).agent.handOffReason).toBe('opt_out')
     await world.engine.close()
     await stop.engine.close()
+  })
+
+  it('a worker that stops between the AI call and the send leaves the answer to the next, sent once', async () => {
+    const inner = createMemoryStorage()
+    let failNext = false
+    const storage: StorageV1 = {
+      specificationVersion: 'v1',
+      transaction: (workspace, work, options) => {
+        if (failNext) {
+          failNext = false
+          return Promise.reject(new Error('the process was killed'))
+        }
+        return inner.transaction(workspace, work, options)
+      },
+    }
+    let asked = 0
+    const world = await fixture({
+      sequence: mail,
+      storage,
+      campaign: { settings: { replies: { mode: 'automatic', prompt: PROMPT } } },
+      ai: createDeterministicAi({
+        suggest: () => {
+          asked++
+          // The AI has answered; the next write (recording the usage, then the claim) never happens.
+          if (asked === 1) failNext = true
+          return undefined
+        },
+      }),
+    })
+    await world.runUntil('2026-03-02T10:00:00Z')
+    await leadSays(world, 'Sounds interesting, tell me more', '2026-03-02T10:05:00Z')
+    world.clock.set(Date.parse('2026-03-02T11:30:00Z'))
+    await expect(world.engine.tick()).rejects.toMatchObject({ code: 'storage_failed' })
+    expect(agentAnswers(world)).toEqual([])
+    // The conversation's lease runs out; the next tick takes the work again.
+    await world.runUntil('2026-03-02T14:00:00Z')
+    expect(asked).toBe(2)
+    expect(agentAnswers(world)).toHaveLength(1)
+    expect((await world.engine.conversations.get(id)).agent).toMatchObject({ answers: 1, pending: null })
+    await world.engine.close()
   })
 
   it('never sends an answer twice when the send may have gone out, and hands over instead', async () => {
