@@ -10,8 +10,20 @@ export function idempotencyKey(
   leadId: string,
   stepId: string,
 ): string {
-  const high = hash32(0x5eed_0001, workspaceId, campaignId, leadId, stepId)
-  const low = hash32(0x5eed_0002, workspaceId, campaignId, leadId, stepId)
+  return keyOf(workspaceId, campaignId, leadId, stepId)
+}
+
+/**
+ * The key of any other send (an answer in a conversation), in the same form: 64 bits of hash of the parts
+ * that make it unique, so the same answer always gets the same key and its Message-ID stays header-safe.
+ */
+export function answerKey(...parts: readonly string[]): string {
+  return keyOf('answer', ...parts)
+}
+
+function keyOf(...parts: readonly string[]): string {
+  const high = hash32(0x5eed_0001, ...parts)
+  const low = hash32(0x5eed_0002, ...parts)
   return `pl-${high.toString(16).padStart(8, '0')}${low.toString(16).padStart(8, '0')}`
 }
 

@@ -4,8 +4,8 @@ import { PacelineError } from '../../errors/paceline-error'
 import { hasControlCharacter } from '../../model/control-characters'
 import { entityIdSchema } from '../../model/entity-id'
 import { DEFAULT_TEXT_LIMITS } from '../../model/sequence/text-limits'
-import { hash32 } from '../../scheduler/seeded-random'
 import { type EngineContext, inTransaction } from '../engine-context'
+import { answerKey } from '../idempotency-key'
 import { type ConversationMessage, messageView, requireConversation } from './conversation-queries'
 import { type AnswerOutcome, sendAnswer } from './send-answer'
 
@@ -68,11 +68,7 @@ export async function replyInConversation(
     )
   const workspace = context.settings.workspaceId
   const seed = idempotencyKey === undefined ? [String(conversation.messages), text] : ['key', idempotencyKey]
-  const key = `pl-${hash32(0xa5_0001, workspace, conversationId, 'person', ...seed)
-    .toString(16)
-    .padStart(8, '0')}${hash32(0xa5_0002, workspace, conversationId, 'person', ...seed)
-    .toString(16)
-    .padStart(8, '0')}`
+  const key = answerKey(workspace, conversationId, 'person', ...seed)
   const { outcome, events } = await sendAnswer(context, {
     conversationId,
     text,

@@ -9,11 +9,12 @@ import { isOptOut } from '../../model/conversation/opt-out'
 import { DEFAULT_TEXT_LIMITS } from '../../model/sequence/text-limits'
 import type { ConversationTurn, ReplySuggestion } from '../../ports/ai-provider'
 import { emailLane } from '../../scheduler/lanes'
-import { hash32, unitInterval } from '../../scheduler/seeded-random'
+import { unitInterval } from '../../scheduler/seeded-random'
 import { type ActionInput, logActions } from '../action-log'
 import { recordAiUsage } from '../ai-usage'
 import { type EngineContext, inTransaction } from '../engine-context'
 import type { EngineEvent } from '../engine-events'
+import { answerKey } from '../idempotency-key'
 import { gateFrom, loadCounters } from '../lane-gates'
 import { blockEverywhere } from '../lead-facts'
 import type { AgentState, CampaignRecord, ConversationRecord, MessageRecord } from '../records'
@@ -251,7 +252,7 @@ async function work(
     return { events, executed: 0 }
   }
 
-  const key = `pl-${hash32(0xa6_0001, context.settings.workspaceId, conversation.key, pending.messageKey).toString(16).padStart(8, '0')}${hash32(0xa6_0002, context.settings.workspaceId, conversation.key, pending.messageKey).toString(16).padStart(8, '0')}`
+  const key = answerKey(context.settings.workspaceId, conversation.key, 'agent', pending.messageKey)
   const { outcome, events } = await sendAnswer(context, {
     conversationId: conversation.key,
     text: value.text.trim(),
