@@ -53,18 +53,18 @@ async function classify(
   context: EngineContext,
   event: InboundEvent,
 ): Promise<ReplyClassification | undefined> {
-  if (event.type !== 'reply-received' || event.text === undefined || context.ai === undefined)
-    return undefined
-  try {
-    return await context.ai.classifyReply({
-      text: event.text,
+  const ai = context.ai
+  if (event.type !== 'reply-received' || event.text === undefined || ai === undefined) return undefined
+  // Bounded by the engine's channel timeout: a slow model must not hold a webhook or an inbox open.
+  // Classification is a nice-to-have: without it the reply still stops the sequence.
+  const call = await context.callChannel(() =>
+    ai.classifyReply({
+      text: event.text ?? '',
       channel: event.channel,
       ...(event.subject === undefined ? {} : { subject: event.subject }),
-    })
-  } catch {
-    // Classification is a nice-to-have: the reply still stops the sequence.
-    return undefined
-  }
+    }),
+  )
+  return call.ok ? call.value : undefined
 }
 
 type Applied = { result: IngestResult; events: EngineEvent[] }
