@@ -181,7 +181,8 @@ export async function campaignStats(context: EngineContext, campaignId: string):
   return inTransaction(
     context,
     async (store) => {
-      if ((await store.get('campaigns', campaignId)) === undefined) throw notFound('campaign', campaignId)
+      const record = await store.get('campaigns', campaignId)
+      if (record === undefined) throw notFound('campaign', campaignId)
       const statuses: Record<LeadStatus, number> = {
         not_started: 0,
         in_progress: 0,
@@ -193,7 +194,8 @@ export async function campaignStats(context: EngineContext, campaignId: string):
       let total = 0
       for await (const enrolment of store.all('enrolments', { index: 'byCampaign', equals: [campaignId] })) {
         total++
-        statuses[enrolment.state.status]++
+        // As the lead views show it: the active leads of a paused campaign are paused.
+        statuses[effectiveLeadState(record.campaign, toModel(enrolment)).status]++
       }
       const leads = (name: string) => {
         let set = sets.get(name)

@@ -660,3 +660,31 @@ describe('the background loop', () => {
     await engine.close()
   })
 })
+
+describe('the audience summary and the lead views', () => {
+  it('always agree, a paused campaign included', async () => {
+    const { engine, runUntil } = await fixture({ sequence: mail, leads: 6 })
+    const agree = async () => {
+      const counted = (await engine.campaigns.stats('c')).statuses
+      const shown: Record<string, number> = {
+        not_started: 0,
+        in_progress: 0,
+        paused: 0,
+        error: 0,
+        finished: 0,
+        replied: 0,
+      }
+      for (const lead of await engine.leads.list('c')) shown[lead.status] = (shown[lead.status] ?? 0) + 1
+      expect(counted).toEqual(shown)
+      return counted
+    }
+    await runUntil('2026-03-02T12:00:00Z')
+    await engine.leads.pause('c', 'l1')
+    await agree()
+    await engine.campaigns.pause('c')
+    expect((await agree()).paused).toBe(6)
+    await engine.campaigns.resume('c')
+    expect((await agree()).paused).toBe(1)
+    await engine.close()
+  })
+})
