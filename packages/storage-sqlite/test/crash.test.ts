@@ -35,8 +35,8 @@ it('survives SIGKILL at 20 random moments: nothing sent twice, no lead lost, no 
   /** Sends recorded before each kill: the kills must land while the engine sends, not only in set-up. */
   const sentAtKill: number[] = []
   for (let run = 0; run < 20; run++) {
-    // Seeded "random" moments: somewhere in the next few hundred storage operations or channel calls.
-    const crashAt = 1 + (hash32(2026, 'crash', run) % 700)
+    // Seeded "random" moments: somewhere in the next 1,500 storage operations or channel calls (set-up alone takes about 1,000).
+    const crashAt = 1 + (hash32(2026, 'crash', run) % 1500)
     const result = runWorker(database, sends, crashAt)
     if (result.signal === 'SIGKILL') {
       kills.push(crashAt)

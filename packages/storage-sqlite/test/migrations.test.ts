@@ -24,6 +24,7 @@ describe('migrations', () => {
       '002_secrets',
       '003_paceline_names',
       '004_conversations',
+      '005_analytics',
     ])
     const identity = await storage.transaction('default', (tx) => tx.get('identities', 'ana'))
     expect(identity).toMatchObject({ id: 'ana', identity: { name: 'Ana Ruiz' } })
@@ -44,7 +45,7 @@ describe('migrations', () => {
       key: 'smtp',
       value: 'app-password',
     })
-    expect(await storage.migrate()).toEqual({ applied: [], version: '004_conversations' })
+    expect(await storage.migrate()).toEqual({ applied: [], version: '005_analytics' })
     await storage.close()
   })
 
@@ -56,8 +57,8 @@ describe('migrations', () => {
     })
     await storage.ready
     expect(await storage.migrate()).toEqual({
-      applied: ['002_secrets', '003_paceline_names', '004_conversations'],
-      version: '004_conversations',
+      applied: ['002_secrets', '003_paceline_names', '004_conversations', '005_analytics'],
+      version: '005_analytics',
     })
     await storage.close()
   })
@@ -110,15 +111,16 @@ describe('migrations', () => {
     const reports = results.map(
       (result) => JSON.parse(result.stdout) as { applied: string[]; version: string },
     )
-    expect(
-      reports.every((report) => report.version === '004_conversations' && report.applied.length === 0),
-    ).toBe(true)
+    expect(reports.every((report) => report.version === '005_analytics' && report.applied.length === 0)).toBe(
+      true,
+    )
     const database = new Database(file)
     expect(database.prepare('select name from paceline_migration order by name').pluck().all()).toEqual([
       '001_initial',
       '002_secrets',
       '003_paceline_names',
       '004_conversations',
+      '005_analytics',
     ])
     expect(database.prepare('select count(*) from paceline_state').pluck().get()).toBe(4)
     database.close()

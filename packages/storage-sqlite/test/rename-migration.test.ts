@@ -39,12 +39,12 @@ describe('a database written before the rename', () => {
     expect(schema).toContainEqual({ type: 'index', name: 'paceline_enrolments_ready' })
     expect(
       storage.database.prepare('select name from paceline_migration order by name').pluck().all(),
-    ).toEqual(['001_initial', '002_secrets', '003_paceline_names', '004_conversations'])
-    expect(await storage.migrate()).toEqual({ applied: [], version: '004_conversations' })
+    ).toEqual(['001_initial', '002_secrets', '003_paceline_names', '004_conversations', '005_analytics'])
+    expect(await storage.migrate()).toEqual({ applied: [], version: '005_analytics' })
     await engine.close()
     // Opening it again changes nothing more.
     const again = createSqliteStorage({ filename: file, encryptionKey, ...quiet })
-    expect(await again.migrate()).toEqual({ applied: [], version: '004_conversations' })
+    expect(await again.migrate()).toEqual({ applied: [], version: '005_analytics' })
     await again.close()
   })
 

@@ -1,3 +1,4 @@
+import { countAction } from './analytics/action-metrics'
 import type { EngineContext } from './engine-context'
 import type { EngineEvent, EngineEventType } from './engine-events'
 import type { ActionRecord } from './records'
@@ -32,6 +33,7 @@ export async function logActions(
       detail: entry.detail ?? null,
     }
     await store.put('actions', key, record)
+    await countAction(store, record)
     events.push(toEvent(record))
   }
   return events

@@ -1,4 +1,6 @@
 import type { CollectionName, IndexQuery, StorageTransaction, StoredDocument } from '../ports/storage'
+import type { AnalyticsRecord } from './analytics/analytics-counters'
+import { countEnrolmentChange } from './analytics/enrolment-metrics'
 import type {
   ActionRecord,
   CampaignRecord,
@@ -31,6 +33,7 @@ interface Documents {
   conversations: ConversationRecord
   messages: MessageRecord
   conversationTags: ConversationTagRecord
+  analytics: AnalyticsRecord
 }
 
 /** Separates the parts of compound keys; ids may not contain control characters, so it cannot clash. */
@@ -62,11 +65,18 @@ export class Store {
     return (await this.#tx.getMany(collection, keys)) as Documents[C][]
   }
 
-  put<C extends keyof Documents & CollectionName>(
+  async put<C extends keyof Documents & CollectionName>(
     collection: C,
     key: string,
     document: Documents[C],
   ): Promise<void> {
+    // Every change of a lead's place goes through here: the audience counts follow it in the same write.
+    if (collection === 'enrolments') {
+      const before = (await this.#tx.get('enrolments', key)) as EnrolmentRecord | undefined
+      await this.#tx.put(collection, key, document as unknown as StoredDocument)
+      await countEnrolmentChange(this, before, document as EnrolmentRecord)
+      return
+    }
     return this.#tx.put(collection, key, document as unknown as StoredDocument)
   }
 

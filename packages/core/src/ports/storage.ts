@@ -144,6 +144,11 @@ export const STORAGE_COLLECTIONS = {
   messages: { indexes: [{ name: 'byConversation', fields: ['conversationId', 'at'] }] },
   /** One entry per tag of a conversation, so conversations can be listed by tag without a scan. */
   conversationTags: { indexes: [{ name: 'byTag', fields: ['tag', 'lastActivityAt'] }] },
+  /**
+   * Counters kept as things happen, so dashboards never scan the action log: per campaign or identity, one
+   * document per hour (`bucket`, epoch ms) and one for all time (no bucket, so outside the index).
+   */
+  analytics: { indexes: [{ name: 'byScope', fields: ['scope', 'scopeId', 'bucket'] }] },
 } as const satisfies Record<string, { readonly indexes: readonly IndexDefinition[] }>
 
 export const COLLECTION_NAMES = Object.keys(STORAGE_COLLECTIONS) as CollectionName[]

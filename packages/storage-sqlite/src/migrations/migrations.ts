@@ -4,6 +4,7 @@ import { initialMigration } from './001-initial'
 import { secretsMigration } from './002-secrets'
 import { LEGACY_MIGRATION_TABLE, pacelineNamesMigration, renameLegacyTables } from './003-paceline-names'
 import { conversationsMigration } from './004-conversations'
+import { analyticsMigration } from './005-analytics'
 
 /** Every schema version this package knows, in order. Released migrations never change. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -11,6 +12,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '002_secrets': secretsMigration,
   '003_paceline_names': pacelineNamesMigration,
   '004_conversations': conversationsMigration,
+  '005_analytics': analyticsMigration,
 }
 
 export const MIGRATION_TABLE = 'paceline_migration'
