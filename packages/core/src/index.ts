@@ -14,6 +14,25 @@ export type { MappingCheck, MappingVerdict } from './crm/mapping-check'
 // Engine
 export type { AddLeadsResult } from './engine/admin'
 export type { AiOperation, AiUsageDay, AiUsageQuery } from './engine/ai-usage'
+export type {
+  CampaignAnalytics,
+  CampaignDailyActivity,
+  IdentityDashboard,
+  IdentityDashboardOptions,
+} from './engine/analytics/analytics-queries'
+export type { AudienceSummary } from './engine/analytics/audience-summary'
+export type {
+  AllChannelsMetrics,
+  CampaignMetrics,
+  EmailMetrics,
+  LinkedInMetrics,
+  TaggedConversations,
+  TaskMetrics,
+} from './engine/analytics/campaign-metrics'
+export { DAILY_SERIES, type DailyActivity, type DailyActivityName } from './engine/analytics/daily-activity'
+export type { SentVsAllowed } from './engine/analytics/identity-dashboard'
+export type { PeriodOptions, PeriodView } from './engine/analytics/period'
+export type { StepProgress } from './engine/analytics/progress-by-action'
 export { conversationId } from './engine/conversations/conversation-log'
 export type {
   ConversationListOptions,

@@ -20,6 +20,7 @@ import { applyLeadEvent, type Enrolment, enrolLead, type LeadEvent } from '../mo
 import { type Lead, type LeadInput, validateLead } from '../model/lead/lead'
 import { profileWarnings } from '../model/lead/profile-warnings'
 import { logActions } from './action-log'
+import { markFreshWorkspace } from './analytics/analytics-rebuild'
 import { blocklisted } from './blocklist'
 import { recordSweep, runSweep, type SweepKind } from './campaign-leads'
 import { type EngineContext, inTransaction } from './engine-context'
@@ -52,7 +53,10 @@ export async function putIdentity(
       disconnectedInboxes: (existing?.disconnectedInboxes ?? []).filter((inbox) => inboxes.includes(inbox)),
     }
     await store.put('identities', identity.id, record)
-    if (existing === undefined) return []
+    if (existing === undefined) {
+      await markFreshWorkspace(store)
+      return []
+    }
     // Leads ready in a lane the identity lost (a removed inbox, LinkedIn removed) go back through the
     // runner, which puts them in the matching error: a lead keeps its sender or waits for a person.
     // (Leads still waiting in such a lane are caught when their time comes.)

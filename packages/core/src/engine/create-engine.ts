@@ -17,6 +17,13 @@ import type { StorageV1 } from '../ports/storage'
 import type { AddLeadsResult } from './admin'
 import type { AiUsageDay, AiUsageQuery } from './ai-usage'
 import type {
+  CampaignAnalytics,
+  CampaignDailyActivity,
+  IdentityDashboard,
+  IdentityDashboardOptions,
+} from './analytics/analytics-queries'
+import type { PeriodOptions } from './analytics/period'
+import type {
   ConversationListOptions,
   ConversationMessage,
   ConversationPage,
@@ -153,6 +160,21 @@ export interface Engine {
     discard(id: string): Promise<void>
   }
   /**
+   * Dashboards, read from counters the engine keeps as it works (never a scan of the action log). A period is
+   * `{ from, to }` (instants) or `{ since, until, timeZone }` (calendar days); without one, all time, except
+   * the identity dashboard, which defaults to today in the identity's time zone.
+   */
+  readonly analytics: {
+    /** A campaign's Overview: funnels (all, LinkedIn, email, tasks), tagged conversations, audience, progress by action. */
+    campaign(campaignId: string, options?: PeriodOptions): Promise<CampaignAnalytics>
+    /** A campaign's activity per local day, for charts. */
+    daily(campaignId: string, options?: PeriodOptions): Promise<CampaignDailyActivity>
+    /** An identity's connections, messages and emails sent against its limits, replies and bounce rate. */
+    identity(identityId: string, options?: PeriodOptions): Promise<IdentityDashboard>
+    /** Every identity's dashboard, or those whose name contains `search`. */
+    identities(options?: IdentityDashboardOptions): Promise<IdentityDashboard[]>
+  }
+  /**
    * The campaign as one lead would see it: every message rendered for that lead (AI messages and variables
    * included), then the agent's answers to the replies you give, under the campaign's current mode and
    * prompt. Nothing is sent and the lead is not added.
@@ -274,6 +296,12 @@ export function createEngine(options: CreateEngineOptions): Engine {
       reply: (id, input) => run(api.conversations.reply(id, input)),
       suggestion: (id) => run(api.conversations.suggestion(id)),
       discardSuggestion: (id) => run(api.conversations.discardSuggestion(id)),
+    },
+    analytics: {
+      campaign: (campaignId, periodOptions) => run(api.analytics.campaign(campaignId, periodOptions)),
+      daily: (campaignId, periodOptions) => run(api.analytics.daily(campaignId, periodOptions)),
+      identity: (identityId, periodOptions) => run(api.analytics.identity(identityId, periodOptions)),
+      identities: (dashboardOptions) => run(api.analytics.identities(dashboardOptions)),
     },
     aiUsage: (query) => run(api.aiUsage(query)),
     preview: (campaignId, input) => run(api.preview(campaignId, input)),

@@ -13,6 +13,8 @@ import type { LeadInput } from '../model/lead/lead'
 import type { InboundEvent } from '../ports/inbound-event'
 import * as admin from './admin'
 import { type AiUsageDay, type AiUsageQuery, listAiUsage } from './ai-usage'
+import * as analytics from './analytics/analytics-queries'
+import type { PeriodOptions } from './analytics/period'
 import {
   type ConversationListOptions,
   type ConversationMessage,
@@ -71,6 +73,24 @@ export interface PacelineEngineApi {
     readonly reply: (id: string, input: ReplyInput) => Effect.Effect<ConversationMessage, PacelineError>
     readonly suggestion: (id: string) => Effect.Effect<Suggestion | undefined, PacelineError>
     readonly discardSuggestion: (id: string) => Effect.Effect<void, PacelineError>
+  }
+  /** Dashboards from counters kept as things happen: campaigns' overview and daily activity, identities. */
+  readonly analytics: {
+    readonly campaign: (
+      campaignId: string,
+      options?: PeriodOptions,
+    ) => Effect.Effect<analytics.CampaignAnalytics, PacelineError>
+    readonly daily: (
+      campaignId: string,
+      options?: PeriodOptions,
+    ) => Effect.Effect<analytics.CampaignDailyActivity, PacelineError>
+    readonly identity: (
+      identityId: string,
+      options?: PeriodOptions,
+    ) => Effect.Effect<analytics.IdentityDashboard, PacelineError>
+    readonly identities: (
+      options?: analytics.IdentityDashboardOptions,
+    ) => Effect.Effect<analytics.IdentityDashboard[], PacelineError>
   }
   /** A campaign as one lead would see it, and the agent's answers to replies: nothing sent or stored. */
   readonly preview: (campaignId: string, input: PreviewInput) => Effect.Effect<Preview, PacelineError>
@@ -263,6 +283,15 @@ function makeEngineEffect(): Effect.Effect<PacelineEngineApi, never, StorageServ
         reply: (id, input) => lift(() => replyInConversation(engineContext, id, input)),
         suggestion: (id) => lift(() => readSuggestion(engineContext, id)),
         discardSuggestion: (id) => lift(() => discardSuggestion(engineContext, id)),
+      },
+      analytics: {
+        campaign: (campaignId, options) =>
+          lift(() => analytics.campaignAnalytics(engineContext, campaignId, options)),
+        daily: (campaignId, options) =>
+          lift(() => analytics.campaignDailyActivity(engineContext, campaignId, options)),
+        identity: (identityId, options) =>
+          lift(() => analytics.identityAnalytics(engineContext, identityId, options)),
+        identities: (options) => lift(() => analytics.identitiesAnalytics(engineContext, options)),
       },
       aiUsage: (query) => lift(() => listAiUsage(engineContext, query)),
       preview: (campaignId, input) => lift(() => previewCampaign(engineContext, campaignId, input)),

@@ -6,6 +6,7 @@ import type { WaitReason } from '../scheduler/wait-reason'
 import { substatusForWait } from '../scheduler/wait-reason'
 import { toEvent } from './action-log'
 import { missingEnrolment, notFound, toModel } from './admin'
+import { campaignAnalytics } from './analytics/analytics-queries'
 import { type EngineContext, inTransaction } from './engine-context'
 import type { EngineEvent } from './engine-events'
 import { gateOf } from './lane-gates'
@@ -146,7 +147,7 @@ async function viewOf(
   }
 }
 
-/** A campaign's funnel (started, contacted, replied, ...), computed from the action log and lead statuses. */
+/** A campaign's all-time funnel (started, contacted, replied, ...) and where its leads are. */
 export interface CampaignStats {
   readonly total: number
   readonly statuses: Readonly<Record<LeadStatus, number>>
@@ -177,129 +178,20 @@ export interface CampaignStats {
   readonly tasks: { readonly pending: number; readonly completed: number }
 }
 
+/** The all-time funnel, from the campaign's counters (see `engine.analytics.campaign` for periods and more). */
 export async function campaignStats(context: EngineContext, campaignId: string): Promise<CampaignStats> {
-  return inTransaction(
-    context,
-    async (store) => {
-      const record = await store.get('campaigns', campaignId)
-      if (record === undefined) throw notFound('campaign', campaignId)
-      const statuses: Record<LeadStatus, number> = {
-        not_started: 0,
-        in_progress: 0,
-        paused: 0,
-        error: 0,
-        finished: 0,
-        replied: 0,
-      }
-      let total = 0
-      for await (const enrolment of store.all('enrolments', { index: 'byCampaign', equals: [campaignId] })) {
-        total++
-        // As the lead views show it: the active leads of a paused campaign are paused.
-        statuses[effectiveLeadState(record.campaign, toModel(enrolment)).status]++
-      }
-      const leads = (name: string) => {
-        let set = sets.get(name)
-        if (set === undefined) {
-          set = new Set()
-          sets.set(name, set)
-        }
-        return set
-      }
-      const sets = new Map<string, Set<string>>()
-      let emailsSent = 0
-      let bounced = 0
-      /** The latest category of each lead's conversation on each channel: its last reply's, or a person's tag. */
-      const categories = new Map<string, unknown>()
-      for await (const action of store.all('actions', { index: 'byCampaign', equals: [campaignId] })) {
-        const lead = action.leadId
-        if (lead === null) continue
-        const detail = action.detail ?? {}
-        switch (action.type) {
-          case 'lead-started':
-            break
-          case 'profile-visited':
-          case 'post-reacted':
-          case 'invitation-sent':
-          case 'message-sent':
-            leads('started').add(lead)
-            if (action.channel === 'linkedin') leads('engaged').add(lead)
-            if (action.type === 'invitation-sent') leads('invited').add(lead)
-            if (action.type === 'message-sent') {
-              leads('contacted').add(lead)
-              leads(`contacted:${action.channel}`).add(lead)
-              if (action.channel === 'email') emailsSent++
-            }
-            break
-          case 'task-created':
-          case 'lead-moved':
-            leads('started').add(lead)
-            break
-          case 'connection-accepted':
-            leads('accepted').add(lead)
-            break
-          case 'reply-received':
-            if (detail.outOfOffice === true) break
-            leads('replied').add(lead)
-            leads(`replied:${action.channel}`).add(lead)
-            if (typeof detail.sentiment === 'string')
-              categories.set(`${lead}\u001f${action.channel}`, detail.sentiment)
-            break
-          case 'conversation-tagged':
-            // A person's tag decides what the conversation counts as, whatever the AI said.
-            categories.set(`${lead}\u001f${action.channel}`, detail.category)
-            break
-          case 'email-opened':
-            if (detail.automated !== true) leads('opened').add(lead)
-            break
-          case 'link-clicked':
-            if (detail.automated !== true) leads('clicked').add(lead)
-            break
-          case 'email-bounced':
-            if (detail.bounce === 'hard') bounced++
-            break
-        }
-      }
-      for (const [key, category] of categories) {
-        if (category !== 'positive') continue
-        const [lead, channel] = key.split('\u001f') as [string, string]
-        leads('positive').add(lead)
-        leads(`positive:${channel}`).add(lead)
-      }
-      let pending = 0
-      let completed = 0
-      for await (const task of store.all('tasks', { index: 'byCampaign', equals: [campaignId] })) {
-        if (task.status === 'completed') completed++
-        else pending++
-      }
-      const size = (name: string) => sets.get(name)?.size ?? 0
-      return {
-        total,
-        statuses,
-        started: size('started'),
-        contacted: size('contacted'),
-        replied: size('replied'),
-        positive: size('positive'),
-        linkedin: {
-          engaged: size('engaged'),
-          invited: size('invited'),
-          accepted: size('accepted'),
-          contacted: size('contacted:linkedin'),
-          replied: size('replied:linkedin'),
-          positive: size('positive:linkedin'),
-        },
-        email: {
-          sent: emailsSent,
-          opened: size('opened'),
-          clicked: size('clicked'),
-          replied: size('replied:email'),
-          positive: size('positive:email'),
-          bounced,
-        },
-        tasks: { pending, completed },
-      }
-    },
-    { readOnly: true },
-  )
+  const overview = await campaignAnalytics(context, campaignId)
+  return {
+    total: overview.audience.total,
+    statuses: overview.audience.statuses,
+    started: overview.all.started,
+    contacted: overview.all.contacted,
+    replied: overview.all.replied,
+    positive: overview.all.positive,
+    linkedin: overview.linkedin,
+    email: overview.email,
+    tasks: overview.tasks,
+  }
 }
 
 export interface ActionFilter {

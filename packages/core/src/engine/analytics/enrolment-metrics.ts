@@ -1,3 +1,4 @@
+import { substatusForWait } from '../../scheduler/wait-reason'
 import type { EnrolmentRecord } from '../records'
 import { compoundKey, type Store } from '../store'
 import { applyChanges, type DocumentChange, timedChanges } from './analytics-counters'
@@ -9,12 +10,28 @@ export interface AudienceCounts {
   readonly [name: string]: number
 }
 
-/** The names a lead's place adds to: `status:…`, `status:…:substatus`, `step:<id>:status:substatus`. */
+/** The step a lead has reached: none before it starts (a lead not started has not reached its first step). */
+function stepAt(enrolment: EnrolmentRecord | undefined): string | null {
+  if (enrolment === undefined || enrolment.state.status === 'not_started') return null
+  if (enrolment.state.status === 'paused' && enrolment.state.resumeTo.status === 'not_started') return null
+  return enrolment.stepId
+}
+
+/**
+ * The names a lead's place adds to: `status:<status>`, `status:<status>:<substatus>`, and the same under
+ * `step:<id>:` for the step it is at. An in-progress lead's substatus is its recorded wait.
+ */
 function placeNames(enrolment: EnrolmentRecord): string[] {
   const state = enrolment.state
-  const substatus = 'substatus' in state && state.substatus !== undefined ? state.substatus : '-'
-  const names = [`status:${state.status}`, `status:${state.status}:${substatus}`]
-  if (enrolment.stepId !== null) names.push(`step:${enrolment.stepId}:${state.status}:${substatus}`)
+  const substatus =
+    state.status === 'in_progress'
+      ? substatusForWait(enrolment.wait ?? 'queued')
+      : 'substatus' in state && state.substatus !== undefined
+        ? state.substatus
+        : '-'
+  const place = [state.status, `${state.status}:${substatus}`]
+  const names = place.map((name) => `status:${name}`)
+  if (enrolment.stepId !== null) names.push(...place.map((name) => `step:${enrolment.stepId}:${name}`))
   return names
 }
 
@@ -35,12 +52,13 @@ export async function countEnrolmentChange(
   const scope = { scope: 'campaign', scopeId: after.campaignId } as const
   const changes: DocumentChange[] = [{ ...scope, bucket: null, key: stateKey(after.campaignId), counts: now }]
   const moves: Record<string, number> = {}
-  const left = before?.stepId ?? null
-  if (after.stepId !== null && after.stepId !== left) moves[`step-reached:${after.stepId}`] = 1
+  const left = stepAt(before)
+  const reached = stepAt(after)
+  if (reached !== null && reached !== left) moves[`step-reached:${reached}`] = 1
   const dropped =
     after.state.status === 'finished' &&
     (after.state.substatus === 'deleted' || after.state.substatus === 'blocked')
-  if (left !== null && after.stepId !== left && after.state.status !== 'error' && !dropped)
+  if (left !== null && reached !== left && after.state.status !== 'error' && !dropped)
     moves[`step-passed:${left}`] = 1
   if (after.state.status === 'error' && before?.state.status !== 'error' && after.stepId !== null)
     moves[`step-errored:${after.stepId}`] = 1

@@ -1,4 +1,5 @@
 import { hash32 } from '../../scheduler/seeded-random'
+import { applyChanges, timedChanges } from '../analytics/analytics-counters'
 import type { EngineContext } from '../engine-context'
 import type { EngineEvent } from '../engine-events'
 import type {
@@ -158,16 +159,33 @@ export async function recordMessage(
 
 /**
  * Writes a conversation and keeps its tag index in step: one entry per tag, carrying the conversation's
- * activity time, so listing by tag reads an index rather than every conversation.
+ * activity time, so listing by tag reads an index rather than every conversation. The campaign's
+ * tagged-conversations counters follow at `at`: a tag added counts then, one removed or recategorised
+ * stops counting then, so all time they equal the conversations' current tags.
  */
 export async function saveConversation(
   store: Store,
   next: ConversationRecord,
   previous: ConversationRecord | undefined,
+  at: number = next.lastActivityAt,
 ): Promise<void> {
   await store.put('conversations', next.key, next)
   const before = new Set((previous?.tags ?? []).map((tag) => tagKey(tag.name)))
   const after = new Set(next.tags.map((tag) => tagKey(tag.name)))
+  const tagCounts: Record<string, number> = {}
+  for (const tag of previous?.tags ?? []) {
+    const name = tagCounterName(next.channel, tag)
+    tagCounts[name] = (tagCounts[name] ?? 0) - 1
+  }
+  for (const tag of next.tags) {
+    const name = tagCounterName(next.channel, tag)
+    tagCounts[name] = (tagCounts[name] ?? 0) + 1
+  }
+  if (next.campaignId !== null)
+    await applyChanges(
+      store,
+      timedChanges(at, [{ scope: 'campaign', scopeId: next.campaignId, counts: tagCounts }]),
+    )
   for (const name of before)
     if (!after.has(name)) await store.delete('conversationTags', compoundKey(next.key, name))
   const moved = previous === undefined || previous.lastActivityAt !== next.lastActivityAt
@@ -192,6 +210,10 @@ export function effectiveCategory(
   const manual = tags.filter((tag) => tag.source === 'manual')
   return manual.length === 0 ? aiCategory : (manual[manual.length - 1]?.category ?? aiCategory)
 }
+
+/** The counter of a tag added on a channel: `tag:<channel>:<category>:<name>` (the name last, as it may hold ':'). */
+export const tagCounterName = (channel: string, tag: ConversationTag) =>
+  `tag:${channel}:${tag.category}:${tagKey(tag.name)}`
 
 /** Tags are matched without case: "Interested" and "interested" are one tag. */
 export const tagKey = (name: string) => name.trim().toLowerCase()

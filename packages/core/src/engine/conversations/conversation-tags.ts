@@ -60,7 +60,7 @@ async function change(
     const before = await requireConversation(store, conversationId)
     const tags = next(before.tags)
     const after = { ...before, tags, category: effectiveCategory(tags, before.aiCategory) }
-    await saveConversation(store, after, before)
+    await saveConversation(store, after, before, context.now())
     const logged = await logActions(context, store, context.now(), [
       {
         type: 'conversation-tagged',

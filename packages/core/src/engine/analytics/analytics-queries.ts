@@ -1,0 +1,191 @@
+import { z } from 'zod'
+import { PacelineErrorCodes } from '../../errors/error-codes'
+import { parseInput } from '../../errors/parse-input'
+import { notFound } from '../admin'
+import { type EngineContext, inTransaction } from '../engine-context'
+import type { CampaignRecord, IdentityRecord } from '../records'
+import type { Store } from '../store'
+import { allTime, hours, sum } from './analytics-counters'
+import { ensureAnalytics } from './analytics-rebuild'
+import { type AudienceSummary, audienceFrom } from './audience-summary'
+import { type CampaignMetrics, campaignMetrics } from './campaign-metrics'
+import { type DailyActivity, dailyActivity } from './daily-activity'
+import { audienceCounts } from './enrolment-metrics'
+import { type IdentityDashboard, identityDashboard } from './identity-dashboard'
+
+export type { IdentityDashboard }
+
+import {
+  type PeriodOptions,
+  type PeriodView,
+  periodFields,
+  periodView,
+  type ResolvedPeriod,
+  resolvePeriod,
+} from './period'
+import { progressByAction, type StepProgress } from './progress-by-action'
+
+/** A campaign's Overview: funnels per channel, tagged conversations, where its leads are, and per step. */
+export interface CampaignAnalytics extends CampaignMetrics {
+  readonly campaignId: string
+  readonly period: PeriodView
+  /** Where the leads are now (not limited to the period). */
+  readonly audience: AudienceSummary
+  /** Per step, in sequence order. */
+  readonly progress: readonly StepProgress[]
+}
+
+export interface IdentityDashboardOptions extends PeriodOptions {
+  /** Only identities whose name contains this text (without case or accents). */
+  readonly search?: string
+}
+
+const id = z.string().trim().min(1).max(200)
+const periodSchema = z.strictObject(periodFields)
+const identitiesSchema = z.strictObject({ ...periodFields, search: z.string().max(200).optional() })
+
+export async function campaignAnalytics(
+  context: EngineContext,
+  campaignId: string,
+  options: PeriodOptions = {},
+): Promise<CampaignAnalytics> {
+  const subject = 'engine.analytics.campaign'
+  const key = parse(id, campaignId, `${subject} campaignId`)
+  const fields = parse(periodSchema, options ?? {}, `${subject} options`)
+  const period = resolvePeriod(fields, subject, context.now(), { timeZone: 'UTC' })
+  await ensureAnalytics(context)
+  return inTransaction(
+    context,
+    async (store) => {
+      const record = await requireCampaign(store, key)
+      const totals = await allTime(store, 'campaign', key)
+      const counts =
+        period.from === null && period.to >= context.now()
+          ? totals
+          : await sumOver(store, 'campaign', key, period)
+      const now = await audienceCounts(store, key)
+      const audience = audienceFrom(now, record.campaign)
+      return {
+        campaignId: key,
+        period: periodView(period),
+        ...campaignMetrics(counts, totals, audience.total),
+        audience,
+        progress: progressByAction(record.campaign, counts, now),
+      }
+    },
+    { readOnly: true },
+  )
+}
+
+/** A campaign's activity per local day. */
+export interface CampaignDailyActivity {
+  readonly campaignId: string
+  readonly period: PeriodView
+  /** Every day of the period (from the first activity when the period has no start), oldest first. */
+  readonly days: readonly DailyActivity[]
+}
+
+/** A campaign's activity per local day of the period, for charts. */
+export async function campaignDailyActivity(
+  context: EngineContext,
+  campaignId: string,
+  options: PeriodOptions = {},
+): Promise<CampaignDailyActivity> {
+  const subject = 'engine.analytics.daily'
+  const key = parse(id, campaignId, `${subject} campaignId`)
+  const fields = parse(periodSchema, options ?? {}, `${subject} options`)
+  const period = resolvePeriod(fields, subject, context.now(), { timeZone: 'UTC' })
+  await ensureAnalytics(context)
+  return inTransaction(
+    context,
+    async (store) => {
+      await requireCampaign(store, key)
+      const read = await hours(store, 'campaign', key, period.from ?? 0, period.to)
+      const first = period.from ?? read[0]?.bucket ?? period.to - 1
+      return { campaignId: key, period: periodView(period), days: dailyActivity(read, period, first) }
+    },
+    { readOnly: true },
+  )
+}
+
+/** One identity's dashboard; without a period, today in the identity's time zone. */
+export async function identityAnalytics(
+  context: EngineContext,
+  identityId: string,
+  options: PeriodOptions = {},
+): Promise<IdentityDashboard> {
+  const subject = 'engine.analytics.identity'
+  const key = parse(id, identityId, `${subject} identityId`)
+  const fields = parse(periodSchema, options ?? {}, `${subject} options`)
+  await ensureAnalytics(context)
+  return inTransaction(
+    context,
+    async (store) => {
+      const record = await store.get('identities', key)
+      if (record === undefined) throw notFound('identity', key)
+      return dashboardOf(context, store, record, fields, subject)
+    },
+    { readOnly: true },
+  )
+}
+
+/** Every identity's dashboard (or those whose name matches `search`), by name. */
+export async function identitiesAnalytics(
+  context: EngineContext,
+  options: IdentityDashboardOptions = {},
+): Promise<IdentityDashboard[]> {
+  const subject = 'engine.analytics.identities'
+  const { search, ...fields } = parse(identitiesSchema, options ?? {}, `${subject} options`)
+  await ensureAnalytics(context)
+  const needle = search === undefined ? '' : fold(search.trim())
+  return inTransaction(
+    context,
+    async (store) => {
+      const out: IdentityDashboard[] = []
+      for await (const record of store.all('identities')) {
+        if (needle !== '' && !fold(record.identity.name).includes(needle)) continue
+        out.push(await dashboardOf(context, store, record, fields, subject))
+      }
+      return out.sort((a, b) => a.name.localeCompare(b.name))
+    },
+    { readOnly: true },
+  )
+}
+
+async function dashboardOf(
+  context: EngineContext,
+  store: Store,
+  record: IdentityRecord,
+  fields: z.output<typeof periodSchema>,
+  subject: string,
+): Promise<IdentityDashboard> {
+  const period = resolvePeriod(fields, subject, context.now(), {
+    timeZone: record.identity.workingHours.timezone,
+    today: true,
+  })
+  const read = await hours(store, 'identity', record.id, period.from ?? 0, period.to)
+  const counts = period.from === null ? await allTime(store, 'identity', record.id) : sum(read)
+  return identityDashboard(record.identity, counts, period, read[0]?.bucket ?? period.to - 1)
+}
+
+async function sumOver(
+  store: Store,
+  scope: 'campaign' | 'identity',
+  scopeId: string,
+  period: ResolvedPeriod,
+) {
+  return sum(await hours(store, scope, scopeId, period.from ?? 0, period.to))
+}
+
+async function requireCampaign(store: Store, campaignId: string): Promise<CampaignRecord> {
+  const record = await store.get('campaigns', campaignId)
+  if (record === undefined) throw notFound('campaign', campaignId)
+  return record
+}
+
+/** Lower case without accents, for searching names. */
+export const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase()
+
+function parse<S extends z.ZodType>(schema: S, input: unknown, subject: string): z.output<S> {
+  return parseInput(schema, input, subject, PacelineErrorCodes.invalidQuery)
+}

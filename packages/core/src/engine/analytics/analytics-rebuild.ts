@@ -1,0 +1,60 @@
+import { tagCounterName } from '../conversations/conversation-log'
+import { type EngineContext, inTransaction } from '../engine-context'
+import { compoundKey, type Store } from '../store'
+import { countAction } from './action-metrics'
+import { applyChanges, timedChanges } from './analytics-counters'
+import { countEnrolmentChange } from './enrolment-metrics'
+
+/** Marks a workspace whose counters cover all of its history. Raise it when counters gain a new meaning. */
+const MARKER = 'analytics:version'
+const VERSION = 1
+
+/**
+ * Makes sure a workspace's counters cover its whole history before they are read: a workspace written by
+ * a version of paceline without counters (or with older ones) gets them rebuilt from the action log, lead
+ * places and conversations, once, in one transaction.
+ */
+export async function ensureAnalytics(context: EngineContext): Promise<void> {
+  const current = await inTransaction(context, (store) => store.get('state', MARKER), { readOnly: true })
+  if (current?.value === VERSION) return
+  await inTransaction(context, async (store) => {
+    if ((await store.get('state', MARKER))?.value === VERSION) return
+    await rebuild(store)
+    await store.put('state', MARKER, { key: MARKER, value: VERSION })
+  })
+}
+
+/**
+ * Marks a workspace that has no history yet as counted from its start: called when the first identity is
+ * stored, so a new workspace never pays for a rebuild.
+ */
+export async function markFreshWorkspace(store: Store): Promise<void> {
+  if ((await store.get('state', MARKER)) !== undefined) return
+  if ((await store.query('actions', { limit: 1 })).length > 0) return
+  if ((await store.query('enrolments', { limit: 1 })).length > 0) return
+  await store.put('state', MARKER, { key: MARKER, value: VERSION })
+}
+
+async function rebuild(store: Store): Promise<void> {
+  for (const record of await store.query('analytics')) await store.delete('analytics', record.key)
+  for await (const enrolment of store.all('enrolments')) {
+    await store.delete('state', compoundKey('engagement', enrolment.campaignId, enrolment.leadId))
+    await countEnrolmentChange(store, undefined, enrolment)
+  }
+  // Per campaign in time order, so each lead's "first time" flags fall where they first happened.
+  for await (const action of store.all('actions', { index: 'byCampaign' })) await countAction(store, action)
+  for await (const action of store.all('actions', { index: 'byIdentity' }))
+    if (action.campaignId === null) await countAction(store, action)
+  for await (const conversation of store.all('conversations')) {
+    if (conversation.campaignId === null || conversation.tags.length === 0) continue
+    const counts = Object.fromEntries(
+      conversation.tags.map((tag) => [tagCounterName(conversation.channel, tag), 1]),
+    )
+    await applyChanges(
+      store,
+      timedChanges(conversation.lastActivityAt, [
+        { scope: 'campaign', scopeId: conversation.campaignId, counts },
+      ]),
+    )
+  }
+}
