@@ -1,7 +1,11 @@
+import { readInbound } from '../model/conversation/agent-decision'
+import { leadWords } from '../model/conversation/lead-words'
+import { threadSubject } from '../model/conversation/thread-subject'
 import type { ReplyClassification } from '../ports/ai-provider'
 import type { InboundEvent, LeadReference } from '../ports/inbound-event'
 import { type ActionInput, logActions } from './action-log'
 import { recordAiUsage } from './ai-usage'
+import { classifyReply } from './conversations/agent-ai'
 import { type Recorded, recordMessage } from './conversations/conversation-log'
 import { agentOnBounce, agentOnReply } from './conversations/reply-agent'
 import { type EngineContext, inTransaction } from './engine-context'
@@ -14,7 +18,6 @@ import { newRelation, relationKey } from './record-factory'
 import type { EnrolmentRecord, RelationRecord } from './records'
 import { wakeRelationDependents } from './relation-dependents'
 import type { Store } from './store'
-import { threadSubject } from './thread-subject'
 
 export interface IngestResult {
   /** False when no lead (or identity, task) matched the event; nothing changed then. */
@@ -53,18 +56,23 @@ async function classify(
   context: EngineContext,
   event: InboundEvent,
 ): Promise<ReplyClassification | undefined> {
-  const ai = context.ai
-  if (event.type !== 'reply-received' || event.text === undefined || ai === undefined) return undefined
-  // Bounded by the engine's channel timeout: a slow model must not hold a webhook or an inbox open.
-  // Classification is a nice-to-have: without it the reply still stops the sequence.
-  const call = await context.callChannel(() =>
-    ai.classifyReply({
-      text: event.text ?? '',
-      channel: event.channel,
-      ...(event.subject === undefined ? {} : { subject: event.subject }),
-    }),
-  )
-  return call.ok ? call.value : undefined
+  if (event.type !== 'reply-received' || event.text === undefined || context.ai === undefined)
+    return undefined
+  const reply = { text: event.text, subject: event.subject }
+  // The AI classifies what the lead wrote: our own subject quoted back ("Re: Cut your software costs") is
+  // sales copy, not the lead's words.
+  const words =
+    event.subject === undefined
+      ? leadWords(reply, [])
+      : await inTransaction(
+          context,
+          async (store) => {
+            const found = await resolveLead(store, event.lead)
+            return leadWords(reply, found === undefined ? [] : await subjectsSentTo(store, found.leadId))
+          },
+          { readOnly: true },
+        )
+  return classifyReply(context, words, event.channel)
 }
 
 type Applied = { result: IngestResult; events: EngineEvent[] }
@@ -141,6 +149,11 @@ async function apply(
         classification,
         at: now,
       })
+      // The guardrails judge what the lead wrote: our own subject quoted back ("Re: …") is not.
+      const words = leadWords(
+        { text: event.text ?? '', subject: event.subject },
+        event.subject === undefined ? [] : await subjectsSentTo(store, found.leadId),
+      )
       const agent =
         recorded === undefined
           ? { entries: [], affected: [] }
@@ -149,12 +162,7 @@ async function apply(
               store,
               recorded.conversation,
               recorded.message,
-              {
-                text: `${event.subject ?? ''}\n${event.text ?? ''}`,
-                outOfOffice,
-                ...(classification === undefined ? {} : { sentiment: classification.sentiment }),
-                ...(classification?.optOut === true ? { optOut: true } : {}),
-              },
+              readInbound(words, classification, outOfOffice),
               now,
             )
       return {
@@ -455,6 +463,22 @@ function repliedCampaigns(
     if (bySubject.length > 0) return new Set(bySubject.map((each) => each.campaignId))
   }
   return all
+}
+
+/**
+ * The subjects paceline sent the lead (a thread's first subject, every email, InMail or answer kept in the
+ * lead's conversations): a reply that quotes one back did not write it.
+ */
+async function subjectsSentTo(store: Store, leadId: string): Promise<string[]> {
+  const subjects = new Set<string>()
+  for (const enrolment of await store.query('enrolments', { index: 'byLead', equals: [leadId] }))
+    if (enrolment.thread !== null) subjects.add(enrolment.thread.subject)
+  for (const conversation of await store.query('conversations', { index: 'byLead', equals: [leadId] })) {
+    const messages = await store.query('messages', { index: 'byConversation', equals: [conversation.key] })
+    for (const message of messages)
+      if (message.direction === 'outbound' && message.subject !== null) subjects.add(message.subject)
+  }
+  return [...subjects]
 }
 
 async function relationOf(store: Store, identityId: string, leadId: string): Promise<RelationRecord> {

@@ -1,5 +1,15 @@
+import { Effect, Fiber, Layer } from 'effect'
+import * as TestClock from 'effect/testing/TestClock'
 import { describe, expect, it } from 'vitest'
-import { createEngine, type SequenceInput } from '../../src/index'
+import {
+  AiService,
+  createEngine,
+  EngineSettingsService,
+  PacelineEngine,
+  type SequenceInput,
+  StorageService,
+} from '../../src/index'
+import type { AiProviderV1 } from '../../src/ports'
 import { createDeterministicAi, createMemoryEmailChannel, createMemoryStorage } from '../../src/testing'
 import { identity } from './harness'
 
@@ -24,10 +34,13 @@ const sequence = {
   },
 } satisfies SequenceInput
 
-async function engineWith(mode: 'manual' | 'copilot' | 'automatic') {
+async function engineWith(
+  mode: 'manual' | 'copilot' | 'automatic',
+  ai: AiProviderV1 = createDeterministicAi(),
+) {
   const email = createMemoryEmailChannel()
   const storage = createMemoryStorage()
-  const engine = createEngine({ storage, email, ai: createDeterministicAi() })
+  const engine = createEngine({ storage, email, ai })
   await engine.identities.put(identity({ id: 'ana' }))
   await engine.campaigns.create({
     id: 'c',
@@ -113,3 +126,98 @@ describe('previewing a campaign for one lead', () => {
     await copilot.engine.close()
   })
 })
+
+describe('the AI in a preview', () => {
+  it('shows a failing AI as the "ai_failed" hand-off the live agent would end in, not as a storage error', async () => {
+    const { engine } = await engineWith(
+      'automatic',
+      createDeterministicAi({ fail: (operation) => operation === 'suggest' }),
+    )
+    const preview = await engine.preview('c', { lead: eva, replies: ['Sounds good, tell me more', 'Hello?'] })
+    expect(preview.conversation).toEqual([
+      {
+        reply: 'Sounds good, tell me more',
+        handOff: { reason: 'ai_failed', detail: expect.stringMatching(/^the AI failed: .*unavailable/) },
+      },
+      { reply: 'Hello?' }, // a person has it now
+    ])
+    await engine.close()
+
+    // An answer without a text and a confidence is a failure too; a failed classification is not needed.
+    const inner = createDeterministicAi()
+    const broken = await engineWith('automatic', {
+      ...inner,
+      classifyReply: () => Promise.reject(new Error('the classifier is down')),
+      suggestReply: () => Promise.resolve({} as never),
+    })
+    const answered = await broken.engine.preview('c', { lead: eva, replies: ['Tell me more'] })
+    expect(answered.conversation[0]?.handOff).toEqual({
+      reason: 'ai_failed',
+      detail: 'the AI failed: the AI answered without a text and a confidence',
+    })
+    await broken.engine.close()
+  })
+
+  it('meters its AI calls per campaign, like the live agent', async () => {
+    const { engine } = await engineWith('automatic')
+    await engine.preview('c', { lead: eva, replies: ['Sounds interesting', 'Stop emailing me'] })
+    const [today] = await engine.aiUsage({ campaignId: 'c' })
+    // One message and one set of variables written, two replies classified, one answer written.
+    expect(today?.byOperation).toEqual({ generate: 1, fill: 1, classify: 2, suggest: 1 })
+    expect(today?.totalTokens).toBeGreaterThan(0)
+    await engine.close()
+  })
+
+  it("bounds classification and answers by the engine's channel timeout", async () => {
+    const hanging: AiProviderV1 = {
+      ...createDeterministicAi(),
+      classifyReply: () => new Promise(() => {}),
+      suggestReply: () => new Promise(() => {}),
+    }
+    const program = Effect.gen(function* () {
+      yield* TestClock.setTime(Date.parse('2026-03-02T08:00:00Z'))
+      const engine = yield* PacelineEngine
+      yield* engine.putIdentity(identity({ id: 'ana' }))
+      yield* engine.createCampaign({
+        id: 'c',
+        identityId: 'ana',
+        sequence,
+        settings: { replies: { mode: 'automatic', prompt: 'Offer a call' } },
+      })
+      const previewing = yield* Effect.forkChild(
+        engine.preview('c', { lead: eva, replies: ['Tell me more'] }),
+      )
+      for (let round = 0; round < 2; round++) {
+        yield* settle
+        yield* TestClock.adjust('61 seconds')
+      }
+      yield* settle
+      return yield* Fiber.join(previewing)
+    })
+    const preview = await Effect.runPromise(
+      program.pipe(
+        Effect.provide(
+          PacelineEngine.layer.pipe(
+            Layer.provide(
+              Layer.mergeAll(
+                Layer.succeed(StorageService, createMemoryStorage()),
+                Layer.succeed(AiService, hanging),
+                Layer.succeed(EngineSettingsService, { channelTimeoutMs: 60_000 }),
+              ),
+            ),
+            Layer.provideMerge(TestClock.layer()),
+          ),
+        ),
+      ),
+    )
+    expect(preview.conversation).toEqual([
+      {
+        reply: 'Tell me more',
+        handOff: { reason: 'ai_failed', detail: 'the AI failed: the AI did not answer in time' },
+      },
+    ])
+  })
+})
+
+/** Lets forked fibers and the engine's promises settle without moving the clock. */
+const settle = Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve)))

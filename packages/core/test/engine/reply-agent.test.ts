@@ -276,3 +276,95 @@ describe('the AI agent in automatic mode', () => {
     await world.engine.close()
   })
 })
+
+describe("the guardrails judge what the lead wrote, not the sequence's own subject", () => {
+  /** A campaign whose first email has `subject`; the lead answers it keeping the subject as "Re: …". */
+  async function subjectWorld(subject: string, mode: 'manual' | 'automatic') {
+    const classified: (string | undefined)[] = []
+    const inner = createDeterministicAi()
+    const world = await fixture({
+      sequence: sequence()
+        .email({ id: 'intro', subject, body: 'Hello {{firstName}}' })
+        .email({ id: 'follow', delay: { days: 3 }, body: 'Bump' })
+        .build(),
+      campaign: {
+        settings: { replies: mode === 'manual' ? { mode } : { mode, prompt: PROMPT } },
+      },
+      ai: {
+        ...inner,
+        classifyReply: (request) => {
+          classified.push(request.subject)
+          return inner.classifyReply(request)
+        },
+      },
+    })
+    await world.runUntil('2026-03-02T10:00:00Z')
+    const events: EngineEvent[] = []
+    world.engine.on('*', (event) => events.push(event))
+    const first = world.email.sent.find((message) => message.to.address === 'l0@corp.example')
+    const reply = (text: string, replySubject: string) =>
+      world.engine.ingest({
+        type: 'reply-received',
+        channel: 'email',
+        lead: { messageId: first?.messageId },
+        subject: replySubject,
+        text,
+        at: '2026-03-02T10:05:00Z',
+      })
+    world.clock.set(Date.parse('2026-03-02T10:05:00Z'))
+    return { ...world, events, classified, reply }
+  }
+
+  it('answers "Sounds good, tell me more" under the subject "Cut your software costs" (no pricing escalation)', async () => {
+    const world = await subjectWorld('Cut your software costs', 'automatic')
+    await world.reply('Sounds good, tell me more', 'Re: Cut your software costs')
+    await world.runUntil('2026-03-02T15:00:00Z')
+    expect(world.events.filter((event) => event.type === 'handed-off')).toEqual([])
+    expect(agentAnswers(world)).toHaveLength(1)
+    expect((await world.engine.conversations.get(id)).agent).toMatchObject({
+      status: 'active',
+      handOffReason: null,
+      answers: 1,
+    })
+    // The AI classifies the lead's words too: our subject quoted back is not sent to it.
+    expect(world.classified).toEqual([undefined])
+    await world.engine.close()
+  })
+
+  it('does not block a lead who says "Yes please" under "No more emails lost in shared inboxes", even in manual mode', async () => {
+    for (const quoted of [
+      'Re: No more emails lost in shared inboxes',
+      'AW: RE:  no more EMAILS lost in shared inboxes ',
+      'SV: Fwd: No more emails lost in shared inboxes',
+    ]) {
+      const world = await subjectWorld('No more emails lost in shared inboxes', 'manual')
+      const result = await world.reply('Yes please, tell me more', quoted)
+      expect(result.affected, quoted).toEqual([{ campaignId: 'c', leadId: 'l0' }])
+      expect(await world.engine.leads.get('c', 'l0'), quoted).toMatchObject({ status: 'replied' })
+      await world.engine.campaigns.create({ id: 'next', identityId: 'ana', sequence: mail })
+      const added = await world.engine.leads.add('next', [{ id: 'l0', profile: { firstName: 'L' } }])
+      expect(added.skipped, quoted).toEqual([])
+      expect(
+        world.events.filter((event) => event.type === 'handed-off'),
+        quoted,
+      ).toEqual([])
+      await world.engine.close()
+    }
+  })
+
+  it('still opts out a lead who writes "Unsubscribe" as the subject', async () => {
+    const world = await subjectWorld('Cut your software costs', 'automatic')
+    await world.reply('Thanks', 'Unsubscribe')
+    await world.runUntil('2026-03-02T15:00:00Z')
+    expect(agentAnswers(world)).toEqual([])
+    expect((await world.engine.conversations.get(id)).agent).toMatchObject({
+      status: 'handed_off',
+      handOffReason: 'opt_out',
+    })
+    expect(world.classified).toEqual(['Unsubscribe'])
+    await world.engine.campaigns.create({ id: 'next', identityId: 'ana', sequence: mail })
+    const added = await world.engine.leads.add('next', [{ id: 'l0', profile: { firstName: 'L' } }])
+    expect(added.skipped[0]?.code).toBe('lead_blocklisted')
+    await world.engine.close()
+  })
+})

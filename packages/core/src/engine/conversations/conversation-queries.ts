@@ -35,7 +35,12 @@ export interface ConversationView {
   /** What the conversation counts as (positive replies): the latest manual tag's category, else the AI's. */
   readonly category: TagCategory | null
   readonly agent: {
+    /**
+     * `stood_down` once a person answered, even after a hand-off: `handOffReason` stays, so a hand-off is
+     * `handOffReason !== null` whoever answered since.
+     */
     readonly status: 'active' | 'handed_off' | 'stood_down'
+    /** Why the agent handed the conversation to a person, kept after a person answers. */
     readonly handOffReason: string | null
     /** Answers the AI agent sent by itself. */
     readonly answers: number

@@ -1,18 +1,21 @@
 import { z } from 'zod'
 import { PacelineErrorCodes } from '../../errors/error-codes'
 import { PacelineError } from '../../errors/paceline-error'
-import { decideOnInbound, type HandOffReason } from '../../model/conversation/agent-decision'
+import { decideOnInbound, type HandOffReason, readInbound } from '../../model/conversation/agent-decision'
 import { answerProblem } from '../../model/conversation/answer-check'
+import { leadWords } from '../../model/conversation/lead-words'
 import { type LeadInput, validateLead } from '../../model/lead/lead'
 import { analyseGraph } from '../../model/sequence/sequence-graph'
 import { STEP_KIND_INFO } from '../../model/sequence/step-kinds'
 import { DEFAULT_TEXT_LIMITS } from '../../model/sequence/text-limits'
-import type { ConversationTurn } from '../../ports/ai-provider'
+import type { AiUsage, ConversationTurn } from '../../ports/ai-provider'
 import { notFound } from '../admin'
+import { type AiOperation, recordAiUsage } from '../ai-usage'
 import { aiVariableCache } from '../ai-variable-cache'
 import { type EngineContext, inTransaction } from '../engine-context'
 import { newEnrolment } from '../record-factory'
 import { type RenderedAction, renderStep, type SendableStep } from '../render-step'
+import { classifyReply, EMAIL_ANSWER_LIMIT, suggestReply } from './agent-ai'
 import { outboundText } from './outbound-text'
 
 export interface PreviewInput {
@@ -57,8 +60,10 @@ const inputSchema = z.strictObject({
 /**
  * The campaign as a lead would see it: every message rendered for that lead (templates, AI messages and AI
  * variables included), then the agent's answers to replies the lead might send, under the campaign's
- * current mode, prompt and guardrails. Nothing is sent and nothing is added to the campaign; AI variables
- * written here are kept for the lead, so sending later does not pay for them again.
+ * current mode, prompt and guardrails, read and bounded as the live agent reads them. Nothing is sent and
+ * nothing is added to the campaign; AI variables written here are kept for the lead, so sending later does not
+ * pay for them again, and every AI call is metered for the campaign (`engine.aiUsage`): it is spent all the
+ * same. An AI that fails while answering shows as an `ai_failed` hand-off, as the live agent would end.
  */
 export async function previewCampaign(
   context: EngineContext,
@@ -93,6 +98,8 @@ export async function previewCampaign(
   const variables = aiVariableCache(context, campaignId, lead.value.id, sequence.aiVariables ?? {})
   const messages: PreviewMessage[] = []
   const turns: ConversationTurn[] = []
+  // A preview's AI calls are real spend: metered for the campaign like the live ones.
+  const usage: { operation: AiOperation; usage: AiUsage | undefined }[] = []
   let thread: { subject: string; messageIds: string[] } | null = null
   const order = analyseGraph(sequence).order ?? Object.keys(sequence.steps)
   for (const stepId of order) {
@@ -109,6 +116,7 @@ export async function previewCampaign(
       ai: context.ai,
       limits: context.settings.textLimits,
       variables,
+      onUsage: (operation, reported) => usage.push({ operation, usage: reported }),
     })
     if (!rendered.ok) {
       messages.push({ stepId, kind: step.kind, problem: `${rendered.substatus}: ${rendered.detail}` })
@@ -126,10 +134,16 @@ export async function previewCampaign(
     if (isEmail(rendered.action) && thread === null)
       thread = { subject: rendered.action.subject, messageIds: [`<preview-${stepId}@preview.invalid>`] }
   }
+  if (usage.length > 0)
+    await inTransaction(context, async (store) => {
+      for (const each of usage)
+        await recordAiUsage(store, campaignId, context.now(), each.operation, each.usage)
+    })
   return {
     messages,
     conversation: await answerReplies(
       context,
+      campaignId,
       campaign,
       identity,
       lead.value,
@@ -144,6 +158,7 @@ const isEmail = (action: RenderedAction): action is Extract<RenderedAction, { ki
 
 async function answerReplies(
   context: EngineContext,
+  campaignId: string,
   campaign: Parameters<typeof renderStep>[0]['campaign'],
   identity: Parameters<typeof renderStep>[0]['identity'],
   lead: Parameters<typeof renderStep>[0]['lead'],
@@ -152,6 +167,8 @@ async function answerReplies(
 ): Promise<PreviewTurn[]> {
   const settings = campaign.settings.replies
   const channel = sent.some((turn) => turn.subject !== undefined) ? 'email' : 'linkedin'
+  const maxLength = channel === 'linkedin' ? DEFAULT_TEXT_LIMITS.linkedinMessage : EMAIL_ANSWER_LIMIT
+  const subjects = sent.flatMap((turn) => (turn.subject === undefined ? [] : [turn.subject]))
   const turns = [...sent]
   const out: PreviewTurn[] = []
   let answers = 0
@@ -159,19 +176,19 @@ async function answerReplies(
   for (const reply of replies) {
     const at = new Date(context.now()).toISOString()
     turns.push({ direction: 'inbound', text: reply, at })
-    const classification =
-      context.ai === undefined ? undefined : await context.ai.classifyReply({ text: reply, channel })
+    // Read as the live agent reads a reply: what the lead wrote, classified with the same timeout and metered.
+    const words = leadWords({ text: reply }, subjects)
+    const classification = await classifyReply(context, words, channel)
+    if (classification !== undefined)
+      await inTransaction(context, (store) =>
+        recordAiUsage(store, campaignId, context.now(), 'classify', classification.usage),
+      )
     const decision = decideOnInbound({
       mode: settings.mode,
       status,
       answers,
       maxAnswers: settings.maxAnswers,
-      reading: {
-        text: reply,
-        outOfOffice: classification?.outOfOffice === true,
-        ...(classification === undefined ? {} : { sentiment: classification.sentiment }),
-        ...(classification?.optOut === true ? { optOut: true } : {}),
-      },
+      reading: readInbound(words, classification),
     })
     if (decision.kind === 'none') {
       out.push({ reply })
@@ -190,7 +207,7 @@ async function answerReplies(
       })
       continue
     }
-    const suggestion = await context.ai.suggestReply({
+    const suggestion = await suggestReply(context, campaignId, {
       lead: { id: lead.id, profile: lead.profile },
       sender: {
         name: identity.name,
@@ -200,30 +217,35 @@ async function answerReplies(
       stepKind: 'reply',
       prompt: settings.prompt,
       conversation: turns,
-      maxLength: channel === 'linkedin' ? DEFAULT_TEXT_LIMITS.linkedinMessage : 10_000,
+      maxLength,
     })
-    const problem = suggestion.confident
-      ? answerProblem(suggestion.text, {
-          maxLength: channel === 'linkedin' ? DEFAULT_TEXT_LIMITS.linkedinMessage : 10_000,
+    // The live agent tries again later and hands over after a few failures; a preview cannot wait, so one
+    // failure shows as the hand-off it would end in, instead of failing the whole preview.
+    if (!suggestion.ok) {
+      status = 'handed_off'
+      out.push({ reply, handOff: { reason: 'ai_failed', detail: `the AI failed: ${suggestion.message}` } })
+      continue
+    }
+    const { value } = suggestion
+    const problem = value.confident
+      ? answerProblem(value.text, {
+          maxLength,
           earlier: turns.filter((turn) => turn.direction === 'outbound').map((turn) => turn.text),
         })
       : undefined
-    if (!suggestion.confident || problem !== undefined) {
+    if (!value.confident || problem !== undefined) {
       status = 'handed_off'
       out.push({
         reply,
-        handOff: suggestion.confident
+        handOff: value.confident
           ? { reason: 'invalid_answer', detail: problem as string }
-          : {
-              reason: 'unsure',
-              detail: suggestion.handOffReason ?? 'the AI is not sure it can answer this well',
-            },
+          : { reason: 'unsure', detail: value.handOffReason ?? 'the AI is not sure it can answer this well' },
       })
       continue
     }
     answers++
-    turns.push({ direction: 'outbound', text: suggestion.text.trim(), at })
-    out.push({ reply, answer: suggestion.text.trim() })
+    turns.push({ direction: 'outbound', text: value.text.trim(), at })
+    out.push({ reply, answer: value.text.trim() })
   }
   return out
 }

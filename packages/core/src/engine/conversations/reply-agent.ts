@@ -7,11 +7,10 @@ import {
 import { answerProblem } from '../../model/conversation/answer-check'
 import { isOptOut } from '../../model/conversation/opt-out'
 import { DEFAULT_TEXT_LIMITS } from '../../model/sequence/text-limits'
-import type { ConversationTurn, ReplySuggestion } from '../../ports/ai-provider'
+import type { ConversationTurn } from '../../ports/ai-provider'
 import { emailLane } from '../../scheduler/lanes'
 import { unitInterval } from '../../scheduler/seeded-random'
 import { type ActionInput, logActions } from '../action-log'
-import { recordAiUsage } from '../ai-usage'
 import { type EngineContext, inTransaction } from '../engine-context'
 import type { EngineEvent } from '../engine-events'
 import { answerKey } from '../idempotency-key'
@@ -19,6 +18,7 @@ import { gateFrom, loadCounters } from '../lane-gates'
 import { blockEverywhere } from '../lead-facts'
 import type { AgentState, CampaignRecord, ConversationRecord, MessageRecord } from '../records'
 import type { Store } from '../store'
+import { EMAIL_ANSWER_LIMIT, type SuggestOutcome, suggestReply } from './agent-ai'
 import { saveConversation } from './conversation-log'
 import { sendAnswer } from './send-answer'
 
@@ -28,8 +28,6 @@ const AGENT_LEASE_MS = 5 * MINUTE
 /** Tries that fail for now (the AI or the channel unavailable) before a person takes over. */
 const MAX_ATTEMPTS = 3
 const BATCH = 50
-/** The longest email answer the agent may write. */
-const EMAIL_ANSWER_LIMIT = 10_000
 
 /**
  * After a lead's reply is kept, in the same transaction: decides the agent's work for the conversation
@@ -302,16 +300,9 @@ async function work(
   }
 }
 
-/** Asks the AI for an answer to the conversation, with the engine's timeout. */
-async function suggest(
-  context: EngineContext,
-  taken: Taken,
-): Promise<
-  { readonly ok: true; readonly value: ReplySuggestion } | { readonly ok: false; readonly message: string }
-> {
+/** Asks the AI for an answer to the conversation, with the engine's timeout; the call is metered. */
+async function suggest(context: EngineContext, taken: Taken): Promise<SuggestOutcome> {
   const { conversation, campaign, messages } = taken
-  const ai = context.ai
-  if (ai === undefined) return { ok: false, message: 'no AI provider' }
   const request = await inTransaction(
     context,
     async (store) => {
@@ -327,31 +318,20 @@ async function suggest(
     ...(each.subject === null ? {} : { subject: each.subject }),
     at: new Date(each.at).toISOString(),
   }))
-  const call = await context.callChannel(() =>
-    ai.suggestReply({
-      lead: { id: conversation.leadId, profile: request.lead?.lead.profile ?? {} },
-      sender: {
-        name: request.identity?.identity.name ?? conversation.identityId,
-        ...(request.identity?.identity.contact === undefined
-          ? {}
-          : { contact: request.identity.identity.contact }),
-      },
-      channel: conversation.channel,
-      stepKind: 'reply',
-      prompt: campaign.campaign.settings.replies.prompt ?? '',
-      conversation: turns,
-      maxLength:
-        conversation.channel === 'linkedin' ? DEFAULT_TEXT_LIMITS.linkedinMessage : EMAIL_ANSWER_LIMIT,
-    }),
-  )
-  if (!call.ok) return { ok: false, message: call.message }
-  await inTransaction(context, (store) =>
-    recordAiUsage(store, campaign.id, context.now(), 'suggest', call.value?.usage),
-  )
-  const value = call.value as Partial<ReplySuggestion> | undefined
-  if (value === undefined || typeof value.text !== 'string' || typeof value.confident !== 'boolean')
-    return { ok: false, message: 'the AI answered without a text and a confidence' }
-  return { ok: true, value: value as ReplySuggestion }
+  return suggestReply(context, campaign.id, {
+    lead: { id: conversation.leadId, profile: request.lead?.lead.profile ?? {} },
+    sender: {
+      name: request.identity?.identity.name ?? conversation.identityId,
+      ...(request.identity?.identity.contact === undefined
+        ? {}
+        : { contact: request.identity.identity.contact }),
+    },
+    channel: conversation.channel,
+    stepKind: 'reply',
+    prompt: campaign.campaign.settings.replies.prompt ?? '',
+    conversation: turns,
+    maxLength: conversation.channel === 'linkedin' ? DEFAULT_TEXT_LIMITS.linkedinMessage : EMAIL_ANSWER_LIMIT,
+  })
 }
 
 function handedOff(agent: AgentState, reason: HandOffReason, at: number): AgentState {

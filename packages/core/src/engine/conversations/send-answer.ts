@@ -1,3 +1,4 @@
+import { threadSubject } from '../../model/conversation/thread-subject'
 import type { EmailOutcome } from '../../ports/email-channel'
 import type { LinkedInOutcome } from '../../ports/linkedin-channel'
 import { emailLane, type Lane } from '../../scheduler/lanes'
@@ -11,7 +12,6 @@ import { messageIdFor } from '../idempotency-key'
 import { capacityFrom, gateFrom, loadCounters } from '../lane-gates'
 import type { ConversationRecord, IdentityRecord, LeadRecord, MessageRecord } from '../records'
 import type { Store } from '../store'
-import { threadSubject } from '../thread-subject'
 import { recordMessage, saveConversation } from './conversation-log'
 import { requireConversation } from './conversation-queries'
 

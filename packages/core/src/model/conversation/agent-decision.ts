@@ -1,4 +1,5 @@
 import { escalationTopic } from './escalation'
+import { judgedText, type LeadWords } from './lead-words'
 import { isOptOut } from './opt-out'
 
 export type ReplyMode = 'manual' | 'copilot' | 'automatic'
@@ -17,11 +18,36 @@ export type HandOffReason =
   | 'ai_failed'
 
 export interface InboundReading {
+  /** What the lead wrote (`leadWords`): the rules judge it, never our own subject quoted back. */
   readonly text: string
   readonly outOfOffice: boolean
   /** From the AI's classification, when there is one. */
   readonly sentiment?: 'positive' | 'neutral' | 'negative'
   readonly optOut?: boolean
+}
+
+/**
+ * How the agent reads a lead's message: the words the lead wrote (never our own subject quoted back), and
+ * the AI's classification when there is one. The live agent and `engine.preview` read a reply this one way,
+ * so a preview shows what the agent will do.
+ */
+export function readInbound(
+  words: LeadWords,
+  classification:
+    | {
+        readonly sentiment: 'positive' | 'neutral' | 'negative'
+        readonly outOfOffice: boolean
+        readonly optOut?: boolean
+      }
+    | undefined,
+  outOfOffice = false,
+): InboundReading {
+  return {
+    text: judgedText(words),
+    outOfOffice: outOfOffice || classification?.outOfOffice === true,
+    ...(classification === undefined ? {} : { sentiment: classification.sentiment }),
+    ...(classification?.optOut === true ? { optOut: true } : {}),
+  }
 }
 
 export type AgentDecision =
@@ -63,7 +89,7 @@ export function decideOnInbound(input: {
     return {
       kind: 'hand_off',
       reason: 'answer_limit',
-      detail: `the agent has answered ${input.answers} times in this conversation (the most is ${input.maxAnswers})`,
+      detail: `the agent has answered ${input.answers} ${input.answers === 1 ? 'time' : 'times'} in this conversation (the most is ${input.maxAnswers})`,
     }
   return input.mode === 'copilot' ? { kind: 'suggest' } : { kind: 'answer' }
 }
