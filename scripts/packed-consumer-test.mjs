@@ -116,6 +116,7 @@ import { createHubspotCrm } from '@paceline/crm-hubspot'
 import { createSalesforceCrm } from '@paceline/crm-salesforce'
 import { createSqliteStorage } from '@paceline/storage-sqlite'
 import { createAiProvider } from '@paceline/ai'
+import { renderCampaignReport, writeCampaignReport } from '@paceline/report'
 
 const storage = createSqliteStorage({ filename: ':memory:', onWarning: () => {} })
 await storage.ready
@@ -123,7 +124,7 @@ await storage.ready
 const tables: number = storage.database.prepare('select count(*) as n from sqlite_master').pluck().get() as number
 const engine: Engine = createEngine({ storage })
 const memory: StorageV1 = createMemoryStorage()
-const factories = [createAiProvider, createEmailChannel, createTrackingHandler, createLinkedInChannel, createUnipileProvider, createHubspotCrm, createSalesforceCrm, storageConformance]
+const factories = [createAiProvider, createEmailChannel, createTrackingHandler, createLinkedInChannel, createUnipileProvider, createHubspotCrm, createSalesforceCrm, storageConformance, renderCampaignReport, writeCampaignReport]
 console.log(JSON.stringify({ tables: tables > 0, factories: factories.every((each) => typeof each === 'function'), memory: memory.specificationVersion, error: new PacelineError('not_found', 'x').name }))
 await engine.close()
 await storage.close()

@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs'
-import { dirname, relative } from 'node:path'
+import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import {
   type Channel,
   channelsOf,
+  createEngine,
   defineCampaign,
   defineIdentity,
   formatSequence,
@@ -15,7 +16,9 @@ import {
   type SimulationResult,
   savedSimulation,
   simulate,
+  VirtualClock,
 } from '@paceline/core/testing'
+import { writeCampaignReport } from '@paceline/report'
 import { createSqliteStorage } from '@paceline/storage-sqlite'
 import Table from 'cli-table3'
 import { generateLeads } from './generated-leads'
@@ -51,11 +54,17 @@ export interface QuickstartOptions {
   readonly database?: string
   /** Stops the run early; its state stays in the database for the next run. */
   readonly signal?: AbortSignal
+  /**
+   * The HTML report written when the run completes (`false` for none). Default: `quickstart-report.html`
+   * next to the database, or none for an in-memory database.
+   */
+  readonly report?: string | false
 }
 
 /**
  * The quickstart: a campaign from a template, validated and printed, then run for 21 simulated days on
- * 200 generated leads, with a per-day activity table and the campaign funnel.
+ * 200 generated leads, with a per-day activity table and the campaign funnel, and the campaign report
+ * written as one HTML file.
  */
 export async function runQuickstart(options: QuickstartOptions = {}): Promise<SimulationResult> {
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`))
@@ -121,8 +130,8 @@ export async function runQuickstart(options: QuickstartOptions = {}): Promise<Si
     })),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
   })
-  await storage.close()
   if (!result.complete) {
+    await storage.close()
     write(`Stopped    at ${result.simulatedUntil} (simulated); run again to continue from there.`)
     return result
   }
@@ -178,5 +187,25 @@ export async function runQuickstart(options: QuickstartOptions = {}): Promise<Si
       .map(([status, count]) => `${status.replace('_', ' ')} ${count}`)
     write(`  Lead statuses  ${statuses.join(', ')}`)
   }
+
+  // 4. The campaign report: one HTML file with the funnels, the daily activity as charts, progress by
+  // action, the audience and Ana's sent vs allowed, read from the engine's analytics at the simulation's end.
+  const report =
+    options.report ?? (database === ':memory:' ? false : join(dirname(database), 'quickstart-report.html'))
+  if (report !== false) {
+    const engine = createEngine({ storage, clock: new VirtualClock(result.simulatedUntil) })
+    try {
+      const path = await writeCampaignReport(engine, {
+        campaignId: campaign.id,
+        path: report,
+        period: { timeZone: 'Europe/Madrid' },
+      })
+      write('')
+      write(`Report     ${path} (open it in a browser)`)
+    } finally {
+      await engine.close()
+    }
+  }
+  await storage.close()
   return result
 }

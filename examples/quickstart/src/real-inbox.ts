@@ -119,7 +119,7 @@ export async function runRealInbox(options: RealInboxOptions): Promise<void> {
       email: { inboxes: [{ address: inbox.address, limits: { perDay: 10, perHour: 5 } }] },
     })
     const campaignId = 'real-inbox-demo'
-    if ((await engine.campaigns.list()).every((campaign) => campaign.id !== campaignId)) {
+    if ((await engine.campaigns.list({ limit: 500 })).items.every((campaign) => campaign.id !== campaignId)) {
       await engine.campaigns.create({
         id: campaignId,
         identityId: 'me',

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, expect, it } from 'vitest'
@@ -10,8 +10,10 @@ afterAll(() => rmSync(folder, { recursive: true, force: true }))
 it('builds a campaign from a template and runs it for 21 simulated days on 200 leads', async () => {
   const lines: string[] = []
   const progress: number[] = []
+  const report = join(folder, 'reports', 'q2.html')
   const result = await runQuickstart({
     database: ':memory:',
+    report,
     write: (line) => lines.push(line),
     onProgress: (step) => progress.push(step.done),
   })
@@ -30,6 +32,15 @@ it('builds a campaign from a template and runs it for 21 simulated days on 200 l
   expect(funnel?.total).toBe(200)
   expect(funnel?.replied).toBeGreaterThan(0)
   expect(funnel?.positive).toBeLessThan(funnel?.replied ?? 0)
+  // Then the campaign report, as one HTML file whose path is printed.
+  expect(lines.at(-1)).toBe(`Report     ${report} (open it in a browser)`)
+  const html = readFileSync(report, 'utf8')
+  expect(html.startsWith('<!doctype html>')).toBe(true)
+  expect(html.includes('<h1>Q2 outbound</h1>')).toBe(true)
+  expect(html.includes('<g class="funnel-row" data-value="200">')).toBe(true)
+  // One bar per Madrid day from 2 to 23 March, and Ana's sent vs allowed.
+  expect(html.match(/<g class="day" /g)?.length).toBe(22)
+  expect(html.includes('id="identity-usage"')).toBe(true)
 })
 
 it('keeps the run in a SQLite file: stopped half-way, the next run continues and ends as one run would', async () => {
@@ -50,12 +61,17 @@ it('keeps the run in a SQLite file: stopped half-way, the next run continues and
   })
   expect(stopped.complete).toBe(false)
   expect(first.join('\n')).toMatch(/Stopped {4}at 2026-03-0\d.* run again to continue/)
+  // No report for a run that did not finish; the finished one writes it next to the database.
+  const report = join(folder, 'quickstart-report.html')
+  expect(existsSync(report)).toBe(false)
 
   const second: string[] = []
   const resumed = await runQuickstart({ database, days: 10, leads: 60, write: (line) => second.push(line) })
   expect(second.join('\n')).toContain(`Resuming   the run saved in`)
   expect(second.join('\n')).toContain(stopped.simulatedUntil)
   expect(resumed.complete).toBe(true)
+  expect(second.at(-1)).toBe(`Report     ${report} (open it in a browser)`)
+  expect(readFileSync(report, 'utf8').includes('<h1>Q2 outbound</h1>')).toBe(true)
   expect(resumed.summary).toEqual(whole.summary)
   expect(resumed.events.length).toBe(whole.events.length)
 })

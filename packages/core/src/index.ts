@@ -59,6 +59,7 @@ export type {
 } from './engine/dead-letters'
 export {
   ACTION_EVENT_TYPES,
+  ENGINE_EVENT_TYPES,
   type EngineEvent,
   type EngineEventListener,
   type EngineEventType,
@@ -77,6 +78,11 @@ export { parseInboundEvent } from './engine/inbound-event-schema'
 export type { InboxComplaints } from './engine/inbox-complaints'
 export type { IngestResult } from './engine/ingest'
 export { PacelineEngine, type PacelineEngineApi } from './engine/paceline-engine'
+export type { ActivityListOptions } from './engine/lists/activity-list'
+export type { CampaignListOptions } from './engine/lists/campaign-list'
+export { LEAD_ENGAGEMENTS, type LeadEngagement, type LeadListOptions } from './engine/lists/lead-list'
+export type { Page } from './engine/lists/list-cursor'
+export type { TaskListOptions } from './engine/lists/task-list'
 export type { ActionFilter, CampaignStats, LeadView } from './engine/queries'
 export type {
   AgentState,

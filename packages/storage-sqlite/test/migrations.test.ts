@@ -25,6 +25,7 @@ describe('migrations', () => {
       '003_paceline_names',
       '004_conversations',
       '005_analytics',
+      '006_lists',
     ])
     const identity = await storage.transaction('default', (tx) => tx.get('identities', 'ana'))
     expect(identity).toMatchObject({ id: 'ana', identity: { name: 'Ana Ruiz' } })
@@ -45,7 +46,7 @@ describe('migrations', () => {
       key: 'smtp',
       value: 'app-password',
     })
-    expect(await storage.migrate()).toEqual({ applied: [], version: '005_analytics' })
+    expect(await storage.migrate()).toEqual({ applied: [], version: '006_lists' })
     await storage.close()
   })
 
@@ -57,8 +58,8 @@ describe('migrations', () => {
     })
     await storage.ready
     expect(await storage.migrate()).toEqual({
-      applied: ['002_secrets', '003_paceline_names', '004_conversations', '005_analytics'],
-      version: '005_analytics',
+      applied: ['002_secrets', '003_paceline_names', '004_conversations', '005_analytics', '006_lists'],
+      version: '006_lists',
     })
     await storage.close()
   })
@@ -111,7 +112,7 @@ describe('migrations', () => {
     const reports = results.map(
       (result) => JSON.parse(result.stdout) as { applied: string[]; version: string },
     )
-    expect(reports.every((report) => report.version === '005_analytics' && report.applied.length === 0)).toBe(
+    expect(reports.every((report) => report.version === '006_lists' && report.applied.length === 0)).toBe(
       true,
     )
     const database = new Database(file)
@@ -121,6 +122,7 @@ describe('migrations', () => {
       '003_paceline_names',
       '004_conversations',
       '005_analytics',
+      '006_lists',
     ])
     expect(database.prepare('select count(*) from paceline_state').pluck().get()).toBe(4)
     database.close()

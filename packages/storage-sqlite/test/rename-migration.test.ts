@@ -39,19 +39,26 @@ describe('a database written before the rename', () => {
     expect(schema).toContainEqual({ type: 'index', name: 'paceline_enrolments_ready' })
     expect(
       storage.database.prepare('select name from paceline_migration order by name').pluck().all(),
-    ).toEqual(['001_initial', '002_secrets', '003_paceline_names', '004_conversations', '005_analytics'])
-    expect(await storage.migrate()).toEqual({ applied: [], version: '005_analytics' })
+    ).toEqual([
+      '001_initial',
+      '002_secrets',
+      '003_paceline_names',
+      '004_conversations',
+      '005_analytics',
+      '006_lists',
+    ])
+    expect(await storage.migrate()).toEqual({ applied: [], version: '006_lists' })
     await engine.close()
     // Opening it again changes nothing more.
     const again = createSqliteStorage({ filename: file, encryptionKey, ...quiet })
-    expect(await again.migrate()).toEqual({ applied: [], version: '005_analytics' })
+    expect(await again.migrate()).toEqual({ applied: [], version: '006_lists' })
     await again.close()
   })
 
   it('reads back its campaign, leads, CRM configuration and secrets', async () => {
     const { engine } = await openFixture()
     expect(await engine.campaigns.get('q4')).toMatchObject({ id: 'q4', name: 'Q4 Spain', status: 'running' })
-    const leads = await engine.leads.list('q4')
+    const leads = (await engine.leads.list('q4', { order: 'oldest', limit: 500 })).items
     expect(leads.map((lead) => [lead.leadId, lead.stepId, lead.status])).toEqual([
       ['ada', 'e2', 'in_progress'],
       ['bob', 'e2', 'in_progress'],
@@ -134,7 +141,7 @@ describe('a database written before the rename', () => {
       expect(message.idempotencyKey).toMatch(/^pl-/)
       expect(message.inReplyTo).toBe(firstIds.get(message.to.address.startsWith('ada') ? 'ada' : 'bob'))
     }
-    const leads = await engine.leads.list('q4')
+    const leads = (await engine.leads.list('q4', { order: 'oldest', limit: 500 })).items
     expect(leads.map((lead) => lead.status)).toEqual(['finished', 'finished'])
     await engine.close()
   })

@@ -287,7 +287,12 @@ describe('workspaces and indexes', () => {
     }) as typeof database.prepare
     const storage = createSqliteStorage({ database, ...quiet })
     await simulate({ ...scenario({ leads: 20, days: 5 }), storage })
-    const statements = [...seen].filter((text) => /"?paceline_(?!migration)\w+"?/.test(text))
+    // Schema changes and their one-off backfills run on whole tables by design; every other statement is scoped.
+    const migrating = (text: string) =>
+      /^alter table|^update "?paceline_\w+"? set\s+f_\w+ = json_extract/i.test(text.trim())
+    const statements = [...seen].filter(
+      (text) => /"?paceline_(?!migration)\w+"?/.test(text) && !migrating(text),
+    )
     expect(statements.length).toBeGreaterThan(15)
     for (const text of statements) expect(text, text).toMatch(/workspace_id/)
     await storage.close()

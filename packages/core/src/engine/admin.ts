@@ -107,8 +107,16 @@ async function requireCampaign(store: Store, id: string): Promise<CampaignRecord
 }
 
 /** Validates and stores a new campaign as a draft. Its identity must exist. */
-export async function createCampaign(context: EngineContext, input: CampaignInput): Promise<Campaign> {
-  const campaign = defineCampaign(input)
+export async function createCampaign(
+  context: EngineContext,
+  input: CampaignInput,
+  origin: { readonly duplicatedFrom?: string } = {},
+): Promise<Campaign> {
+  const campaign: Campaign = {
+    ...defineCampaign(input),
+    ...origin,
+    createdAt: new Date(context.now()).toISOString(),
+  }
   await inTransaction(context, async (store) => {
     if ((await store.get('identities', campaign.identityId)) === undefined)
       throw notFound('identity', campaign.identityId)
@@ -201,7 +209,20 @@ export async function duplicate(
 ): Promise<Campaign> {
   const source = await getCampaign(context, id)
   const draft = duplicateModel(source, copy)
-  return createCampaign(context, { ...draft, sequence: draft.sequence })
+  return createCampaign(
+    context,
+    {
+      id: draft.id,
+      name: draft.name,
+      identityId: draft.identityId,
+      priority: draft.priority,
+      sequence: draft.sequence,
+      settings: draft.settings,
+      tags: draft.tags,
+      ...(draft.folder === undefined ? {} : { folder: draft.folder }),
+    },
+    { duplicatedFrom: source.id },
+  )
 }
 
 async function transition(

@@ -47,6 +47,11 @@ import {
 import type { EngineSettings } from './engine-settings'
 import type { InboxComplaints } from './inbox-complaints'
 import type { IngestResult } from './ingest'
+import type { ActivityListOptions } from './lists/activity-list'
+import type { CampaignListOptions } from './lists/campaign-list'
+import type { LeadListOptions } from './lists/lead-list'
+import type { Page } from './lists/list-cursor'
+import type { TaskListOptions } from './lists/task-list'
 import { PacelineEngine, type PacelineEngineApi } from './paceline-engine'
 import type { ActionFilter, CampaignStats, LeadView } from './queries'
 import type { TaskRecord } from './records'
@@ -85,7 +90,8 @@ export interface Engine {
   readonly campaigns: {
     create(input: CampaignInput): Promise<Campaign>
     get(id: string): Promise<Campaign>
-    list(): Promise<Campaign[]>
+    /** Filtered and ordered (newest, oldest, name, or the order campaigns get capacity), a page at a time. */
+    list(options?: CampaignListOptions): Promise<Page<Campaign>>
     update(id: string, changes: CampaignChanges): Promise<Campaign>
     launch(id: string): Promise<Campaign>
     schedule(id: string, startAt: InstantInput): Promise<Campaign>
@@ -98,7 +104,13 @@ export interface Engine {
   readonly leads: {
     add(campaignId: string, leads: readonly LeadInput[]): Promise<AddLeadsResult>
     get(campaignId: string, leadId: string): Promise<LeadView>
-    list(campaignId: string): Promise<LeadView[]>
+    /**
+     * A campaign's leads, a page at a time (pass `next` back as `after`): by status, substatus, step,
+     * conversation tag, engagement or text in name, company and email; newest or oldest first.
+     */
+    list(campaignId: string, options?: LeadListOptions): Promise<Page<LeadView>>
+    /** The lead's place in every campaign it was added to. */
+    find(leadId: string): Promise<LeadView[]>
     remove(campaignId: string, leadId: string): Promise<void>
     pause(campaignId: string, leadId: string): Promise<void>
     resume(campaignId: string, leadId: string): Promise<void>
@@ -108,7 +120,14 @@ export interface Engine {
       campaignId?: string,
     ): Promise<{ readonly retried: readonly { campaignId: string; leadId: string }[] }>
   }
-  readonly tasks: { list(campaignId: string): Promise<TaskRecord[]> }
+  readonly tasks: {
+    /** A campaign's tasks, a page at a time: open or completed, of a lead, newest or oldest first. */
+    list(campaignId: string, options?: TaskListOptions): Promise<Page<TaskRecord>>
+  }
+  /** The activity log, a page at a time: by campaign, lead, identity, type, step and period. */
+  readonly activity: {
+    list(options?: ActivityListOptions): Promise<Page<EngineEvent>>
+  }
   /** The CRM sync: configure matching, field, campaign and user mapping once, then sync and export. */
   readonly crm: {
     /** Checks the configuration against the CRM's fields and saves it; mappings that cannot work are an error. */
@@ -259,7 +278,7 @@ export function createEngine(options: CreateEngineOptions): Engine {
     campaigns: {
       create: (input) => run(api.createCampaign(input)),
       get: (id) => run(api.getCampaign(id)),
-      list: () => run(api.listCampaigns),
+      list: (listOptions) => run(api.listCampaigns(listOptions)),
       update: (id, changes) => run(api.updateCampaign(id, changes)),
       launch: (id) => run(api.launchCampaign(id)),
       schedule: (id, startAt) => run(api.scheduleCampaign(id, startAt)),
@@ -272,14 +291,16 @@ export function createEngine(options: CreateEngineOptions): Engine {
     leads: {
       add: (campaignId, leads) => run(api.addLeads(campaignId, leads)),
       get: (campaignId, leadId) => run(api.lead(campaignId, leadId)),
-      list: (campaignId) => run(api.leads(campaignId)),
+      list: (campaignId, listOptions) => run(api.leads(campaignId, listOptions)),
+      find: (leadId) => run(api.findLead(leadId)),
       remove: (campaignId, leadId) => run(api.removeLead(campaignId, leadId)),
       pause: (campaignId, leadId) => run(api.pauseLead(campaignId, leadId)),
       resume: (campaignId, leadId) => run(api.resumeLead(campaignId, leadId)),
       block: (campaignId, leadId) => run(api.blockLead(campaignId, leadId)),
       retryErrors: (leadIds, campaignId) => run(api.retryErrors(leadIds, campaignId)),
     },
-    tasks: { list: (campaignId) => run(api.tasks(campaignId)) },
+    tasks: { list: (campaignId, listOptions) => run(api.tasks(campaignId, listOptions)) },
+    activity: { list: (listOptions) => run(api.activity(listOptions)) },
     crm: {
       configure: (input) => run(api.crm.configure(input)),
       checkMappings: (input) => run(api.crm.checkMappings(input)),

@@ -2,42 +2,45 @@
  * What the engine tells its host, as it happens. Executed actions are named after what happened
  * (`invitation-sent`, `message-sent`), with `action` the step kind that ran (`send_connection`, `email`,
  * ...); inbound events keep their names (`reply-received`); `lead-status-changed` reports every status
- * change with `detail.from` and `detail.to`.
+ * change with `detail.from` and `detail.to`. Every type the engine emits:
  */
-export type EngineEventType =
-  | 'lead-started'
-  | 'profile-visited'
-  | 'post-reacted'
-  | 'invitation-sent'
-  | 'message-sent'
-  | 'task-created'
-  | 'lead-moved'
-  | 'condition-evaluated'
-  | 'connection-checked'
-  | 'invitation-withdrawn'
-  | 'reply-received'
-  | 'connection-accepted'
-  | 'email-bounced'
-  | 'complaint-received'
-  | 'email-opened'
-  | 'link-clicked'
-  | 'task-completed'
-  | 'channel-disconnected'
-  | 'channel-reconnected'
-  | 'delivery-unknown'
-  | 'lead-status-changed'
+export const ENGINE_EVENT_TYPES = [
+  'lead-started',
+  'profile-visited',
+  'post-reacted',
+  'invitation-sent',
+  'message-sent',
+  'task-created',
+  'lead-moved',
+  'condition-evaluated',
+  'connection-checked',
+  'invitation-withdrawn',
+  'reply-received',
+  'connection-accepted',
+  'email-bounced',
+  'complaint-received',
+  'email-opened',
+  'link-clicked',
+  'task-completed',
+  'channel-disconnected',
+  'channel-reconnected',
+  'delivery-unknown',
+  'lead-status-changed',
   /** A message was added to a conversation, in or out (emitted, not kept in the action log). */
-  | 'conversation-message'
+  'conversation-message',
   /** A person answered in a conversation through `engine.conversations.reply`. */
-  | 'reply-sent'
+  'reply-sent',
   /** The AI agent answered in a conversation by itself (automatic mode). */
-  | 'auto-reply-sent'
+  'auto-reply-sent',
   /** The AI agent wrote a draft answer for a person to review (copilot mode). */
-  | 'suggestion-ready'
+  'suggestion-ready',
   /** The AI agent gave the conversation to a person, with `detail.reason`. */
-  | 'handed-off'
+  'handed-off',
   /** A person changed a conversation's tags; `detail.category` is what it now counts as. */
-  | 'conversation-tagged'
+  'conversation-tagged',
+] as const
+
+export type EngineEventType = (typeof ENGINE_EVENT_TYPES)[number]
 
 export interface EngineEvent {
   readonly at: string

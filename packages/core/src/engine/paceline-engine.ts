@@ -43,6 +43,11 @@ import {
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './engine-settings'
 import { type InboxComplaints, identityComplaints } from './inbox-complaints'
 import { type IngestResult, ingest } from './ingest'
+import { type ActivityListOptions, listActivity } from './lists/activity-list'
+import { type CampaignListOptions, listCampaigns } from './lists/campaign-list'
+import { findLead, type LeadListOptions, listLeads } from './lists/lead-list'
+import type { Page } from './lists/list-cursor'
+import { listTasks, type TaskListOptions } from './lists/task-list'
 import * as queries from './queries'
 import type { TaskRecord } from './records'
 import * as secrets from './secrets'
@@ -108,7 +113,7 @@ export interface PacelineEngineApi {
   readonly identityComplaints: (id: string) => Effect.Effect<InboxComplaints[], PacelineError>
   readonly createCampaign: (input: CampaignInput) => Effect.Effect<Campaign, PacelineError>
   readonly getCampaign: (id: string) => Effect.Effect<Campaign, PacelineError>
-  readonly listCampaigns: Effect.Effect<Campaign[], PacelineError>
+  readonly listCampaigns: (options?: CampaignListOptions) => Effect.Effect<Page<Campaign>, PacelineError>
   readonly updateCampaign: (id: string, changes: CampaignChanges) => Effect.Effect<Campaign, PacelineError>
   readonly launchCampaign: (id: string) => Effect.Effect<Campaign, PacelineError>
   readonly scheduleCampaign: (id: string, startAt: InstantInput) => Effect.Effect<Campaign, PacelineError>
@@ -125,7 +130,12 @@ export interface PacelineEngineApi {
     leads: readonly LeadInput[],
   ) => Effect.Effect<admin.AddLeadsResult, PacelineError>
   readonly lead: (campaignId: string, leadId: string) => Effect.Effect<queries.LeadView, PacelineError>
-  readonly leads: (campaignId: string) => Effect.Effect<queries.LeadView[], PacelineError>
+  readonly leads: (
+    campaignId: string,
+    options?: LeadListOptions,
+  ) => Effect.Effect<Page<queries.LeadView>, PacelineError>
+  readonly findLead: (leadId: string) => Effect.Effect<queries.LeadView[], PacelineError>
+  readonly activity: (options?: ActivityListOptions) => Effect.Effect<Page<EngineEvent>, PacelineError>
   readonly removeLead: (campaignId: string, leadId: string) => Effect.Effect<void, PacelineError>
   readonly pauseLead: (campaignId: string, leadId: string) => Effect.Effect<void, PacelineError>
   readonly resumeLead: (campaignId: string, leadId: string) => Effect.Effect<void, PacelineError>
@@ -135,7 +145,10 @@ export interface PacelineEngineApi {
     campaignId?: string,
   ) => Effect.Effect<{ readonly retried: readonly { campaignId: string; leadId: string }[] }, PacelineError>
   readonly actions: (filter?: queries.ActionFilter) => Effect.Effect<EngineEvent[], PacelineError>
-  readonly tasks: (campaignId: string) => Effect.Effect<TaskRecord[], PacelineError>
+  readonly tasks: (
+    campaignId: string,
+    options?: TaskListOptions,
+  ) => Effect.Effect<Page<TaskRecord>, PacelineError>
   /** Stores a credential; stores that can encrypt at rest do. */
   readonly putSecret: (name: string, value: string) => Effect.Effect<void, PacelineError>
   readonly getSecret: (name: string) => Effect.Effect<string | undefined, PacelineError>
@@ -314,7 +327,7 @@ function makeEngineEffect(): Effect.Effect<PacelineEngineApi, never, StorageServ
       identityComplaints: (id) => lift(() => identityComplaints(engineContext, id)),
       createCampaign: (input) => lift(() => admin.createCampaign(engineContext, input)),
       getCampaign: (id) => lift(() => admin.getCampaign(engineContext, id)),
-      listCampaigns: lift(() => admin.listCampaigns(engineContext)),
+      listCampaigns: (options) => lift(() => listCampaigns(engineContext, options)),
       updateCampaign: (id, changes) => lift(() => admin.editCampaign(engineContext, id, changes)),
       launchCampaign: (id) => lift(() => admin.launch(engineContext, id)),
       scheduleCampaign: (id, startAt) => lift(() => admin.schedule(engineContext, id, startAt)),
@@ -325,7 +338,9 @@ function makeEngineEffect(): Effect.Effect<PacelineEngineApi, never, StorageServ
       campaignStats: (id) => lift(() => queries.campaignStats(engineContext, id)),
       addLeads: (campaignId, leads) => lift(() => admin.addLeads(engineContext, campaignId, leads)),
       lead: (campaignId, leadId) => lift(() => queries.leadView(engineContext, campaignId, leadId)),
-      leads: (campaignId) => lift(() => queries.listLeadViews(engineContext, campaignId)),
+      leads: (campaignId, options) => lift(() => listLeads(engineContext, campaignId, options)),
+      findLead: (leadId) => lift(() => findLead(engineContext, leadId)),
+      activity: (options) => lift(() => listActivity(engineContext, options)),
       removeLead: (campaignId, leadId) =>
         lift(() => admin.commandLead(engineContext, campaignId, leadId, { type: 'lead-removed' })),
       pauseLead: (campaignId, leadId) =>
@@ -336,7 +351,7 @@ function makeEngineEffect(): Effect.Effect<PacelineEngineApi, never, StorageServ
         lift(() => admin.commandLead(engineContext, campaignId, leadId, { type: 'lead-blocked' })),
       retryErrors: (leadIds, campaignId) => lift(() => admin.retryErrors(engineContext, leadIds, campaignId)),
       actions: (filter) => lift(() => queries.listActions(engineContext, filter)),
-      tasks: (campaignId) => lift(() => queries.listTasks(engineContext, campaignId)),
+      tasks: (campaignId, options) => lift(() => listTasks(engineContext, campaignId, options)),
       putSecret: (name, value) => lift(() => secrets.putSecret(engineContext, name, value)),
       getSecret: (name) => lift(() => secrets.getSecret(engineContext, name)),
       deleteSecret: (name) => lift(() => secrets.deleteSecret(engineContext, name)),

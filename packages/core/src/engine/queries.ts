@@ -1,3 +1,6 @@
+import { z } from 'zod'
+import { PacelineErrorCodes } from '../errors/error-codes'
+import { parseInput } from '../errors/parse-input'
 import { effectiveLeadState } from '../model/lead/enrolment'
 import type { LeadProfile } from '../model/lead/lead'
 import type { LeadState, LeadStatus, LeadSubstatus } from '../model/lead/lead-status'
@@ -5,13 +8,15 @@ import { substatusOf } from '../model/lead/lead-status'
 import type { WaitReason } from '../scheduler/wait-reason'
 import { substatusForWait } from '../scheduler/wait-reason'
 import { toEvent } from './action-log'
-import { missingEnrolment, notFound, toModel } from './admin'
+import { missingEnrolment, toModel } from './admin'
 import { campaignAnalytics } from './analytics/analytics-queries'
+import type { PeriodOptions } from './analytics/period'
 import { type EngineContext, inTransaction } from './engine-context'
-import type { EngineEvent } from './engine-events'
+import type { EngineEvent, EngineEventType } from './engine-events'
 import { gateOf } from './lane-gates'
+import { activityFilterFields, scanActivity } from './lists/activity-list'
 import { enrolmentKey, relationKey } from './record-factory'
-import type { CampaignRecord, EnrolmentRecord, IdentityRecord, TaskRecord } from './records'
+import type { CampaignRecord, EnrolmentRecord, IdentityRecord } from './records'
 import { acceptanceDeadline } from './sequence-runner'
 import type { Store } from './store'
 
@@ -59,25 +64,7 @@ export async function leadView(
   )
 }
 
-/** Every lead of a campaign, with status, reason and next eligible time. */
-export async function listLeadViews(context: EngineContext, campaignId: string): Promise<LeadView[]> {
-  return inTransaction(
-    context,
-    async (store) => {
-      const campaign = await store.get('campaigns', campaignId)
-      if (campaign === undefined) throw notFound('campaign', campaignId)
-      const identity = await store.get('identities', campaign.campaign.identityId)
-      const views: LeadView[] = []
-      for await (const enrolment of store.all('enrolments', { index: 'byCampaign', equals: [campaignId] })) {
-        views.push(await viewOf(context, store, enrolment, campaign, identity))
-      }
-      return views
-    },
-    { readOnly: true },
-  )
-}
-
-async function viewOf(
+export async function viewOf(
   context: EngineContext,
   store: Store,
   enrolment: EnrolmentRecord,
@@ -194,50 +181,36 @@ export async function campaignStats(context: EngineContext, campaignId: string):
   }
 }
 
-export interface ActionFilter {
+/** Which entries of the action log `engine.actions` returns, oldest first. */
+export interface ActionFilter extends PeriodOptions {
   readonly campaignId?: string
   readonly leadId?: string
   readonly identityId?: string
-  readonly types?: readonly string[]
+  readonly types?: readonly EngineEventType[]
+  readonly stepId?: string
+  /** At most this many (default: all). */
   readonly limit?: number
 }
 
-/** The action log (timeline), oldest first, narrowed by campaign, lead or identity. */
+const actionFilterSchema = z.strictObject({
+  ...activityFilterFields,
+  limit: z.number().int().min(1).optional(),
+})
+
+/** The action log (timeline), oldest first, narrowed by campaign, lead, identity, type, step and period. */
 export async function listActions(context: EngineContext, filter: ActionFilter = {}): Promise<EngineEvent[]> {
+  const subject = 'engine.actions filter'
+  const parsed = parseInput(actionFilterSchema, filter ?? {}, subject, PacelineErrorCodes.invalidQuery)
+  const limit = parsed.limit ?? Number.POSITIVE_INFINITY
   return inTransaction(
     context,
     async (store) => {
-      const query =
-        filter.leadId !== undefined
-          ? { index: 'byLead', equals: [filter.leadId] }
-          : filter.campaignId !== undefined
-            ? { index: 'byCampaign', equals: [filter.campaignId] }
-            : filter.identityId !== undefined
-              ? { index: 'byIdentity', equals: [filter.identityId] }
-              : {}
       const out: EngineEvent[] = []
-      const limit = filter.limit ?? Number.POSITIVE_INFINITY
-      for await (const action of store.all('actions', query)) {
-        if (filter.campaignId !== undefined && action.campaignId !== filter.campaignId) continue
-        if (filter.identityId !== undefined && action.identityId !== filter.identityId) continue
-        if (filter.types !== undefined && !filter.types.includes(action.type)) continue
-        out.push(toEvent(action))
+      for await (const { action } of scanActivity(context, store, parsed, subject, 'asc', undefined, 500)) {
         if (out.length >= limit) break
+        out.push(toEvent(action))
       }
       return out
-    },
-    { readOnly: true },
-  )
-}
-
-export async function listTasks(context: EngineContext, campaignId: string): Promise<TaskRecord[]> {
-  return inTransaction(
-    context,
-    async (store) => {
-      const tasks: TaskRecord[] = []
-      for await (const task of store.all('tasks', { index: 'byCampaign', equals: [campaignId] }))
-        tasks.push(task)
-      return tasks
     },
     { readOnly: true },
   )

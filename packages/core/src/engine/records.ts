@@ -41,6 +41,8 @@ export interface EnrolmentRecord {
   readonly leadId: string
   readonly identityId: string
   readonly state: LeadState
+  /** Index field: `state.status`, written by the store on every put (so lists can filter by status). */
+  readonly status?: LeadState['status']
   /** The step the lead is at: waiting on, or about to run. */
   readonly stepId: string | null
   readonly enrolledAt: number

@@ -72,9 +72,11 @@ export class Store {
   ): Promise<void> {
     // Every change of a lead's place goes through here: the audience counts follow it in the same write.
     if (collection === 'enrolments') {
+      const enrolment = document as EnrolmentRecord
       const before = (await this.#tx.get('enrolments', key)) as EnrolmentRecord | undefined
-      await this.#tx.put(collection, key, document as unknown as StoredDocument)
-      await countEnrolmentChange(this, before, document as EnrolmentRecord)
+      const indexed: EnrolmentRecord = { ...enrolment, status: enrolment.state.status }
+      await this.#tx.put(collection, key, indexed as unknown as StoredDocument)
+      await countEnrolmentChange(this, before, indexed)
       return
     }
     return this.#tx.put(collection, key, document as unknown as StoredDocument)

@@ -101,6 +101,10 @@ export const STORAGE_COLLECTIONS = {
       { name: 'byLead', fields: ['leadId', 'campaignId'] },
       { name: 'waiting', fields: ['identityId', 'waitingDueAt'] },
       { name: 'ready', fields: ['identityId', 'readyLane', 'priorityKey'] },
+      /** The lists of a campaign's leads: by time added, and within a status or a step. */
+      { name: 'byCampaignEnrolled', fields: ['campaignId', 'enrolledAt'] },
+      { name: 'byCampaignStatus', fields: ['campaignId', 'status', 'enrolledAt'] },
+      { name: 'byCampaignStep', fields: ['campaignId', 'stepId', 'enrolledAt'] },
     ],
   },
   relations: {
@@ -115,6 +119,8 @@ export const STORAGE_COLLECTIONS = {
       { name: 'byLead', fields: ['leadId', 'at'] },
       { name: 'byIdentity', fields: ['identityId', 'at'] },
       { name: 'byMessageId', fields: ['messageId'] },
+      /** The workspace's whole activity log, by time. */
+      { name: 'byTime', fields: ['at'] },
     ],
   },
   tasks: { indexes: [{ name: 'byCampaign', fields: ['campaignId', 'createdAt'] }] },

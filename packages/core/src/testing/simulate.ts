@@ -339,7 +339,8 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
     for (const event of history) react(event)
   } else {
     // Set-up is idempotent: a run stopped during it (the process killed) leaves part of it in storage.
-    for (const campaign of await engine.campaigns.list()) existing.set(campaign.id, campaign.status)
+    for (const campaign of await everyPage((after) => engine.campaigns.list({ limit: 500, after })))
+      existing.set(campaign.id, campaign.status)
     for (const identityInput of input.identities) await engine.identities.put(identityInput)
     for (const campaign of input.campaigns) {
       if (existing.has(campaign.id)) continue
@@ -436,7 +437,9 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
   const leads: SimulatedLead[] = []
   const campaigns: ({ campaignId: string } & CampaignStats)[] = []
   for (const campaign of input.campaigns) {
-    for (const view of await engine.leads.list(campaign.id)) {
+    for (const view of await everyPage((after) =>
+      engine.leads.list(campaign.id, { order: 'oldest', limit: 500, after }),
+    )) {
       leads.push({
         leadId: view.leadId,
         campaignId: view.campaignId,
@@ -517,4 +520,18 @@ function perIdentityDay(events: readonly SimulationEvent[], inputs: readonly Ide
   return [...rows.values()].sort(
     (a, b) => a.identityId.localeCompare(b.identityId) || a.date.localeCompare(b.date),
   )
+}
+
+/** Every item of a paged list. */
+async function everyPage<T>(
+  page: (after: string | undefined) => Promise<{ readonly items: readonly T[]; readonly next?: string }>,
+): Promise<T[]> {
+  const items: T[] = []
+  let after: string | undefined
+  do {
+    const read = await page(after)
+    items.push(...read.items)
+    after = read.next
+  } while (after !== undefined)
+  return items
 }

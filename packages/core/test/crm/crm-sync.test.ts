@@ -627,11 +627,13 @@ describe('campaign properties, activities, tasks and users', () => {
     // Done in the CRM -> done in paceline; done in paceline -> done in the CRM.
     const adaTask = crm.tasks().find((each) => each.title === 'Call Ada')?.id as string
     crm.completeTaskByUser(adaTask)
-    const bobTask = (await engine.tasks.list('q4')).find((each) => each.leadId === 'bob')
+    const bobTask = (await engine.tasks.list('q4', { order: 'oldest', limit: 500 })).items.find(
+      (each) => each.leadId === 'bob',
+    )
     await engine.ingest({ type: 'task-completed', taskId: bobTask?.taskId as string })
     const report = await engine.crm.sync()
     expect(report.tasksCompleted).toEqual({ fromCrm: 1, toCrm: 1 })
-    const tasks = await engine.tasks.list('q4')
+    const tasks = (await engine.tasks.list('q4', { order: 'oldest', limit: 500 })).items
     expect(tasks.find((each) => each.leadId === 'ada')?.status).toBe('completed')
     expect(crm.tasks().find((each) => each.title === 'Call Bob')?.completed).toBe(true)
     expect((await engine.crm.sync()).tasksCompleted).toEqual({ fromCrm: 0, toCrm: 0 })

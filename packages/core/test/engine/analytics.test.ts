@@ -88,7 +88,7 @@ beforeAll(async () => {
     throw new Error('the scenario needs both kinds of reply')
   await engine.conversations.tag(negative.id, [{ name: 'Meeting booked', category: 'positive' }])
   await engine.conversations.tag(positive.id, [{ name: 'Bad timing', category: 'neutral' }])
-  const task = (await engine.tasks.list('c'))[0]
+  const task = (await engine.tasks.list('c', { order: 'oldest', limit: 500 })).items[0]
   if (task === undefined) throw new Error('the scenario needs a task')
   await engine.ingest({ type: 'task-completed', taskId: task.key })
   events = await engine.actions({ campaignId: 'c' })
@@ -102,7 +102,7 @@ describe('campaign analytics', () => {
     expect(overview.linkedin).toEqual(expected.linkedin)
     expect(overview.email).toEqual(expected.email)
     expect(overview.outOfOffice).toBe(expected.outOfOffice)
-    const tasks = await engine.tasks.list('c')
+    const tasks = (await engine.tasks.list('c', { order: 'oldest', limit: 500 })).items
     expect(overview.tasks).toEqual({
       pending: tasks.filter((task) => task.status !== 'completed').length,
       completed: expected.completedTasks,
@@ -185,7 +185,7 @@ describe('campaign analytics', () => {
       const overview = await engine.analytics.campaign('c')
       const shown: Record<string, number> = {}
       const substatuses: Record<string, number> = {}
-      for (const lead of await engine.leads.list('c')) {
+      for (const lead of (await engine.leads.list('c', { order: 'oldest', limit: 500 })).items) {
         shown[lead.status] = (shown[lead.status] ?? 0) + 1
         if (lead.substatus !== null && lead.status !== 'in_progress')
           substatuses[lead.substatus] = (substatuses[lead.substatus] ?? 0) + 1
@@ -219,7 +219,7 @@ describe('campaign analytics', () => {
 
   it('show progress by action: where leads are now, and how many reached, passed or branched at each step', async () => {
     const overview = await engine.analytics.campaign('c')
-    const leads = await engine.leads.list('c')
+    const leads = (await engine.leads.list('c', { order: 'oldest', limit: 500 })).items
     const steps = Object.keys(templates.linkedinEmailCall.sequence.steps)
     expect(overview.progress.map((step) => step.stepId).sort()).toEqual([...steps].sort())
     expect(overview.progress[0]?.stepId).toBe(templates.linkedinEmailCall.sequence.start)

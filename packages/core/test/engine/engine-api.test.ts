@@ -83,7 +83,9 @@ describe('campaigns and leads through the engine', () => {
   it('pausing a campaign pauses all its leads; resuming continues where they were', async () => {
     const { engine, linkedin, runUntil, clock } = await fixture({ sequence: hello, leads: 3 })
     await engine.campaigns.pause('c')
-    expect((await engine.leads.list('c')).map((lead) => lead.status)).toEqual(['paused', 'paused', 'paused'])
+    expect(
+      (await engine.leads.list('c', { order: 'oldest', limit: 500 })).items.map((lead) => lead.status),
+    ).toEqual(['paused', 'paused', 'paused'])
     await runUntil('2026-03-03T17:00:00Z')
     expect(linkedin.calls).toHaveLength(0)
     await engine.campaigns.resume('c')
@@ -112,7 +114,9 @@ describe('campaigns and leads through the engine', () => {
     await expect(first.engine.campaigns.launch('c')).rejects.toThrow('process killed')
     const second = await fixture({ sequence: hello, storage: shared, workerId: 'second' })
     const started = async () =>
-      (await second.engine.leads.list('c')).filter((lead) => lead.status !== 'not_started').length
+      (await second.engine.leads.list('c', { order: 'oldest', limit: 500 })).items.filter(
+        (lead) => lead.status !== 'not_started',
+      ).length
     expect((await second.engine.campaigns.get('c')).status).toBe('running')
     expect(await started()).toBe(200)
     await second.engine.tick()
@@ -121,7 +125,9 @@ describe('campaigns and leads through the engine', () => {
     limit = transactions + 2
     await expect(first.engine.campaigns.pause('c')).rejects.toThrow('process killed')
     const waiting = async () =>
-      (await second.engine.leads.list('c')).filter((lead) => lead.status === 'in_progress').length
+      (await second.engine.leads.list('c', { order: 'oldest', limit: 500 })).items.filter(
+        (lead) => lead.status === 'in_progress',
+      ).length
     const sent = second.linkedin.calls.length
     second.clock.set(second.clock.now() + 60_000)
     await second.engine.tick()
@@ -321,10 +327,9 @@ describe('inbound events', () => {
     await engine.ingest({ type: 'channel-disconnected', identityId: 'ana', channel: 'linkedin' })
     await runUntil('2026-03-02T17:00:00Z')
     expect(linkedin.calls).toHaveLength(0)
-    expect((await engine.leads.list('c')).map((lead) => lead.substatus)).toEqual([
-      'linkedin_disconnected',
-      'linkedin_disconnected',
-    ])
+    expect(
+      (await engine.leads.list('c', { order: 'oldest', limit: 500 })).items.map((lead) => lead.substatus),
+    ).toEqual(['linkedin_disconnected', 'linkedin_disconnected'])
     await engine.ingest({ type: 'channel-reconnected', identityId: 'ana', channel: 'linkedin' })
     await engine.leads.retryErrors(['l0', 'l1'], 'c')
     await runUntil(clock.now() + DAY)
@@ -409,10 +414,9 @@ describe('channel outcomes map onto the status table', () => {
       email: { respond: () => ({ ok: false, reason: 'disconnected', message: '535 authentication failed' }) },
     })
     await runUntil('2026-03-02T17:00:00Z')
-    expect((await engine.leads.list('c')).map((lead) => lead.substatus)).toEqual([
-      'email_disconnected',
-      'email_disconnected',
-    ])
+    expect(
+      (await engine.leads.list('c', { order: 'oldest', limit: 500 })).items.map((lead) => lead.substatus),
+    ).toEqual(['email_disconnected', 'email_disconnected'])
     expect(await engine.actions({ types: ['channel-disconnected'] })).toHaveLength(1)
   })
 })
@@ -508,7 +512,9 @@ describe('identity limits beyond the daily caps', () => {
     })
     await runUntil('2026-03-06T17:00:00Z')
     expect(linkedin.calls).toHaveLength(3)
-    const waiting = (await engine.leads.list('c')).filter((lead) => lead.status === 'in_progress')
+    const waiting = (await engine.leads.list('c', { order: 'oldest', limit: 500 })).items.filter(
+      (lead) => lead.status === 'in_progress',
+    )
     expect(waiting.map((lead) => lead.substatus)).toEqual([
       'monthly_conversation_limit',
       'monthly_conversation_limit',
@@ -562,7 +568,7 @@ describe('tasks, moves and inboxes', () => {
         .build(),
     })
     await runUntil('2026-03-02T09:00:00Z')
-    const [task] = await engine.tasks.list('c')
+    const [task] = (await engine.tasks.list('c', { order: 'oldest', limit: 500 })).items
     expect(task).toMatchObject({ title: 'Call Firstl0', type: 'call', status: 'pending' })
     await engine.ingest({ type: 'task-completed', taskId: task?.taskId ?? '' })
     expect((await engine.campaigns.stats('c')).tasks).toEqual({ pending: 0, completed: 1 })
@@ -618,7 +624,9 @@ describe('tasks, moves and inboxes', () => {
     })
     // The two leads due now error at once; the third, waiting for its follow-up, errors when it is due.
     const missing = async () =>
-      (await engine.leads.list('c')).filter((lead) => lead.substatus === 'missing_email')
+      (await engine.leads.list('c', { order: 'oldest', limit: 500 })).items.filter(
+        (lead) => lead.substatus === 'missing_email',
+      )
     expect(await missing()).toHaveLength(2)
     await runUntil('2026-03-04T15:00:00Z')
     expect(await missing()).toHaveLength(3)
@@ -674,7 +682,8 @@ describe('the audience summary and the lead views', () => {
         finished: 0,
         replied: 0,
       }
-      for (const lead of await engine.leads.list('c')) shown[lead.status] = (shown[lead.status] ?? 0) + 1
+      for (const lead of (await engine.leads.list('c', { order: 'oldest', limit: 500 })).items)
+        shown[lead.status] = (shown[lead.status] ?? 0) + 1
       expect(counted).toEqual(shown)
       return counted
     }

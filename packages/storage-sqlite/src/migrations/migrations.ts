@@ -5,6 +5,7 @@ import { secretsMigration } from './002-secrets'
 import { LEGACY_MIGRATION_TABLE, pacelineNamesMigration, renameLegacyTables } from './003-paceline-names'
 import { conversationsMigration } from './004-conversations'
 import { analyticsMigration } from './005-analytics'
+import { listsMigration } from './006-lists'
 
 /** Every schema version this package knows, in order. Released migrations never change. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -13,6 +14,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '003_paceline_names': pacelineNamesMigration,
   '004_conversations': conversationsMigration,
   '005_analytics': analyticsMigration,
+  '006_lists': listsMigration,
 }
 
 export const MIGRATION_TABLE = 'paceline_migration'

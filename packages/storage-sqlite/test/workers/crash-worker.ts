@@ -76,7 +76,7 @@ const saved = await sqlite.transaction('default', (tx) => tx.get('state', 'crash
 if (saved !== undefined) clock.set(Number(saved.value))
 // Set-up is idempotent because a kill can land between any two of its steps.
 await engine.identities.put(identity)
-const existing = (await engine.campaigns.list()).find((campaign) => campaign.id === 'c')
+const existing = (await engine.campaigns.list({ limit: 500 })).items.find((campaign) => campaign.id === 'c')
 if (existing === undefined)
   await engine.campaigns.create({ id: 'c', identityId: 'ana', sequence: crashSequence })
 await engine.leads.add('c', leads)

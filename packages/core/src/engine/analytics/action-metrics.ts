@@ -7,10 +7,14 @@ import { applyChanges, type CounterChange, timedChanges } from './analytics-coun
  * first time it was contacted, replied, clicked. And what its conversations count as on each channel, so a
  * lead moving in or out of "positive" (a later reply, a person's tag) moves the count.
  */
-interface Engagement {
+export interface Engagement {
   readonly flags: readonly string[]
   readonly categories: Readonly<Partial<Record<'linkedin' | 'email', TagCategory>>>
 }
+
+/** Where a lead's engagement in a campaign is kept (in `state`). */
+export const engagementKey = (campaignId: string, leadId: string) =>
+  compoundKey('engagement', campaignId, leadId)
 
 const ACTIONS = new Set([
   'profile-visited',
@@ -92,7 +96,7 @@ export async function countAction(store: Store, record: ActionRecord): Promise<v
   if (record.campaignId === null) return applyChanges(store, timedChanges(record.at, changes))
   const counts: Record<string, number> = { ...events }
   if (record.leadId !== null) {
-    const key = compoundKey('engagement', record.campaignId, record.leadId)
+    const key = engagementKey(record.campaignId, record.leadId)
     const current = ((await store.get('state', key))?.value as Engagement | undefined) ?? {
       flags: [],
       categories: {},

@@ -1,7 +1,7 @@
 import { tagCounterName } from '../conversations/conversation-log'
 import { type EngineContext, inTransaction } from '../engine-context'
-import { compoundKey, type Store } from '../store'
-import { countAction } from './action-metrics'
+import type { Store } from '../store'
+import { countAction, engagementKey } from './action-metrics'
 import { applyChanges, timedChanges } from './analytics-counters'
 import { countEnrolmentChange } from './enrolment-metrics'
 
@@ -38,7 +38,9 @@ export async function markFreshWorkspace(store: Store): Promise<void> {
 async function rebuild(store: Store): Promise<void> {
   for (const record of await store.query('analytics')) await store.delete('analytics', record.key)
   for await (const enrolment of store.all('enrolments')) {
-    await store.delete('state', compoundKey('engagement', enrolment.campaignId, enrolment.leadId))
+    // Documents written before enrolments carried their status as an index field get it now.
+    if (enrolment.status === undefined) await store.put('enrolments', enrolment.key, enrolment)
+    await store.delete('state', engagementKey(enrolment.campaignId, enrolment.leadId))
     await countEnrolmentChange(store, undefined, enrolment)
   }
   // Per campaign in time order, so each lead's "first time" flags fall where they first happened.

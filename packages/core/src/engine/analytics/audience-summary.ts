@@ -1,14 +1,5 @@
 import type { Campaign } from '../../model/campaign/campaign'
-import type { LeadStatus, LeadSubstatus } from '../../model/lead/lead-status'
-
-export const LEAD_STATUSES: readonly LeadStatus[] = [
-  'not_started',
-  'in_progress',
-  'paused',
-  'error',
-  'finished',
-  'replied',
-]
+import { LEAD_STATUSES, type LeadStatus, type LeadSubstatus } from '../../model/lead/lead-status'
 
 /**
  * Where a campaign's leads are now, as the lead views show them: the active leads of a paused campaign count

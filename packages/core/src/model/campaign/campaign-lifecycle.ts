@@ -129,6 +129,8 @@ export function duplicateCampaign(
     status: 'draft',
     sequence: structuredClone(campaign.sequence),
     settings: structuredClone(campaign.settings),
+    ...(campaign.folder === undefined ? {} : { folder: campaign.folder }),
+    tags: [...(campaign.tags ?? [])],
     duplicatedFrom: campaign.id,
   }
 }

@@ -16,6 +16,12 @@ export interface Campaign {
   readonly status: CampaignStatus
   readonly sequence: Sequence
   readonly settings: CampaignSettings
+  /** A folder to group campaigns in lists (one level, by name). */
+  readonly folder?: string
+  /** Labels to filter campaigns by (matched without case). */
+  readonly tags: readonly string[]
+  /** When it was created (ISO 8601); set by the engine. */
+  readonly createdAt?: string
   /** When a scheduled campaign starts (ISO 8601). */
   readonly startAt?: string
   readonly launchedAt?: string

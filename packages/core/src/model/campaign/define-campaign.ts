@@ -14,6 +14,25 @@ import {
   campaignSettingsSchema,
 } from './campaign-settings'
 
+/** Campaign tags: up to 20 labels, each named once whatever its case. */
+export const campaignTagsSchema = z
+  .array(z.string().trim().min(1).max(50))
+  .max(20)
+  .superRefine((tags, context) => {
+    const seen = new Set<string>()
+    tags.forEach((tag, index) => {
+      const key = tag.toLowerCase()
+      if (seen.has(key))
+        context.addIssue({
+          code: 'custom',
+          path: [index],
+          message: `repeats the tag ${JSON.stringify(tag)}; tags are matched without case`,
+          params: { rule: 'duplicate_tag' },
+        })
+      seen.add(key)
+    })
+  })
+
 const campaignInputSchema = z.strictObject({
   id: entityIdSchema,
   /** Defaults to "<identityId>'s Campaign", the usual name of a new campaign in outreach tools. */
@@ -22,6 +41,8 @@ const campaignInputSchema = z.strictObject({
   sequence: z.unknown(),
   priority: z.enum(CAMPAIGN_PRIORITIES).default('medium'),
   settings: z.unknown().optional(),
+  folder: z.string().trim().min(1).max(200).optional(),
+  tags: campaignTagsSchema.default([]),
 })
 
 export interface CampaignInput {
@@ -32,6 +53,10 @@ export interface CampaignInput {
   readonly sequence: SequenceInput | Sequence
   readonly priority?: Campaign['priority']
   readonly settings?: CampaignSettingsInput
+  /** A folder to group campaigns in lists. */
+  readonly folder?: string
+  /** Labels to filter campaigns by. */
+  readonly tags?: readonly string[]
 }
 
 /**
@@ -63,6 +88,8 @@ export function validateCampaign(input: unknown, options: ParseSequenceOptions =
     status: 'draft',
     sequence: sequence.value,
     settings: settings.value,
+    ...(fields.folder === undefined ? {} : { folder: fields.folder }),
+    tags: fields.tags,
   })
 }
 

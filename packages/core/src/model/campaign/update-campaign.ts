@@ -15,6 +15,10 @@ export interface CampaignChanges {
   readonly sequence?: CampaignInput['sequence']
   /** Merged into the current settings: name only the settings that change. */
   readonly settings?: CampaignSettingsInput
+  /** Moves it to a folder, or out of any folder with null. */
+  readonly folder?: string | null
+  /** Replaces its tags. */
+  readonly tags?: readonly string[]
 }
 
 /**
@@ -59,6 +63,12 @@ export function updateCampaign(
       priority: changes.priority ?? campaign.priority,
       sequence: changes.sequence ?? campaign.sequence,
       settings: { ...campaign.settings, ...changes.settings },
+      ...(changes.folder === null
+        ? {}
+        : (changes.folder ?? campaign.folder) === undefined
+          ? {}
+          : { folder: changes.folder ?? campaign.folder }),
+      tags: changes.tags ?? campaign.tags ?? [],
     },
     options,
   )
@@ -75,6 +85,16 @@ export function updateCampaign(
       )
     }
   }
-  const { name, identityId, priority, sequence, settings } = next.value
-  return ok({ ...campaign, name, identityId, priority, sequence, settings })
+  const { name, identityId, priority, sequence, settings, folder, tags } = next.value
+  const { folder: _previousFolder, ...rest } = campaign
+  return ok({
+    ...rest,
+    name,
+    identityId,
+    priority,
+    sequence,
+    settings,
+    tags,
+    ...(folder === undefined ? {} : { folder }),
+  })
 }

@@ -1,0 +1,58 @@
+import type { CollectionName, IndexQuery, IndexRange, IndexValue } from '../../ports/storage'
+import type { Store } from '../store'
+import type { ListPosition } from './list-cursor'
+
+export interface IndexScan<T> {
+  readonly collection: CollectionName
+  readonly index: string
+  readonly equals: readonly IndexValue[]
+  readonly order: 'asc' | 'desc'
+  /** Bounds on the ordering field (the first field after `equals`). */
+  readonly bounds?: IndexRange
+  /** Continue after this position (from a cursor). */
+  readonly start?: ListPosition
+  /** The ordering field's value of a document. */
+  readonly value: (document: T) => number | string
+  readonly key: (document: T) => string
+  /** Documents per read. */
+  readonly batch: number
+}
+
+/**
+ * Reads an index in order, batch by batch, each document with its position. A cursor's position is found
+ * again by value and key (so documents added or moved since do not break the listing); within the
+ * transaction the scan continues with the port's `after`.
+ */
+export async function* scanIndex<T>(
+  store: Store,
+  scan: IndexScan<T>,
+): AsyncGenerator<{ readonly document: T; readonly position: ListPosition }> {
+  const ascending = scan.order === 'asc'
+  const start = scan.start
+  const range: IndexRange = {
+    ...scan.bounds,
+    ...(start === undefined ? {} : ascending ? { gte: start.v } : { lte: start.v }),
+  }
+  let after: string | undefined
+  for (;;) {
+    const query: IndexQuery = {
+      index: scan.index,
+      equals: scan.equals,
+      order: scan.order,
+      limit: scan.batch,
+      ...(Object.keys(range).length === 0 ? {} : { range }),
+      ...(after === undefined ? {} : { after }),
+    }
+    const read = (await store.query(scan.collection as never, query)) as unknown as T[]
+    for (const document of read) {
+      const position = { v: scan.value(document), k: scan.key(document) }
+      if (start !== undefined && position.v === start.v) {
+        const beyond = ascending ? position.k > start.k : position.k < start.k
+        if (!beyond) continue
+      }
+      yield { document, position }
+    }
+    if (read.length < scan.batch) return
+    after = scan.key(read[read.length - 1] as T)
+  }
+}
