@@ -73,16 +73,22 @@ export {
   StorageService,
 } from './engine/engine-services'
 export { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './engine/engine-settings'
+export type { ActivityExportOptions } from './engine/exports/activity-export'
+export type { AudienceExportOptions } from './engine/exports/audience-export'
+export type { CampaignsExportOptions } from './engine/exports/campaigns-export'
+export type { CsvOptions } from './engine/exports/csv-stream'
+export type { IdentitiesExportOptions, IdentityExportOptions } from './engine/exports/identity-export'
+export type { MetricsExportOptions } from './engine/exports/metrics-export'
 export { idempotencyKey, messageIdFor } from './engine/idempotency-key'
 export { parseInboundEvent } from './engine/inbound-event-schema'
 export type { InboxComplaints } from './engine/inbox-complaints'
 export type { IngestResult } from './engine/ingest'
-export { PacelineEngine, type PacelineEngineApi } from './engine/paceline-engine'
 export type { ActivityListOptions } from './engine/lists/activity-list'
 export type { CampaignListOptions } from './engine/lists/campaign-list'
 export { LEAD_ENGAGEMENTS, type LeadEngagement, type LeadListOptions } from './engine/lists/lead-list'
 export type { Page } from './engine/lists/list-cursor'
 export type { TaskListOptions } from './engine/lists/task-list'
+export { PacelineEngine, type PacelineEngineApi } from './engine/paceline-engine'
 export type { ActionFilter, CampaignStats, LeadView } from './engine/queries'
 export type {
   AgentState,

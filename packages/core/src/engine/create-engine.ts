@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream'
 import { Clock, type Duration, Effect, Fiber, Layer, ManagedRuntime } from 'effect'
 import type { CrmConfig, CrmConfigInput } from '../crm/crm-config'
 import type { CrmExportOptions, CrmSyncOptions, CrmSyncReport } from '../crm/crm-sync'
@@ -45,6 +46,11 @@ import {
   StorageService,
 } from './engine-services'
 import type { EngineSettings } from './engine-settings'
+import type { ActivityExportOptions } from './exports/activity-export'
+import type { AudienceExportOptions } from './exports/audience-export'
+import type { CampaignsExportOptions } from './exports/campaigns-export'
+import type { IdentitiesExportOptions, IdentityExportOptions } from './exports/identity-export'
+import type { MetricsExportOptions } from './exports/metrics-export'
 import type { InboxComplaints } from './inbox-complaints'
 import type { IngestResult } from './ingest'
 import type { ActivityListOptions } from './lists/activity-list'
@@ -194,6 +200,26 @@ export interface Engine {
     identities(options?: IdentityDashboardOptions): Promise<IdentityDashboard[]>
   }
   /**
+   * CSV exports, streamed as they are read (an export of any size holds a few pages at a time): RFC 4180,
+   * UTF-8 (`bom: true` for spreadsheet applications), with cells a spreadsheet would run as formulas
+   * defused. Each resolves to a Node.js `Readable` of the CSV text once its input is checked, e.g.
+   * `await pipeline(await engine.csv.audience('q2'), createWriteStream('q2.csv'))`.
+   */
+  readonly csv: {
+    /** A campaign's leads: contact, status, substatus and its reason, current step, last activity, tags. */
+    audience(campaignId: string, options?: AudienceExportOptions): Promise<Readable>
+    /** A campaign's metrics for a period, one number per row: funnels, tags, progress by action, audience. */
+    metrics(campaignId: string, options?: MetricsExportOptions): Promise<Readable>
+    /** The campaigns table: one row per campaign with every funnel metric of the period. */
+    campaigns(options?: CampaignsExportOptions): Promise<Readable>
+    /** The activity log, filtered like `activity.list`. */
+    activity(options?: ActivityExportOptions): Promise<Readable>
+    /** One identity's dashboard, a row per day of the period and a total row. */
+    identity(identityId: string, options?: IdentityExportOptions): Promise<Readable>
+    /** Every identity's dashboard (or those whose name contains `search`), a row each. */
+    identities(options?: IdentitiesExportOptions): Promise<Readable>
+  }
+  /**
    * The campaign as one lead would see it: every message rendered for that lead (AI messages and variables
    * included), then the agent's answers to the replies you give, under the campaign's current mode and
    * prompt. Nothing is sent and the lead is not added.
@@ -323,6 +349,14 @@ export function createEngine(options: CreateEngineOptions): Engine {
       daily: (campaignId, periodOptions) => run(api.analytics.daily(campaignId, periodOptions)),
       identity: (identityId, periodOptions) => run(api.analytics.identity(identityId, periodOptions)),
       identities: (dashboardOptions) => run(api.analytics.identities(dashboardOptions)),
+    },
+    csv: {
+      audience: (campaignId, csvOptions) => run(api.csv.audience(campaignId, csvOptions)),
+      metrics: (campaignId, csvOptions) => run(api.csv.metrics(campaignId, csvOptions)),
+      campaigns: (csvOptions) => run(api.csv.campaigns(csvOptions)),
+      activity: (csvOptions) => run(api.csv.activity(csvOptions)),
+      identity: (identityId, csvOptions) => run(api.csv.identity(identityId, csvOptions)),
+      identities: (csvOptions) => run(api.csv.identities(csvOptions)),
     },
     aiUsage: (query) => run(api.aiUsage(query)),
     preview: (campaignId, input) => run(api.preview(campaignId, input)),

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream'
 import { Clock, Context, Effect, Layer } from 'effect'
 import type { CrmConfig, CrmConfigInput } from '../crm/crm-config'
 import { type CrmExportOptions, CrmSync, type CrmSyncOptions, type CrmSyncReport } from '../crm/crm-sync'
@@ -41,6 +42,16 @@ import {
   StorageService,
 } from './engine-services'
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './engine-settings'
+import { type ActivityExportOptions, exportActivity } from './exports/activity-export'
+import { type AudienceExportOptions, exportAudience } from './exports/audience-export'
+import { type CampaignsExportOptions, exportCampaigns } from './exports/campaigns-export'
+import {
+  exportIdentities,
+  exportIdentity,
+  type IdentitiesExportOptions,
+  type IdentityExportOptions,
+} from './exports/identity-export'
+import { exportMetrics, type MetricsExportOptions } from './exports/metrics-export'
 import { type InboxComplaints, identityComplaints } from './inbox-complaints'
 import { type IngestResult, ingest } from './ingest'
 import { type ActivityListOptions, listActivity } from './lists/activity-list'
@@ -96,6 +107,24 @@ export interface PacelineEngineApi {
     readonly identities: (
       options?: analytics.IdentityDashboardOptions,
     ) => Effect.Effect<analytics.IdentityDashboard[], PacelineError>
+  }
+  /** CSV exports, streamed: audience, metrics, campaigns, activity log, identity dashboards. */
+  readonly csv: {
+    readonly audience: (
+      campaignId: string,
+      options?: AudienceExportOptions,
+    ) => Effect.Effect<Readable, PacelineError>
+    readonly metrics: (
+      campaignId: string,
+      options?: MetricsExportOptions,
+    ) => Effect.Effect<Readable, PacelineError>
+    readonly campaigns: (options?: CampaignsExportOptions) => Effect.Effect<Readable, PacelineError>
+    readonly activity: (options?: ActivityExportOptions) => Effect.Effect<Readable, PacelineError>
+    readonly identity: (
+      identityId: string,
+      options?: IdentityExportOptions,
+    ) => Effect.Effect<Readable, PacelineError>
+    readonly identities: (options?: IdentitiesExportOptions) => Effect.Effect<Readable, PacelineError>
   }
   /** A campaign as one lead would see it, and the agent's answers to replies: nothing sent or stored. */
   readonly preview: (campaignId: string, input: PreviewInput) => Effect.Effect<Preview, PacelineError>
@@ -305,6 +334,14 @@ function makeEngineEffect(): Effect.Effect<PacelineEngineApi, never, StorageServ
         identity: (identityId, options) =>
           lift(() => analytics.identityAnalytics(engineContext, identityId, options)),
         identities: (options) => lift(() => analytics.identitiesAnalytics(engineContext, options)),
+      },
+      csv: {
+        audience: (campaignId, options) => lift(() => exportAudience(engineContext, campaignId, options)),
+        metrics: (campaignId, options) => lift(() => exportMetrics(engineContext, campaignId, options)),
+        campaigns: (options) => lift(() => exportCampaigns(engineContext, options)),
+        activity: (options) => lift(() => exportActivity(engineContext, options)),
+        identity: (identityId, options) => lift(() => exportIdentity(engineContext, identityId, options)),
+        identities: (options) => lift(() => exportIdentities(engineContext, options)),
       },
       aiUsage: (query) => lift(() => listAiUsage(engineContext, query)),
       preview: (campaignId, input) => lift(() => previewCampaign(engineContext, campaignId, input)),

@@ -1,11 +1,12 @@
 import { z } from 'zod'
 import { PacelineErrorCodes } from '../../errors/error-codes'
 import { parseInput } from '../../errors/parse-input'
+import type { LocalDay } from '../../scheduler/working-calendar'
 import { notFound } from '../admin'
 import { type EngineContext, inTransaction } from '../engine-context'
 import type { CampaignRecord, IdentityRecord } from '../records'
 import type { Store } from '../store'
-import { allTime, hours, sum } from './analytics-counters'
+import { type AnalyticsRecord, allTime, hours, sum } from './analytics-counters'
 import { ensureAnalytics } from './analytics-rebuild'
 import { type AudienceSummary, audienceFrom } from './audience-summary'
 import { type CampaignMetrics, campaignMetrics } from './campaign-metrics'
@@ -16,6 +17,7 @@ import { type IdentityDashboard, identityDashboard } from './identity-dashboard'
 export type { IdentityDashboard }
 
 import {
+  localDays,
   type PeriodOptions,
   type PeriodView,
   periodFields,
@@ -147,6 +149,66 @@ export async function identitiesAnalytics(
         out.push(await dashboardOf(context, store, record, fields, subject))
       }
       return out.sort((a, b) => a.name.localeCompare(b.name))
+    },
+    { readOnly: true },
+  )
+}
+
+/** An identity's dashboard for the whole period and for each of its local days. */
+export interface IdentityDailyDashboards {
+  readonly total: IdentityDashboard
+  /** Every local day of the period in its time zone (from the first activity when it has no start). */
+  readonly days: readonly { readonly date: string; readonly dashboard: IdentityDashboard }[]
+}
+
+/** One identity's dashboard per local day of the period (default: today in the identity's time zone). */
+export async function identityDailyAnalytics(
+  context: EngineContext,
+  identityId: string,
+  options: PeriodOptions,
+  subject: string,
+): Promise<IdentityDailyDashboards> {
+  const key = parse(id, identityId, `${subject} identityId`)
+  const fields = parse(periodSchema, options ?? {}, `${subject} options`)
+  await ensureAnalytics(context)
+  return inTransaction(
+    context,
+    async (store) => {
+      const record = await store.get('identities', key)
+      if (record === undefined) throw notFound('identity', key)
+      const total = await dashboardOf(context, store, record, fields, subject)
+      const period = resolvePeriod(fields, subject, context.now(), {
+        timeZone: record.identity.workingHours.timezone,
+        today: true,
+      })
+      const read = await hours(store, 'identity', record.id, period.from ?? 0, period.to)
+      const first = read[0]?.bucket ?? period.to - 1
+      const localDaysOfPeriod = localDays(period, first)
+      // Hours go to the day they start in, as in the daily activity series.
+      const hoursOfDay = localDaysOfPeriod.map(() => [] as AnalyticsRecord[])
+      let index = 0
+      for (const hour of read) {
+        if (hour.bucket === null) continue
+        while (
+          index < localDaysOfPeriod.length - 1 &&
+          hour.bucket >= (localDaysOfPeriod[index] as LocalDay).end
+        )
+          index++
+        hoursOfDay[index]?.push(hour)
+      }
+      const days = localDaysOfPeriod.map((day, at) => {
+        const from = Math.max(day.start, period.from ?? day.start)
+        const to = Math.min(day.end, period.to)
+        const counts = sum(hoursOfDay[at] ?? [])
+        const dashboard = identityDashboard(
+          record.identity,
+          counts,
+          { from, to, timeZone: period.timeZone },
+          first,
+        )
+        return { date: day.date, dashboard }
+      })
+      return { total, days }
     },
     { readOnly: true },
   )

@@ -37,7 +37,7 @@ export const activityFilterFields = {
   stepId: z.string().min(1).max(64).optional(),
   ...periodFields,
 }
-const listSchema = z.strictObject({
+export const activityListSchema = z.strictObject({
   ...activityFilterFields,
   order: z.enum(['newest', 'oldest']).optional(),
   after: z.string().min(1).max(2000).optional(),
@@ -52,7 +52,7 @@ export async function listActivity(
   options: ActivityListOptions = {},
 ): Promise<Page<EngineEvent>> {
   const subject = 'engine.activity.list options'
-  const filter = parseInput(listSchema, options ?? {}, subject, PacelineErrorCodes.invalidQuery)
+  const filter = parseInput(activityListSchema, options ?? {}, subject, PacelineErrorCodes.invalidQuery)
   const order = filter.order === 'oldest' ? 'asc' : 'desc'
   const query = queryId('activity', { ...filter, from: iso(filter.from), to: iso(filter.to) })
   const start = filter.after === undefined ? undefined : readCursor(filter.after, query, subject)

@@ -38,34 +38,48 @@ export interface CampaignListOptions {
 
 const status = z.enum(CAMPAIGN_STATUSES)
 const instant = z.union([z.iso.datetime({ offset: true }), z.date()])
-const listSchema = z
+/** The campaign filters, shared with the campaigns export. */
+export const campaignFilterFields = {
+  status: z.union([status, z.array(status).min(1)]).optional(),
+  identityId: z.string().trim().min(1).max(200).optional(),
+  priority: z.enum(CAMPAIGN_PRIORITIES).optional(),
+  folder: z.string().trim().min(1).max(200).nullable().optional(),
+  tag: z.string().trim().min(1).max(50).optional(),
+  channel: z.enum(CHANNELS).optional(),
+  search: z.string().trim().min(1).max(200).optional(),
+  createdFrom: instant.optional(),
+  createdTo: instant.optional(),
+  order: z.enum(['newest', 'oldest', 'name', 'priority']).optional(),
+}
+
+/** Refuses a created-date range that ends before it starts. */
+export function refineCreatedRange(
+  filter: {
+    readonly createdFrom?: string | Date | undefined
+    readonly createdTo?: string | Date | undefined
+  },
+  context: z.RefinementCtx,
+): void {
+  if (
+    filter.createdFrom !== undefined &&
+    filter.createdTo !== undefined &&
+    ms(filter.createdFrom) >= ms(filter.createdTo)
+  )
+    context.addIssue({
+      code: 'custom',
+      path: ['createdTo'],
+      message: 'must be after createdFrom; the period is inverted or empty',
+      params: { rule: 'invalid_period' },
+    })
+}
+
+const campaignListSchema = z
   .strictObject({
-    status: z.union([status, z.array(status).min(1)]).optional(),
-    identityId: z.string().trim().min(1).max(200).optional(),
-    priority: z.enum(CAMPAIGN_PRIORITIES).optional(),
-    folder: z.string().trim().min(1).max(200).nullable().optional(),
-    tag: z.string().trim().min(1).max(50).optional(),
-    channel: z.enum(CHANNELS).optional(),
-    search: z.string().trim().min(1).max(200).optional(),
-    createdFrom: instant.optional(),
-    createdTo: instant.optional(),
-    order: z.enum(['newest', 'oldest', 'name', 'priority']).optional(),
+    ...campaignFilterFields,
     after: z.string().min(1).max(2000).optional(),
     limit: z.number().int().min(1).max(500).optional(),
   })
-  .superRefine((filter, context) => {
-    if (
-      filter.createdFrom !== undefined &&
-      filter.createdTo !== undefined &&
-      ms(filter.createdFrom) >= ms(filter.createdTo)
-    )
-      context.addIssue({
-        code: 'custom',
-        path: ['createdTo'],
-        message: 'must be after createdFrom; the period is inverted or empty',
-        params: { rule: 'invalid_period' },
-      })
-  })
+  .superRefine(refineCreatedRange)
 
 const ms = (value: string | Date) => (typeof value === 'string' ? Date.parse(value) : value.getTime())
 
@@ -75,7 +89,7 @@ export async function listCampaigns(
   options: CampaignListOptions = {},
 ): Promise<Page<Campaign>> {
   const subject = 'engine.campaigns.list options'
-  const filter = parseInput(listSchema, options ?? {}, subject, PacelineErrorCodes.invalidQuery)
+  const filter = parseInput(campaignListSchema, options ?? {}, subject, PacelineErrorCodes.invalidQuery)
   const order = filter.order ?? 'newest'
   const query = queryId('campaigns', {
     ...filter,

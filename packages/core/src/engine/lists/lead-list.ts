@@ -49,7 +49,7 @@ export interface LeadListOptions {
 }
 
 const engagementName = z.enum(Object.keys(LEAD_ENGAGEMENTS) as [LeadEngagement, ...LeadEngagement[]])
-const listSchema = z.strictObject({
+export const leadListSchema = z.strictObject({
   status: z.enum(LEAD_STATUSES).optional(),
   substatus: z.enum(Object.keys(LEAD_SUBSTATUSES) as [LeadSubstatus, ...LeadSubstatus[]]).optional(),
   stepId: z.string().min(1).max(64).optional(),
@@ -61,7 +61,7 @@ const listSchema = z.strictObject({
   limit: z.number().int().min(1).max(500).optional(),
 })
 
-type Filter = z.output<typeof listSchema>
+type Filter = z.output<typeof leadListSchema>
 
 /**
  * A campaign's leads, a page at a time, filtered and ordered, read from an index (by status, step, tag or
@@ -73,7 +73,7 @@ export async function listLeads(
   options: LeadListOptions = {},
 ): Promise<Page<LeadView>> {
   const subject = 'engine.leads.list options'
-  const filter = parseInput(listSchema, options ?? {}, subject, PacelineErrorCodes.invalidQuery)
+  const filter = parseInput(leadListSchema, options ?? {}, subject, PacelineErrorCodes.invalidQuery)
   const query = queryId('leads', { campaignId, ...filter })
   const start = filter.after === undefined ? undefined : readCursor(filter.after, query, subject)
   const limit = filter.limit ?? 50
@@ -160,8 +160,17 @@ async function* candidates(
   limit: number,
 ): AsyncGenerator<Candidate[]> {
   const order = filter.order === 'oldest' ? 'asc' : 'desc'
-  const batch = Math.max(limit * 2, 100)
   const paused = campaign.campaign.status === 'paused'
+  // Filters the index does not answer drop some candidates: read ahead then. Otherwise a page and one more
+  // (to know whether there is a next page) is all a page needs.
+  const narrowed =
+    filter.search !== undefined ||
+    filter.engagement !== undefined ||
+    filter.substatus !== undefined ||
+    filter.tag !== undefined ||
+    (filter.stepId !== undefined && filter.status !== undefined) ||
+    (paused && filter.status !== undefined)
+  const batch = narrowed ? Math.max(limit * 2, 100) : limit + 1
   // A paused campaign shows its active leads as paused: those statuses have no leads to show, and "paused"
   // spans several stored statuses, so it is read by time added.
   if (paused && filter.status !== undefined && FROZEN_BY_PAUSE.has(filter.status)) return

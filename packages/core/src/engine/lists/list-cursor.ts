@@ -62,3 +62,15 @@ function refused(subject: string, message: string): PacelineError {
     issue('invalid_cursor', ['after'], message),
   ])
 }
+
+/** The pages of a list one after another, each read when the previous one has been used. */
+export async function* eachPage<T>(
+  read: (after: string | undefined) => Promise<Page<T>>,
+): AsyncGenerator<readonly T[]> {
+  let after: string | undefined
+  do {
+    const page = await read(after)
+    if (page.items.length > 0) yield page.items
+    after = page.next
+  } while (after !== undefined)
+}
