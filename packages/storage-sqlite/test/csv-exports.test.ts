@@ -59,6 +59,7 @@ describe('CSV exports on SQLite', () => {
     const onFile = await simulate({ ...input(), storage })
     const memory = createMemoryStorage()
     const inMemory = await simulate({ ...input(), storage: memory })
+    expect(onFile.events).toEqual(inMemory.events)
     const clock = new VirtualClock(onFile.simulatedUntil)
     const fromFile = await exportsOf(createEngine({ storage, clock }))
     const fromMemory = await exportsOf(createEngine({ storage: memory, clock }))
