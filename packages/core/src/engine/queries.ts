@@ -13,10 +13,10 @@ import { campaignAnalytics } from './analytics/analytics-queries'
 import type { PeriodOptions } from './analytics/period'
 import { type EngineContext, inTransaction } from './engine-context'
 import type { EngineEvent, EngineEventType } from './engine-events'
-import { gateOf } from './lane-gates'
+import { gateFrom, loadCounters } from './lane-gates'
 import { activityFilterFields, scanActivity } from './lists/activity-list'
 import { enrolmentKey, relationKey } from './record-factory'
-import type { CampaignRecord, EnrolmentRecord, IdentityRecord } from './records'
+import type { CampaignRecord, CounterRecord, EnrolmentRecord, IdentityRecord, LeadRecord } from './records'
 import { acceptanceDeadline } from './sequence-runner'
 import type { Store } from './store'
 
@@ -64,17 +64,27 @@ export async function leadView(
   )
 }
 
+/** What a lead view reads besides its enrolment, when the caller has read it already (for a page of views). */
+export interface ViewReads {
+  /** The lead; null when it has none. */
+  readonly lead?: LeadRecord | null
+  /** The identity's limit counters (`loadCounters`). */
+  readonly counters?: ReadonlyMap<string, CounterRecord>
+}
+
 export async function viewOf(
   context: EngineContext,
   store: Store,
   enrolment: EnrolmentRecord,
   campaign: CampaignRecord | undefined,
   identity: IdentityRecord | undefined,
+  reads: ViewReads = {},
 ): Promise<LeadView> {
   const now = context.now()
   const state =
     campaign === undefined ? enrolment.state : effectiveLeadState(campaign.campaign, toModel(enrolment))
-  const lead = await store.get('leads', enrolment.leadId)
+  const lead =
+    reads.lead === undefined ? await store.get('leads', enrolment.leadId) : (reads.lead ?? undefined)
   const base = {
     campaignId: enrolment.campaignId,
     leadId: enrolment.leadId,
@@ -108,7 +118,13 @@ export async function viewOf(
   let at = enrolment.dueAt
   if (enrolment.lane !== 'internal') {
     const from = Math.max(now, enrolment.dueAt)
-    const gate = await gateOf(context, store, identity, enrolment.lane, from)
+    const gate = gateFrom(
+      context,
+      identity,
+      enrolment.lane,
+      from,
+      reads.counters ?? (await loadCounters(store, identity.id)),
+    )
     if (enrolment.dueAt <= now) {
       reason = gate.opensAt > now ? gate.reason : 'queued'
       // A lead waiting for its invitation's answer keeps that reason while its check waits in the queue.

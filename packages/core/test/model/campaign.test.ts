@@ -50,8 +50,8 @@ describe('defineCampaign', () => {
       identityId: 'ana',
       priority: 'medium',
       status: 'draft',
+      tags: [],
       settings: {
-        tags: [],
         crmSync: { contacts: 'no', conversations: 'no' },
         skipPriorConversations: false,
         email: { inboxes: 'shuffle', trackOpens: false, trackClicks: false },
@@ -73,7 +73,11 @@ describe('defineCampaign', () => {
         email: { inboxes: ['ana@acme.io'], trackOpens: true },
       },
     })
-    expect(campaign.settings.tags).toEqual(['q2', 'emea'])
+    // Older code put folder and tags in settings: they are read there and moved to the campaign.
+    expect(campaign.tags).toEqual(['q2', 'emea'])
+    expect(campaign.folder).toBe('Outbound')
+    expect(campaign.settings).not.toHaveProperty('tags')
+    expect(campaign.settings).not.toHaveProperty('folder')
     expect(campaign.settings.email).toEqual({
       inboxes: ['ana@acme.io'],
       trackOpens: true,
@@ -321,7 +325,7 @@ describe('updateCampaign', () => {
       updateCampaign(running, { sequence: edited as never, settings: { tags: ['edited'] } }),
     )
     expect(updated.sequence.steps.thanks).toMatchObject({ delay: { days: 2 } })
-    expect(updated.settings.tags).toEqual(['edited'])
+    expect(updated.tags).toEqual(['edited'])
     expect(updated.settings.email.inboxes).toBe('shuffle')
     expect(updated.status).toBe('running')
     expect(updated.launchedAt).toBe(running.launchedAt)
@@ -391,5 +395,60 @@ describe('updateCampaign', () => {
       rule: 'required',
       field: 'name',
     })
+  })
+})
+
+describe('folder and tags given in settings (the older place)', () => {
+  /** A campaign as an older version stored it: folder and tags in its settings, none at the top. */
+  const stored = (): Campaign => {
+    const { tags: _tags, ...rest } = inStatus('running')
+    return { ...rest, settings: { ...rest.settings, tags: ['Old', 'old', 'emea'], folder: 'Spain' } } as never
+  }
+
+  it('refuses them when the campaign also gives them at the top', () => {
+    const error = expectFailure(
+      validateCampaign({
+        id: 'c9',
+        identityId: 'ana',
+        sequence: designSequence,
+        tags: ['q2'],
+        folder: 'Outbound',
+        settings: { tags: ['q3'], folder: 'Inbound' },
+      }),
+      'invalid_campaign',
+    )
+    expectIssue(error, { rule: 'given_twice', field: 'settings.tags' })
+    expectIssue(error, { rule: 'given_twice', field: 'settings.folder' })
+  })
+
+  it("moves a stored campaign's folder and tags to the top on its next edit, keeping each tag once", () => {
+    const edited = expectSuccess(updateCampaign(stored(), { priority: 'high' }))
+    expect(edited.tags).toEqual(['Old', 'emea'])
+    expect(edited.folder).toBe('Spain')
+    expect(edited.settings).not.toHaveProperty('tags')
+    expect(edited.settings).not.toHaveProperty('folder')
+  })
+
+  it('lets an edit replace them or take the campaign out of its folder', () => {
+    const retagged = expectSuccess(updateCampaign(stored(), { tags: ['new'], folder: null }))
+    expect(retagged.tags).toEqual(['new'])
+    expect(retagged).not.toHaveProperty('folder')
+    const moved = expectSuccess(updateCampaign(stored(), { settings: { folder: 'France' } }))
+    expect(moved.folder).toBe('France')
+    expect(moved.tags).toEqual(['Old', 'emea'])
+    expectIssue(
+      expectFailure(
+        updateCampaign(stored(), { folder: null, settings: { folder: 'France' } }),
+        'invalid_campaign',
+      ),
+      { rule: 'given_twice', field: 'settings.folder' },
+    )
+  })
+
+  it('is copied to the top by duplicate', () => {
+    const copy = duplicateCampaign(stored(), { id: 'copy' })
+    expect(copy.tags).toEqual(['Old', 'old', 'emea'])
+    expect(copy.folder).toBe('Spain')
+    expect(copy.settings).not.toHaveProperty('tags')
   })
 })

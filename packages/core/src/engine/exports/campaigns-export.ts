@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream'
 import { z } from 'zod'
 import { PacelineErrorCodes } from '../../errors/error-codes'
 import { parseInput } from '../../errors/parse-input'
+import { campaignFolder, campaignTags } from '../../model/campaign/campaign'
 import { LEAD_STATUSES } from '../../model/lead/lead-status'
 import { campaignAnalytics } from '../analytics/analytics-queries'
 import { type PeriodOptions, periodFields, resolvePeriod } from '../analytics/period'
@@ -71,8 +72,8 @@ export async function exportCampaigns(
           status: campaign.status,
           identityId: campaign.identityId,
           priority: campaign.priority,
-          folder: campaign.folder ?? null,
-          tags: (campaign.tags ?? []).join('; '),
+          folder: campaignFolder(campaign) ?? null,
+          tags: campaignTags(campaign).join('; '),
           createdAt: campaign.createdAt ?? null,
           periodFrom: analytics.period.from,
           periodTo: analytics.period.to,

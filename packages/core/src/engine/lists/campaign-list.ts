@@ -1,7 +1,13 @@
 import { z } from 'zod'
 import { PacelineErrorCodes } from '../../errors/error-codes'
 import { parseInput } from '../../errors/parse-input'
-import { CAMPAIGN_PRIORITIES, CAMPAIGN_STATUSES, type Campaign } from '../../model/campaign/campaign'
+import {
+  CAMPAIGN_PRIORITIES,
+  CAMPAIGN_STATUSES,
+  type Campaign,
+  campaignFolder,
+  campaignTags,
+} from '../../model/campaign/campaign'
 import { channelsOf } from '../../model/sequence/channels-of'
 import { CHANNELS } from '../../model/sequence/step-kinds'
 import { CAMPAIGN_PRIORITY_RANK } from '../../scheduler/priority'
@@ -108,8 +114,9 @@ export async function listCampaigns(
       if (statuses !== undefined && !statuses.includes(campaign.status)) return false
       if (filter.identityId !== undefined && campaign.identityId !== filter.identityId) return false
       if (filter.priority !== undefined && campaign.priority !== filter.priority) return false
-      if (filter.folder !== undefined && (campaign.folder ?? null) !== filter.folder) return false
-      if (tag !== undefined && !(campaign.tags ?? []).some((each) => each.toLowerCase() === tag)) return false
+      if (filter.folder !== undefined && (campaignFolder(campaign) ?? null) !== filter.folder) return false
+      if (tag !== undefined && !campaignTags(campaign).some((each) => each.toLowerCase() === tag))
+        return false
       if (filter.channel !== undefined && !channelsOf(campaign.sequence).includes(filter.channel))
         return false
       if (needle !== undefined && !fold(campaign.name).includes(needle)) return false

@@ -38,10 +38,7 @@ export async function* scanIndex<T>(
 ): AsyncGenerator<{ readonly document: T; readonly position: ListPosition }> {
   const ascending = scan.order === 'asc'
   const start = scan.start
-  const range: IndexRange = {
-    ...scan.bounds,
-    ...(start === undefined ? {} : ascending ? { gte: start.v } : { lte: start.v }),
-  }
+  const range = start === undefined ? { ...scan.bounds } : fromPosition(scan.bounds, start.v, ascending)
   let after: string | undefined =
     start !== undefined && (await stillAt(store, scan, start)) ? start.k : undefined
   for (;;) {
@@ -65,6 +62,23 @@ export async function* scanIndex<T>(
     if (read.length < scan.batch) return
     after = scan.key(read[read.length - 1] as T)
   }
+}
+
+/**
+ * The bounds of a scan that starts at a cursor's value: the cursor's value replaces the bound on the side it
+ * starts from unless that bound is tighter. One bound per side, because a store reads `lt` or `lte` (and `gt`
+ * or `gte`), not both: `{ lt: periodEnd, lte: cursor }` would restart a newest-first page at the period's end.
+ */
+function fromPosition(bounds: IndexRange = {}, value: number | string, ascending: boolean): IndexRange {
+  const { gt, gte, lt, lte } = bounds
+  if (ascending) {
+    const lower = gt ?? gte
+    if (lower !== undefined && (lower > value || (gt !== undefined && lower === value))) return { ...bounds }
+    return { ...(lt === undefined ? {} : { lt }), ...(lte === undefined ? {} : { lte }), gte: value }
+  }
+  const upper = lt ?? lte
+  if (upper !== undefined && (upper < value || (lt !== undefined && upper === value))) return { ...bounds }
+  return { ...(gt === undefined ? {} : { gt }), ...(gte === undefined ? {} : { gte }), lte: value }
 }
 
 /** Whether the cursor's document is still in the scanned part of the index, at the cursor's value. */

@@ -8,6 +8,7 @@ import { fold } from '../analytics/analytics-queries'
 import { ensureAnalytics } from '../analytics/analytics-rebuild'
 import { tagKey } from '../conversations/conversation-log'
 import { type EngineContext, inTransaction } from '../engine-context'
+import { loadCounters } from '../lane-gates'
 import { type LeadView, viewOf } from '../queries'
 import { enrolmentKey } from '../record-factory'
 import type { CampaignRecord, ConversationRecord, EnrolmentRecord, IdentityRecord } from '../records'
@@ -304,9 +305,14 @@ async function matching(
       return fold(haystack).includes(needle)
     })
   }
+  const counters = identity === undefined ? undefined : await loadCounters(store, identity.id)
   const out: { view: LeadView; position: ListPosition }[] = []
   for (const row of rows) {
-    const view = await viewOf(context, store, row.enrolment, campaign, identity)
+    // The page's leads and the identity's counters are read once, not once per lead.
+    const view = await viewOf(context, store, row.enrolment, campaign, identity, {
+      lead: leads.get(row.enrolment.leadId) ?? null,
+      ...(counters === undefined ? {} : { counters }),
+    })
     if (filter.status !== undefined && view.status !== filter.status) continue
     if (filter.substatus !== undefined && view.substatus !== filter.substatus) continue
     out.push({ view, position: row.position })

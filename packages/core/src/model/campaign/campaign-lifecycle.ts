@@ -5,7 +5,7 @@ import { issue, type ValidationIssue } from '../../errors/validation-issue'
 import type { Identity } from '../identity/identity-schema'
 import { type InstantInput, toIsoInstant } from '../instant'
 import { channelsOf } from '../sequence/channels-of'
-import type { Campaign, CampaignStatus } from './campaign'
+import { type Campaign, type CampaignStatus, campaignFolder, campaignTags } from './campaign'
 
 /** Which statuses each status may move to. Archived is terminal. */
 export const CAMPAIGN_TRANSITIONS: Readonly<Record<CampaignStatus, readonly CampaignStatus[]>> = {
@@ -128,9 +128,9 @@ export function duplicateCampaign(
     priority: campaign.priority,
     status: 'draft',
     sequence: structuredClone(campaign.sequence),
-    settings: structuredClone(campaign.settings),
-    ...(campaign.folder === undefined ? {} : { folder: campaign.folder }),
-    tags: [...(campaign.tags ?? [])],
+    settings: withoutFolderAndTags(structuredClone(campaign.settings)),
+    ...(campaignFolder(campaign) === undefined ? {} : { folder: campaignFolder(campaign) as string }),
+    tags: [...campaignTags(campaign)],
     duplicatedFrom: campaign.id,
   }
 }
@@ -229,4 +229,17 @@ function instant(campaign: Campaign, value: InstantInput, field: string): Result
 
 function invalid(campaign: Campaign, issues: readonly ValidationIssue[]): PacelineError {
   return PacelineError.fromIssues(PacelineErrorCodes.invalidCampaign, `Campaign '${campaign.id}'`, issues)
+}
+
+/** Settings without the folder and tags campaigns stored by older versions kept there. */
+function withoutFolderAndTags(settings: Campaign['settings']): Campaign['settings'] {
+  const {
+    tags: _tags,
+    folder: _folder,
+    ...rest
+  } = settings as Campaign['settings'] & {
+    tags?: unknown
+    folder?: unknown
+  }
+  return rest
 }

@@ -8,12 +8,6 @@ export const REPLY_HANDLING_MODES = ['manual', 'copilot', 'automatic'] as const
 export type ReplyHandlingMode = (typeof REPLY_HANDLING_MODES)[number]
 
 export const campaignSettingsSchema = z.strictObject({
-  tags: z
-    .array(z.string().trim().min(1).max(100))
-    .max(50)
-    .default([])
-    .transform((tags) => [...new Set(tags)]),
-  folder: z.string().trim().min(1).max(200).optional(),
   crmSync: z
     .strictObject({
       /** Defaults to `yes` when the sequence has tasks (which need the contact in the CRM), else `no`. */
@@ -63,7 +57,12 @@ export const campaignSettingsSchema = z.strictObject({
     .default({ mode: 'manual', maxAnswers: 3, delayMinutes: { min: 5, max: 60 } }),
 })
 
-export type CampaignSettingsInput = z.input<typeof campaignSettingsSchema>
+export type CampaignSettingsInput = z.input<typeof campaignSettingsSchema> & {
+  /** @deprecated Give `tags` at the top of the campaign; still read here, and moved there. */
+  readonly tags?: readonly string[]
+  /** @deprecated Give `folder` at the top of the campaign; still read here, and moved there. */
+  readonly folder?: string
+}
 type ParsedSettings = z.output<typeof campaignSettingsSchema>
 
 /** Settings with every default resolved, including the contacts CRM sync mode. */

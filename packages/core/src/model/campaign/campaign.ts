@@ -30,3 +30,15 @@ export interface Campaign {
   /** The campaign this one was duplicated from. */
   readonly duplicatedFrom?: string
 }
+
+/**
+ * Campaigns stored before `folder` and `tags` moved to the top of the campaign kept them in `settings`:
+ * these read either place.
+ */
+export function campaignTags(campaign: Campaign): readonly string[] {
+  return campaign.tags ?? (campaign.settings as { readonly tags?: readonly string[] }).tags ?? []
+}
+
+export function campaignFolder(campaign: Campaign): string | undefined {
+  return campaign.folder ?? (campaign.settings as { readonly folder?: string }).folder
+}

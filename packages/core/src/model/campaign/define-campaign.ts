@@ -42,7 +42,7 @@ const campaignInputSchema = z.strictObject({
   priority: z.enum(CAMPAIGN_PRIORITIES).default('medium'),
   settings: z.unknown().optional(),
   folder: z.string().trim().min(1).max(200).optional(),
-  tags: campaignTagsSchema.default([]),
+  tags: campaignTagsSchema.optional(),
 })
 
 export interface CampaignInput {
@@ -78,8 +78,11 @@ export function validateCampaign(input: unknown, options: ParseSequenceOptions =
   const fields = parsed.data
   const sequence = validateSequence(fields.sequence, options)
   if (!sequence.ok) return err(invalid(input, prefixed(sequence.error.issues, 'sequence')))
-  const settings = resolveSettings(fields.settings, sequence.value, fields.id)
+  const placed = placeFolderAndTags(fields)
+  if (!placed.ok) return err(invalid(input, placed.error))
+  const settings = resolveSettings(placed.value.settings, sequence.value, fields.id)
   if (!settings.ok) return err(invalid(input, settings.error))
+  const { folder, tags } = placed.value
   return ok({
     id: fields.id,
     name: fields.name ?? `${fields.identityId}'s Campaign`,
@@ -88,8 +91,58 @@ export function validateCampaign(input: unknown, options: ParseSequenceOptions =
     status: 'draft',
     sequence: sequence.value,
     settings: settings.value,
-    ...(fields.folder === undefined ? {} : { folder: fields.folder }),
-    tags: fields.tags,
+    ...(folder === undefined ? {} : { folder }),
+    tags,
+  })
+}
+
+const legacyFolderAndTags = z.object({
+  folder: z.string().trim().min(1).max(200).optional(),
+  // Older campaigns could repeat a tag in another case: kept once.
+  tags: z
+    .array(z.string())
+    .optional()
+    .transform((tags) =>
+      tags === undefined
+        ? undefined
+        : tags.filter(
+            (tag, at) => tags.findIndex((other) => other.toLowerCase() === tag.toLowerCase()) === at,
+          ),
+    )
+    .pipe(campaignTagsSchema.optional()),
+})
+
+/**
+ * `folder` and `tags` belong at the top of the campaign; `settings.folder` and `settings.tags`, where older
+ * code (and campaigns stored by older versions) put them, are still read and moved there. Given in both
+ * places, they are refused rather than one silently winning.
+ */
+function placeFolderAndTags(fields: {
+  readonly settings?: unknown
+  readonly folder?: string | undefined
+  readonly tags?: readonly string[] | undefined
+}): Result<
+  { readonly settings: unknown; readonly folder: string | undefined; readonly tags: readonly string[] },
+  ValidationIssue[]
+> {
+  const raw = fields.settings
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || !('tags' in raw || 'folder' in raw))
+    return ok({ settings: raw, folder: fields.folder, tags: fields.tags ?? [] })
+  const { tags, folder, ...settings } = raw as { tags?: unknown; folder?: unknown }
+  const issues: ValidationIssue[] = []
+  if (tags !== undefined && fields.tags !== undefined)
+    issues.push(issue('given_twice', ['settings', 'tags'], "give tags once, as the campaign's `tags`"))
+  if (folder !== undefined && fields.folder !== undefined)
+    issues.push(
+      issue('given_twice', ['settings', 'folder'], "give the folder once, as the campaign's `folder`"),
+    )
+  if (issues.length > 0) return err(issues)
+  const legacy = legacyFolderAndTags.safeParse({ tags, folder }, { reportInput: true })
+  if (!legacy.success) return err(issuesFromZod(legacy.error, { prefix: ['settings'] }))
+  return ok({
+    settings,
+    folder: fields.folder ?? legacy.data.folder,
+    tags: fields.tags ?? legacy.data.tags ?? [],
   })
 }
 

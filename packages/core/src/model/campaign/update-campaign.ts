@@ -62,13 +62,7 @@ export function updateCampaign(
       identityId: changes.identityId ?? campaign.identityId,
       priority: changes.priority ?? campaign.priority,
       sequence: changes.sequence ?? campaign.sequence,
-      settings: { ...campaign.settings, ...changes.settings },
-      ...(changes.folder === null
-        ? {}
-        : (changes.folder ?? campaign.folder) === undefined
-          ? {}
-          : { folder: changes.folder ?? campaign.folder }),
-      tags: changes.tags ?? campaign.tags ?? [],
+      ...folderAndTags(campaign, changes),
     },
     options,
   )
@@ -97,4 +91,33 @@ export function updateCampaign(
     tags,
     ...(folder === undefined ? {} : { folder }),
   })
+}
+
+/**
+ * The settings, folder and tags to validate. The changes' folder and tags win over the campaign's; given
+ * in `settings` (the older place) they are passed on there, so validation moves them to the top, or
+ * refuses them when the same change also gives them at the top.
+ */
+function folderAndTags(
+  campaign: Campaign,
+  changes: CampaignChanges,
+): Pick<CampaignInput, 'settings' | 'folder' | 'tags'> {
+  const { tags: storedTags, folder: storedFolder, ...stored } = campaign.settings as Record<string, unknown>
+  const given = (changes.settings ?? {}) as Record<string, unknown>
+  const settings: Record<string, unknown> = { ...stored, ...given }
+  const out: { settings: Record<string, unknown>; folder?: string; tags?: readonly string[] } = { settings }
+  if (changes.tags !== undefined) out.tags = changes.tags
+  else if (given.tags === undefined) {
+    if (campaign.tags !== undefined) out.tags = campaign.tags
+    else if (storedTags !== undefined) settings.tags = storedTags
+  }
+  if (changes.folder === null) {
+    // Out of any folder; a folder also given in settings is then given twice.
+    if (given.folder !== undefined) out.folder = given.folder as string
+  } else if (changes.folder !== undefined) out.folder = changes.folder
+  else if (given.folder === undefined) {
+    if (campaign.folder !== undefined) out.folder = campaign.folder
+    else if (storedFolder !== undefined) settings.folder = storedFolder
+  }
+  return out as Pick<CampaignInput, 'settings' | 'folder' | 'tags'>
 }
