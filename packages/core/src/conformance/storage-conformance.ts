@@ -283,6 +283,11 @@ export function storageConformance(options: StorageConformanceOptions): void {
         await bounded({ gte: 20, lte: 20 }, ['e3', 'e7'])
         await bounded({ lt: 20 }, ['e2'])
         await bounded({ gt: 10, lt: 30 }, ['e3', 'e7'])
+        // Two bounds on one side: both apply, so the tighter one decides.
+        await bounded({ lt: 30, lte: 20 }, ['e2', 'e3', 'e7'])
+        await bounded({ lt: 20, lte: 30 }, ['e2'])
+        await bounded({ gt: 20, gte: 10 }, ['e1'])
+        await bounded({ gt: 10, gte: 20 }, ['e3', 'e7', 'e1'])
       })
 
       it('reads in descending order, with a limit', async () => {

@@ -99,13 +99,22 @@ export class SortedIndex {
   keys(query: IndexQuery, afterValues: readonly IndexValue[] | undefined): string[] {
     const prefix = encodePrefix(query.equals ?? [])
     const range = query.range ?? {}
-    let lower = prefix
-    if (range.gt !== undefined) lower = prefix + encodeValue(range.gt) + AFTER_VALUE
-    else if (range.gte !== undefined) lower = prefix + encodeValue(range.gte)
-    let upper: string | undefined
-    if (range.lt !== undefined) upper = prefix + encodeValue(range.lt)
-    else if (range.lte !== undefined) upper = prefix + encodeValue(range.lte) + AFTER_VALUE
-    else if (prefix !== '') upper = `${prefix.slice(0, -1)}\u0001`
+    // Every bound given applies: with both `gt` and `gte` (or `lt` and `lte`), the tighter one decides.
+    const lowers = [
+      ...(range.gt === undefined ? [] : [prefix + encodeValue(range.gt) + AFTER_VALUE]),
+      ...(range.gte === undefined ? [] : [prefix + encodeValue(range.gte)]),
+    ]
+    let lower = lowers.reduce((tightest, bound) => (bound > tightest ? bound : tightest), prefix)
+    const uppers = [
+      ...(range.lt === undefined ? [] : [prefix + encodeValue(range.lt)]),
+      ...(range.lte === undefined ? [] : [prefix + encodeValue(range.lte) + AFTER_VALUE]),
+    ]
+    let upper: string | undefined =
+      uppers.length > 0
+        ? uppers.reduce((tightest, bound) => (bound < tightest ? bound : tightest))
+        : prefix !== ''
+          ? `${prefix.slice(0, -1)}\u0001`
+          : undefined
     if (afterValues !== undefined && query.after !== undefined) {
       const cursor = encodePrefix(afterValues) + encodeValue(query.after)
       if (query.order === 'desc') upper = upper === undefined || cursor < upper ? cursor : upper
