@@ -64,7 +64,7 @@ function casesOf(
     },
     ...[7, 30, 180].map((days) => ({
       name: `campaignOverviewLast${days}Days`,
-      reads: `engine.analytics.campaign(id, { from: ${days} days ago }): sums the ${(days * 24).toLocaleString('en')} hourly counter documents of the period`,
+      reads: `engine.analytics.campaign(id, { from: ${days} days ago }): the ${days - 1} whole UTC days of the period from their day counter documents (one read by key), the hours before and after them from the hourly ones`,
       run: () => engine.analytics.campaign(MAIN_CAMPAIGN, { from: new Date(NOW - days * DAY) }),
     })),
     {
@@ -102,6 +102,12 @@ function casesOf(
       name: 'identityDashboard',
       reads: "engine.analytics.identity(id): today in the identity's time zone, from hourly counters",
       run: () => engine.analytics.identity(MAIN_IDENTITY),
+    },
+    {
+      name: 'identityDashboardLast180Days',
+      reads:
+        'engine.analytics.identity(id, { from: 180 days ago }): whole UTC days from day counter documents, the hours at both ends from hourly ones',
+      run: () => engine.analytics.identity(MAIN_IDENTITY, { from: new Date(NOW - 180 * DAY) }),
     },
   ]
   return cases
@@ -244,6 +250,7 @@ export async function queryBenchmark(
     short('leadsReplied', 'replied'),
     short('activityFirstPage', 'activity'),
     short('identityDashboard', 'identity dashboard'),
+    short('identityDashboardLast180Days', 'identity, last 180 days'),
   ].join('; ')
   const baseline = cases.find((each) => each.name === BASELINE) as QueryCase
   return {

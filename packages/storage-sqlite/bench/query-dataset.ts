@@ -23,10 +23,11 @@ import { removeDatabase, WORKSPACE } from './files'
  * built by the engine itself: the workspace is marked as written without counters, and the first query
  * runs the engine's rebuild (`ensureAnalytics`) over the whole history, the same code that keeps them.
  *
- * Bump `DATASET_VERSION` when the engine's record shapes or this generator change: the built file is kept
- * in the temp directory under a name made of it and the store's migrations, and reused while they match.
+ * Bump `DATASET_VERSION` when the engine's record shapes, its analytics counters (`analytics:version`) or
+ * this generator change: the built file is kept in the temp directory under a name made of it and the
+ * store's migrations, and reused while they match. 2: the counters have day documents.
  */
-const DATASET_VERSION = 1
+const DATASET_VERSION = 2
 
 export const NOW = Date.parse('2026-06-01T10:00:00Z')
 export const MAIN_CAMPAIGN = 'campaign-main'

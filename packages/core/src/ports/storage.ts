@@ -66,6 +66,7 @@ export interface IndexQuery {
   readonly after?: string
 }
 
+/** Bounds on the index field after `equals`. Every bound given applies (with `lt` and `lte`, the tighter). */
 export interface IndexRange {
   readonly gt?: IndexValue
   readonly gte?: IndexValue
@@ -152,7 +153,8 @@ export const STORAGE_COLLECTIONS = {
   conversationTags: { indexes: [{ name: 'byTag', fields: ['tag', 'lastActivityAt'] }] },
   /**
    * Counters kept as things happen, so dashboards never scan the action log: per campaign or identity, one
-   * document per hour (`bucket`, epoch ms) and one for all time (no bucket, so outside the index).
+   * document per hour (`bucket`, epoch ms), and one per UTC day and one for all time (no bucket, so outside
+   * the index; read by key).
    */
   analytics: { indexes: [{ name: 'byScope', fields: ['scope', 'scopeId', 'bucket'] }] },
 } as const satisfies Record<string, { readonly indexes: readonly IndexDefinition[] }>

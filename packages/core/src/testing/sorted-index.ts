@@ -104,17 +104,14 @@ export class SortedIndex {
       ...(range.gt === undefined ? [] : [prefix + encodeValue(range.gt) + AFTER_VALUE]),
       ...(range.gte === undefined ? [] : [prefix + encodeValue(range.gte)]),
     ]
-    let lower = lowers.reduce((tightest, bound) => (bound > tightest ? bound : tightest), prefix)
+    // Encoded bounds are strings that sort like the values: the last lower and the first upper are tightest.
+    let lower = [prefix, ...lowers].sort().at(-1) as string
     const uppers = [
       ...(range.lt === undefined ? [] : [prefix + encodeValue(range.lt)]),
       ...(range.lte === undefined ? [] : [prefix + encodeValue(range.lte) + AFTER_VALUE]),
     ]
     let upper: string | undefined =
-      uppers.length > 0
-        ? uppers.reduce((tightest, bound) => (bound < tightest ? bound : tightest))
-        : prefix !== ''
-          ? `${prefix.slice(0, -1)}\u0001`
-          : undefined
+      uppers.length > 0 ? uppers.sort()[0] : prefix !== '' ? `${prefix.slice(0, -1)}\u0001` : undefined
     if (afterValues !== undefined && query.after !== undefined) {
       const cursor = encodePrefix(afterValues) + encodeValue(query.after)
       if (query.order === 'desc') upper = upper === undefined || cursor < upper ? cursor : upper

@@ -1,4 +1,23 @@
+import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
+import {
+  type AnalyticsScope,
+  allTime,
+  applyChanges,
+  type CounterChange,
+  countsOver,
+  DAY,
+  dayKeyOf,
+  HOUR,
+  hours,
+  sum,
+  timedChanges,
+} from '../../src/engine/analytics/analytics-counters'
+import { campaignMetrics } from '../../src/engine/analytics/campaign-metrics'
+import { audienceCounts } from '../../src/engine/analytics/enrolment-metrics'
+import { identityDashboard } from '../../src/engine/analytics/identity-dashboard'
+import { progressByAction } from '../../src/engine/analytics/progress-by-action'
+import { Store } from '../../src/engine/store'
 import { createEngine, type Engine, type EngineEvent, PacelineError, templates } from '../../src/index'
 import {
   createMemoryEmailChannel,
@@ -329,6 +348,230 @@ describe('the identity dashboard', () => {
     expect(all[1]?.emails.allowed).toBeGreaterThan(0)
     const found = await engine.analytics.identities({ search: 'martin' })
     expect(found.map((each) => each.identityId)).toEqual(['ana'])
+  })
+})
+
+/** Reads the workspace's documents directly, as the engine's queries do. */
+const read = <T>(work: (store: Store) => Promise<T>): Promise<T> =>
+  storage.transaction('default', (tx) => work(new Store(tx)), { readOnly: true })
+
+/** What a period's counts were before day documents: the sum of its hour documents. */
+const hourSums = (scope: AnalyticsScope, scopeId: string, from: number | null, to: number) =>
+  read(async (store) => sum(await hours(store, scope, scopeId, from ?? 0, to)))
+
+const SCOPES: readonly [AnalyticsScope, string][] = [
+  ['campaign', 'c'],
+  ['identity', 'ana'],
+  ['identity', 'bo'],
+]
+const FIRST_DAY = Math.floor(Date.parse(START) / DAY) * DAY - 2 * DAY
+const LAST_DAY = Math.floor(END / DAY) * DAY + 2 * DAY
+
+/** Instants from `first` to `last`: any millisecond, on the hour, on the half hour, at UTC midnight. */
+const instantsIn = (first: number, last: number) =>
+  fc.oneof(
+    fc.integer({ min: first, max: last }),
+    fc.integer({ min: first / HOUR, max: last / HOUR }).map((hour) => hour * HOUR),
+    fc.integer({ min: first / HOUR, max: last / HOUR }).map((hour) => hour * HOUR + HOUR / 2),
+    fc.integer({ min: first / DAY, max: last / DAY }).map((day) => day * DAY),
+  )
+/** Periods shorter than a day, of about a day or two (zero or one whole UTC day), and of weeks. */
+const length = fc.oneof(
+  fc.integer({ min: 1, max: 2 * DAY }),
+  fc.constantFrom(1, HOUR / 2, HOUR, DAY - 1, DAY, DAY + 1, DAY + HOUR, 2 * DAY - 1, 2 * DAY),
+  fc.integer({ min: 1, max: 30 * DAY }),
+)
+/** Periods starting from `first` to `last`, and some without a start. */
+const periodsIn = (first: number, last: number) =>
+  fc.oneof(
+    {
+      weight: 5,
+      arbitrary: fc
+        .record({ from: instantsIn(first, last), length })
+        .map(({ from, length }) => ({ from: from as number | null, to: from + length })),
+    },
+    { weight: 1, arbitrary: instantsIn(first, last).map((to) => ({ from: null, to })) },
+  )
+const period = periodsIn(FIRST_DAY, LAST_DAY)
+
+describe('period counters from day documents', () => {
+  it('keep each UTC day document equal to the sum of its hours', async () => {
+    let days = 0
+    for (const [scope, scopeId] of SCOPES)
+      for (let day = FIRST_DAY; day < LAST_DAY; day += DAY) {
+        const document = await read((store) => store.get('analytics', dayKeyOf(scope, scopeId, day)))
+        const expected = await hourSums(scope, scopeId, day, day + DAY)
+        if (Object.keys(expected).length === 0) expect(document).toBeUndefined()
+        else {
+          days++
+          expect(document).toMatchObject({ scope, scopeId, bucket: null, day })
+          expect(document?.counts).toEqual(expected)
+        }
+      }
+    expect(days).toBeGreaterThan(DAYS)
+  })
+
+  it('sum any period exactly as its hour documents do, edges mid-hour and mid-day included', async () => {
+    let nonEmpty = 0
+    await fc.assert(
+      fc.asyncProperty(period, fc.constantFrom(...SCOPES), async ({ from, to }, [scope, scopeId]) => {
+        const got = await read((store) => countsOver(store, scope, scopeId, from, to))
+        expect(got).toEqual(await hourSums(scope, scopeId, from, to))
+        if (Object.keys(got).length > 0) nonEmpty++
+      }),
+      { numRuns: 400 },
+    )
+    expect(nonEmpty).toBeGreaterThan(100)
+  })
+
+  it('sum any period exactly on counters moved in every hour, at its first and last millisecond, up and down', async () => {
+    const synthetic = createMemoryStorage()
+    const start = Date.parse('2026-01-01T00:00:00Z')
+    const span = 40 * 24
+    await synthetic.transaction('w', async (tx) => {
+      const store = new Store(tx)
+      for (let n = 0; n < 3 * span; n++) {
+        const hour = start + (n % span) * HOUR
+        const at = n % 3 === 0 ? hour : n % 3 === 1 ? hour + HOUR - 1 : hour + ((n * 7_919) % HOUR)
+        const counts = { [`event:${n % 5}`]: n % 4 === 3 ? -1 : 1 + (n % 3), total: 1 }
+        const scopes: CounterChange[] = [{ scope: 'campaign', scopeId: 's', counts }]
+        if (n % 2 === 0) scopes.push({ scope: 'campaign', scopeId: 'half', counts })
+        await applyChanges(store, timedChanges(at, scopes))
+      }
+    })
+    const inSynthetic = <T>(work: (store: Store) => Promise<T>) =>
+      synthetic.transaction('w', (tx) => work(new Store(tx)), { readOnly: true })
+    await fc.assert(
+      fc.asyncProperty(
+        periodsIn(start - 2 * DAY, start + 42 * DAY),
+        fc.constantFrom('s', 'half'),
+        async ({ from, to }, scopeId) => {
+          const got = await inSynthetic((store) => countsOver(store, 'campaign', scopeId, from, to))
+          const expected = await inSynthetic(async (store) =>
+            sum(await hours(store, 'campaign', scopeId, from ?? 0, to)),
+          )
+          expect(got).toEqual(expected)
+        },
+      ),
+      { numRuns: 500 },
+    )
+    const whole = await inSynthetic((store) => countsOver(store, 'campaign', 's', null, start + 50 * DAY))
+    expect(whole).toEqual(await inSynthetic((store) => allTime(store, 'campaign', 's')))
+    expect(whole.total).toBe(3 * span)
+  })
+
+  it('answer the overview and the identity dashboard for any period as the sums of hours do', async () => {
+    const campaign = await read((store) => store.get('campaigns', 'c'))
+    const ana = await read((store) => store.get('identities', 'ana'))
+    if (campaign === undefined || ana === undefined)
+      throw new Error('the scenario has a campaign and an identity')
+    const zones = ['UTC', ZONE, 'Asia/Kolkata', 'Asia/Kathmandu', 'America/St_Johns']
+    const instants = period.map(({ from, to }) => ({
+      ...(from === null ? {} : { from: new Date(from).toISOString() }),
+      to: new Date(to).toISOString(),
+    }))
+    const dates = fc
+      .record({
+        since: fc.integer({ min: FIRST_DAY / DAY, max: LAST_DAY / DAY }),
+        days: fc.integer({ min: 0, max: 20 }),
+        timeZone: fc.constantFrom(...zones),
+      })
+      .map(({ since, days, timeZone }) => ({
+        since: new Date(since * DAY).toISOString().slice(0, 10),
+        until: new Date((since + days) * DAY).toISOString().slice(0, 10),
+        timeZone,
+      }))
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(instants, dates), async (options) => {
+        const overview = await engine.analytics.campaign('c', options)
+        const from = overview.period.from === null ? null : Date.parse(overview.period.from)
+        const to = Date.parse(overview.period.to)
+        const counts = await hourSums('campaign', 'c', from, to)
+        const { campaignId, period, audience, progress, ...metrics } = overview
+        const totals = await read((store) => allTime(store, 'campaign', 'c'))
+        expect(metrics).toEqual(campaignMetrics(counts, totals, audience.total))
+        const now = await read((store) => audienceCounts(store, 'c'))
+        expect(progress).toEqual(progressByAction(campaign.campaign, counts, now))
+
+        const dashboard = await engine.analytics.identity('ana', options)
+        const start = dashboard.period.from === null ? null : Date.parse(dashboard.period.from)
+        const end = Date.parse(dashboard.period.to)
+        const hoursOfAna = await read((store) => hours(store, 'identity', 'ana', start ?? 0, end))
+        const first = hoursOfAna[0]?.bucket ?? end - 1
+        const resolved = { from: start, to: end, timeZone: dashboard.period.timeZone }
+        expect(dashboard).toEqual(identityDashboard(ana.identity, sum(hoursOfAna), resolved, first))
+      }),
+      { numRuns: 150 },
+    )
+  })
+
+  it('count a calendar range of a half-hour time zone with the hour that straddles each local midnight', async () => {
+    const timeZone = 'Asia/Kolkata'
+    for (const [since, until] of [
+      ['2026-03-03', '2026-03-03'],
+      ['2026-03-04', '2026-03-05'],
+      ['2026-03-02', '2026-03-20'],
+      ['2026-02-20', '2026-04-10'],
+    ] as const) {
+      const overview = await engine.analytics.campaign('c', { since, until, timeZone })
+      const from = Date.parse(`${since}T00:00:00+05:30`)
+      const to = Date.parse(`${until}T00:00:00+05:30`) + DAY
+      expect(overview.period).toMatchObject({
+        from: new Date(from).toISOString(),
+        to: new Date(to).toISOString(),
+      })
+      // Hours run from the one the local midnight falls in (18:00 UTC) to the one the period ends in.
+      const counts = await hourSums('campaign', 'c', from - HOUR / 2, to + HOUR / 2)
+      const totals = await read((store) => allTime(store, 'campaign', 'c'))
+      expect(overview.linkedin).toEqual(campaignMetrics(counts, totals, 60).linkedin)
+      expect(overview.email).toEqual(campaignMetrics(counts, totals, 60).email)
+      const dashboard = await engine.analytics.identity('ana', { since, until, timeZone })
+      expect(dashboard.connections.sent).toBe(
+        (await hourSums('identity', 'ana', from, to))['event:invitation-sent'] ?? 0,
+      )
+    }
+    const month = await engine.analytics.campaign('c', { since: '2026-03-02', until: '2026-03-26', timeZone })
+    expect(month.linkedin.invited).toBeGreaterThan(0)
+  })
+
+  it('rebuild a workspace counted before day documents (hours only, version 1) to the same numbers', async () => {
+    const periods = [
+      {},
+      { from: '2026-03-04T10:30:00Z', to: '2026-03-19T07:15:00Z' },
+      { since: '2026-03-05', until: '2026-03-18', timeZone: 'Asia/Kolkata' },
+    ]
+    const answers = () =>
+      Promise.all([
+        ...periods.map((options) => engine.analytics.campaign('c', options)),
+        ...periods.map((options) => engine.analytics.identity('ana', options)),
+        engine.analytics.daily('c', { timeZone: ZONE }),
+      ])
+    const before = await answers()
+    const documents = async () =>
+      (await storage.transaction('default', (tx) => tx.query('analytics'), { readOnly: true })).sort((a, b) =>
+        String(a.key).localeCompare(String(b.key)),
+      )
+    const all = await documents()
+    const dayDocuments = all.filter((record) => record.day !== undefined)
+    expect(dayDocuments.length).toBeGreaterThan(DAYS)
+    // As version 1 left it: hour and all-time documents, no days; and a stray document it never wrote.
+    await storage.transaction('default', async (tx) => {
+      for (const record of dayDocuments) await tx.delete('analytics', String(record.key))
+      const stray = dayKeyOf('campaign', 'c', Date.parse('2026-03-10T00:00:00Z'))
+      await tx.put('analytics', stray, {
+        key: stray,
+        scope: 'campaign',
+        scopeId: 'c',
+        bucket: null,
+        day: Date.parse('2026-03-10T00:00:00Z'),
+        counts: { 'leads:invited': 1000 },
+      })
+      await tx.put('state', 'analytics:version', { key: 'analytics:version', value: 1 })
+    })
+    expect(await answers()).toEqual(before)
+    expect(await documents()).toEqual(all)
+    const marker = await storage.transaction('default', (tx) => tx.get('state', 'analytics:version'))
+    expect(marker?.value).toBe(2)
   })
 })
 

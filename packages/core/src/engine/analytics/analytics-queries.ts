@@ -6,7 +6,7 @@ import { notFound } from '../admin'
 import { type EngineContext, inTransaction } from '../engine-context'
 import type { CampaignRecord, IdentityRecord } from '../records'
 import type { Store } from '../store'
-import { type AnalyticsRecord, allTime, hours, sum } from './analytics-counters'
+import { type AnalyticsRecord, allTime, countsOver, edgeHour, hours, sum } from './analytics-counters'
 import { ensureAnalytics } from './analytics-rebuild'
 import { type AudienceSummary, audienceFrom } from './audience-summary'
 import { type CampaignMetrics, campaignMetrics } from './campaign-metrics'
@@ -22,7 +22,6 @@ import {
   type PeriodView,
   periodFields,
   periodView,
-  type ResolvedPeriod,
   resolvePeriod,
 } from './period'
 import { progressByAction, type StepProgress } from './progress-by-action'
@@ -64,7 +63,7 @@ export async function campaignAnalytics(
       const counts =
         period.from === null && period.to >= context.now()
           ? totals
-          : await sumOver(store, 'campaign', key, period)
+          : await countsOver(store, 'campaign', key, period.from, period.to)
       const now = await audienceCounts(store, key)
       const audience = audienceFrom(now, record.campaign)
       return {
@@ -225,18 +224,13 @@ async function dashboardOf(
     timeZone: record.identity.workingHours.timezone,
     today: true,
   })
-  const read = await hours(store, 'identity', record.id, period.from ?? 0, period.to)
-  const counts = period.from === null ? await allTime(store, 'identity', record.id) : sum(read)
-  return identityDashboard(record.identity, counts, period, read[0]?.bucket ?? period.to - 1)
-}
-
-async function sumOver(
-  store: Store,
-  scope: 'campaign' | 'identity',
-  scopeId: string,
-  period: ResolvedPeriod,
-) {
-  return sum(await hours(store, scope, scopeId, period.from ?? 0, period.to))
+  const counts =
+    period.from === null && period.to >= context.now()
+      ? await allTime(store, 'identity', record.id)
+      : await countsOver(store, 'identity', record.id, period.from, period.to)
+  // Without a start, the working days are counted from the first activity.
+  const first = period.from === null ? await edgeHour(store, 'identity', record.id, 0, period.to) : undefined
+  return identityDashboard(record.identity, counts, period, first ?? period.to - 1)
 }
 
 async function requireCampaign(store: Store, campaignId: string): Promise<CampaignRecord> {

@@ -5,9 +5,12 @@ import { countAction, engagementKey } from './action-metrics'
 import { applyChanges, timedChanges } from './analytics-counters'
 import { countEnrolmentChange } from './enrolment-metrics'
 
-/** Marks a workspace whose counters cover all of its history. Raise it when counters gain a new meaning. */
+/**
+ * Marks a workspace whose counters cover all of its history. Raise it when counters gain a new meaning or
+ * new documents. 2: UTC day documents beside the hours.
+ */
 const MARKER = 'analytics:version'
-const VERSION = 1
+const VERSION = 2
 
 /**
  * Makes sure a workspace's counters cover its whole history before they are read: a workspace written by

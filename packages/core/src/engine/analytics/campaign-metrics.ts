@@ -85,7 +85,13 @@ export function campaignMetrics(
     if ((channel !== 'linkedin' && channel !== 'email') || category === undefined) continue
     tags.push({ tag: rest.join(':'), category: category as TagCategory, channel, conversations: value })
   }
-  tags.sort((a, b) => b.conversations - a.conversations || a.tag.localeCompare(b.tag))
+  tags.sort(
+    (a, b) =>
+      b.conversations - a.conversations ||
+      a.tag.localeCompare(b.tag) ||
+      a.category.localeCompare(b.category) ||
+      a.channel.localeCompare(b.channel),
+  )
   const created = allTime['event:task-created'] ?? 0
   const completedEver = allTime['event:task-completed'] ?? 0
   return {

@@ -1,4 +1,5 @@
 import type { Identity } from '../../model/identity/identity-schema'
+import type { WorkingHours } from '../../model/identity/working-hours'
 import type { LocalDay } from '../../scheduler/working-calendar'
 import { WorkingCalendar } from '../../scheduler/working-calendar'
 import { type PeriodView, periodView, type ResolvedPeriod } from './period'
@@ -76,7 +77,7 @@ export function identityDashboard(
 
 /** The identity's working days (days with working time) that the period touches, in its own time zone. */
 function workingDays(identity: Identity, period: ResolvedPeriod, firstActivity: number): number {
-  const calendar = new WorkingCalendar(identity.workingHours)
+  const calendar = calendarOf(identity.workingHours)
   let count = 0
   let day: LocalDay = calendar.dayOf(period.from ?? firstActivity)
   while (day.start < period.to) {
@@ -84,4 +85,22 @@ function workingDays(identity: Identity, period: ResolvedPeriod, firstActivity: 
     day = calendar.next(day)
   }
   return count
+}
+
+/**
+ * Calendars by working hours, kept between dashboards: a calendar remembers the days it has worked out,
+ * and working them out (time zone rules) is most of what a long period's dashboard costs.
+ */
+const calendars = new Map<string, WorkingCalendar>()
+const CALENDARS = 64
+
+function calendarOf(hours: WorkingHours): WorkingCalendar {
+  const key = JSON.stringify(hours)
+  let calendar = calendars.get(key)
+  if (calendar === undefined) {
+    if (calendars.size >= CALENDARS) calendars.delete(calendars.keys().next().value as string)
+    calendar = new WorkingCalendar(hours)
+    calendars.set(key, calendar)
+  }
+  return calendar
 }
