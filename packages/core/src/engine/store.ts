@@ -16,6 +16,7 @@ import type {
   RelationRecord,
   TaskRecord,
 } from './records'
+import { WriteBackTransaction } from './write-back-transaction'
 
 interface Documents {
   identities: IdentityRecord
@@ -91,6 +92,15 @@ export class Store {
     query?: IndexQuery,
   ): Promise<Documents[C][]> {
     return (await this.#tx.query(collection, query)) as Documents[C][]
+  }
+
+  /**
+   * A store over this transaction that keeps `collections` in memory and writes each changed document once,
+   * on `flush` (see `WriteBackTransaction`): for recounting, which rewrites the same documents many times.
+   */
+  writeBack(collections: readonly CollectionName[]): { readonly store: Store; flush(): Promise<void> } {
+    const tx = new WriteBackTransaction(this.#tx, collections)
+    return { store: new Store(tx), flush: () => tx.flush() }
   }
 
   /** Every document of a query, page by page. */

@@ -38,8 +38,11 @@ export async function markFreshWorkspace(store: Store): Promise<void> {
   await store.put('state', MARKER, { key: MARKER, value: VERSION })
 }
 
-async function rebuild(store: Store): Promise<void> {
-  for (const record of await store.query('analytics')) await store.delete('analytics', record.key)
+async function rebuild(outer: Store): Promise<void> {
+  for (const record of await outer.query('analytics')) await outer.delete('analytics', record.key)
+  // Counters and engagement records are added to once per entry of the log: kept in memory and written
+  // once each at the end, a long log is recounted in a fraction of the time.
+  const { store, flush } = outer.writeBack(['analytics', 'state'])
   for await (const enrolment of store.all('enrolments')) {
     // Documents written before enrolments carried their status as an index field get it now.
     if (enrolment.status === undefined) await store.put('enrolments', enrolment.key, enrolment)
@@ -62,4 +65,5 @@ async function rebuild(store: Store): Promise<void> {
       ]),
     )
   }
+  await flush()
 }
