@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream'
 import { createEngine, type Engine, templates } from '@paceline/core'
-import type { StorageV1 } from '@paceline/core/ports'
 import { createMemoryStorage, simulate, VirtualClock } from '@paceline/core/testing'
 import { describe, expect, it } from 'vitest'
+import { observedStorage } from '../../../test-support/observed-storage'
 import { createSqliteStorage } from '../src/index'
 import { quiet, temporaryFolder } from './helpers'
 
@@ -74,28 +74,11 @@ describe('CSV exports on SQLite', () => {
     const LEADS = 100_000
     const file = createSqliteStorage({ filename: path('big.sqlite'), ...quiet })
     const read = new Set<string>()
-    const counting: StorageV1 = {
-      specificationVersion: 'v1',
-      transaction: (workspace, work, options) =>
-        file.transaction(
-          workspace,
-          (tx) =>
-            work({
-              ...tx,
-              get: (collection, key) => tx.get(collection, key),
-              getMany: (collection, keys) => tx.getMany(collection, keys),
-              put: (collection, key, document) => tx.put(collection, key, document),
-              delete: (collection, key) => tx.delete(collection, key),
-              query: async (collection, query) => {
-                const found = await tx.query(collection, query)
-                if (collection === 'enrolments')
-                  for (const document of found) read.add(document.key as string)
-                return found
-              },
-            }),
-          options,
-        ),
-    }
+    const counting = observedStorage(file, {
+      onQuery: (collection, found) => {
+        if (collection === 'enrolments') for (const document of found) read.add(document.key as string)
+      },
+    })
     const engine = createEngine({ storage: counting, clock: new VirtualClock(Date.parse(START)) })
     await engine.identities.put(input().identities[0] as never)
     await engine.campaigns.create({

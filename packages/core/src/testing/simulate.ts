@@ -6,6 +6,7 @@ import {
   type EngineEvent,
   INBOUND_EVENT_TYPES,
 } from '../engine/engine-events'
+import { eachPage, type Page } from '../engine/lists/list-cursor'
 import type { CampaignStats } from '../engine/queries'
 import { PacelineErrorCodes } from '../errors/error-codes'
 import { PacelineError } from '../errors/paceline-error'
@@ -523,15 +524,8 @@ function perIdentityDay(events: readonly SimulationEvent[], inputs: readonly Ide
 }
 
 /** Every item of a paged list. */
-async function everyPage<T>(
-  page: (after: string | undefined) => Promise<{ readonly items: readonly T[]; readonly next?: string }>,
-): Promise<T[]> {
+async function everyPage<T>(read: (after: string | undefined) => Promise<Page<T>>): Promise<T[]> {
   const items: T[] = []
-  let after: string | undefined
-  do {
-    const read = await page(after)
-    items.push(...read.items)
-    after = read.next
-  } while (after !== undefined)
+  for await (const page of eachPage(read)) items.push(...page)
   return items
 }

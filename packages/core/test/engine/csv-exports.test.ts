@@ -3,8 +3,8 @@ import { pipeline } from 'node:stream/promises'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { parse } from 'csv-parse/sync'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { observedStorage } from '../../../../test-support/observed-storage'
 import { createEngine, type Engine, PacelineError, templates } from '../../src/index'
-import type { StorageV1 } from '../../src/ports'
 import {
   createMemoryEmailChannel,
   createMemoryLinkedInChannel,
@@ -288,19 +288,12 @@ describe('bad input', () => {
   it('ends the stream with the error when storage fails halfway, rather than a short file', async () => {
     let reads = 0
     let armed = false
-    const failing: StorageV1 = {
-      specificationVersion: 'v1',
-      transaction: (workspace, work, options) =>
-        storage.transaction(
-          workspace,
-          async (tx) => {
-            // The export's first read (a page of the log) works; the next (the leads of that page) fails.
-            if (armed && ++reads > 1) throw new Error('disk unplugged')
-            return work(tx)
-          },
-          options,
-        ),
-    }
+    const failing = observedStorage(storage, {
+      // The export's first read (a page of the log) works; the next (the leads of that page) fails.
+      onTransaction: () => {
+        if (armed && ++reads > 1) throw new Error('disk unplugged')
+      },
+    })
     const broken = createEngine({ storage: failing, clock: new VirtualClock(END) })
     await broken.identities.list()
     armed = true
@@ -315,24 +308,12 @@ describe('a 100,000-lead audience export', () => {
     const LEADS = 100_000
     const big = createMemoryStorage()
     const enrolmentsRead = new Set<string>()
-    const counting: StorageV1 = {
-      specificationVersion: 'v1',
-      transaction: (workspace, work, options) =>
-        big.transaction(
-          workspace,
-          (tx) =>
-            work({
-              ...tx,
-              query: async (collection, query) => {
-                const found = await tx.query(collection, query)
-                if (collection === 'enrolments')
-                  for (const document of found) enrolmentsRead.add(document.key as string)
-                return found
-              },
-            }),
-          options,
-        ),
-    }
+    const counting = observedStorage(big, {
+      onQuery: (collection, found) => {
+        if (collection === 'enrolments')
+          for (const document of found) enrolmentsRead.add(document.key as string)
+      },
+    })
     const bigEngine = createEngine({ storage: counting, clock: new VirtualClock(Date.parse(START)) })
     await bigEngine.identities.put(identity({ id: 'ana' }))
     await bigEngine.campaigns.create({

@@ -1,12 +1,11 @@
 import { z } from 'zod'
 import { PacelineErrorCodes } from '../../errors/error-codes'
 import { parseInput } from '../../errors/parse-input'
-import type { LocalDay } from '../../scheduler/working-calendar'
 import { notFound } from '../admin'
 import { type EngineContext, inTransaction } from '../engine-context'
 import type { CampaignRecord, IdentityRecord } from '../records'
 import type { Store } from '../store'
-import { type AnalyticsRecord, allTime, countsOver, edgeHour, hours, sum } from './analytics-counters'
+import { allTime, countsOver, edgeHour, hours, sum } from './analytics-counters'
 import { ensureAnalytics } from './analytics-rebuild'
 import { type AudienceSummary, audienceFrom } from './audience-summary'
 import { type CampaignMetrics, campaignMetrics } from './campaign-metrics'
@@ -17,11 +16,12 @@ import { type IdentityDashboard, identityDashboard } from './identity-dashboard'
 export type { IdentityDashboard }
 
 import {
-  localDays,
+  countsByLocalDay,
   type PeriodOptions,
   type PeriodView,
   periodFields,
   periodView,
+  type ResolvedPeriod,
   resolvePeriod,
 } from './period'
 import { progressByAction, type StepProgress } from './progress-by-action'
@@ -50,11 +50,7 @@ export async function campaignAnalytics(
   campaignId: string,
   options: PeriodOptions = {},
 ): Promise<CampaignAnalytics> {
-  const subject = 'engine.analytics.campaign'
-  const key = parse(id, campaignId, `${subject} campaignId`)
-  const fields = parse(periodSchema, options ?? {}, `${subject} options`)
-  const period = resolvePeriod(fields, subject, context.now(), { timeZone: 'UTC' })
-  await ensureAnalytics(context)
+  const { key, period } = await campaignQuery(context, 'engine.analytics.campaign', campaignId, options)
   return inTransaction(
     context,
     async (store) => {
@@ -92,11 +88,7 @@ export async function campaignDailyActivity(
   campaignId: string,
   options: PeriodOptions = {},
 ): Promise<CampaignDailyActivity> {
-  const subject = 'engine.analytics.daily'
-  const key = parse(id, campaignId, `${subject} campaignId`)
-  const fields = parse(periodSchema, options ?? {}, `${subject} options`)
-  const period = resolvePeriod(fields, subject, context.now(), { timeZone: 'UTC' })
-  await ensureAnalytics(context)
+  const { key, period } = await campaignQuery(context, 'engine.analytics.daily', campaignId, options)
   return inTransaction(
     context,
     async (store) => {
@@ -122,8 +114,7 @@ export async function identityAnalytics(
   return inTransaction(
     context,
     async (store) => {
-      const record = await store.get('identities', key)
-      if (record === undefined) throw notFound('identity', key)
+      const record = await requireIdentity(store, key)
       return dashboardOf(context, store, record, fields, subject)
     },
     { readOnly: true },
@@ -173,40 +164,28 @@ export async function identityDailyAnalytics(
   return inTransaction(
     context,
     async (store) => {
-      const record = await store.get('identities', key)
-      if (record === undefined) throw notFound('identity', key)
-      const total = await dashboardOf(context, store, record, fields, subject)
+      const record = await requireIdentity(store, key)
       const period = resolvePeriod(fields, subject, context.now(), {
         timeZone: record.identity.workingHours.timezone,
         today: true,
       })
+      // The days need every hour of the period anyway: the total is their sum, read once.
       const read = await hours(store, 'identity', record.id, period.from ?? 0, period.to)
       const first = read[0]?.bucket ?? period.to - 1
-      const localDaysOfPeriod = localDays(period, first)
-      // Hours go to the day they start in, as in the daily activity series.
-      const hoursOfDay = localDaysOfPeriod.map(() => [] as AnalyticsRecord[])
-      let index = 0
-      for (const hour of read) {
-        if (hour.bucket === null) continue
-        while (
-          index < localDaysOfPeriod.length - 1 &&
-          hour.bucket >= (localDaysOfPeriod[index] as LocalDay).end
-        )
-          index++
-        hoursOfDay[index]?.push(hour)
-      }
-      const days = localDaysOfPeriod.map((day, at) => {
-        const from = Math.max(day.start, period.from ?? day.start)
-        const to = Math.min(day.end, period.to)
-        const counts = sum(hoursOfDay[at] ?? [])
-        const dashboard = identityDashboard(
+      const total = identityDashboard(record.identity, sum(read), period, first)
+      const days = countsByLocalDay(read, period, first).map(({ day, counts }) => ({
+        date: day.date,
+        dashboard: identityDashboard(
           record.identity,
           counts,
-          { from, to, timeZone: period.timeZone },
+          {
+            from: Math.max(day.start, period.from ?? day.start),
+            to: Math.min(day.end, period.to),
+            timeZone: period.timeZone,
+          },
           first,
-        )
-        return { date: day.date, dashboard }
-      })
+        ),
+      }))
       return { total, days }
     },
     { readOnly: true },
@@ -231,6 +210,26 @@ async function dashboardOf(
   // Without a start, the working days are counted from the first activity.
   const first = period.from === null ? await edgeHour(store, 'identity', record.id, 0, period.to) : undefined
   return identityDashboard(record.identity, counts, period, first ?? period.to - 1)
+}
+
+/** A campaign query's id and period, checked, once the counters cover the workspace's history. */
+async function campaignQuery(
+  context: EngineContext,
+  subject: string,
+  campaignId: string,
+  options: PeriodOptions,
+): Promise<{ readonly key: string; readonly period: ResolvedPeriod }> {
+  const key = parse(id, campaignId, `${subject} campaignId`)
+  const fields = parse(periodSchema, options ?? {}, `${subject} options`)
+  const period = resolvePeriod(fields, subject, context.now(), { timeZone: 'UTC' })
+  await ensureAnalytics(context)
+  return { key, period }
+}
+
+async function requireIdentity(store: Store, identityId: string): Promise<IdentityRecord> {
+  const record = await store.get('identities', identityId)
+  if (record === undefined) throw notFound('identity', identityId)
+  return record
 }
 
 async function requireCampaign(store: Store, campaignId: string): Promise<CampaignRecord> {

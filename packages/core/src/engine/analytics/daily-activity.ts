@@ -1,5 +1,5 @@
 import type { AnalyticsRecord } from './analytics-counters'
-import { localDays, type ResolvedPeriod } from './period'
+import { countsByLocalDay, type ResolvedPeriod } from './period'
 
 /** What happened on one local day: the actions and events a chart plots. */
 export interface DailyActivity {
@@ -42,27 +42,17 @@ export const DAILY_SERIES: Readonly<Record<DailyActivityName, string>> = {
 
 const NAMES = Object.keys(DAILY_SERIES) as DailyActivityName[]
 
-/**
- * The hours of a period grouped into its local days. Hours are whole UTC hours: in a time zone with a
- * half-hour offset, the hour a local midnight falls in counts in the day it starts in.
- */
+/** The daily series of a period's counter documents, a row per local day (see `countsByLocalDay`). */
 export function dailyActivity(
   read: readonly AnalyticsRecord[],
   period: ResolvedPeriod,
   first: number,
 ): DailyActivity[] {
-  const days = localDays(period, first)
-  const out = days.map((day) => ({
+  return countsByLocalDay(read, period, first).map(({ day, counts }) => ({
     date: day.date,
-    ...(Object.fromEntries(NAMES.map((name) => [name, 0])) as Record<DailyActivityName, number>),
+    ...(Object.fromEntries(NAMES.map((name) => [name, counts[DAILY_SERIES[name]] ?? 0])) as Record<
+      DailyActivityName,
+      number
+    >),
   }))
-  let index = 0
-  for (const record of read) {
-    if (record.bucket === null) continue
-    while (index < days.length - 1 && record.bucket >= (days[index] as { end: number }).end) index++
-    const row = out[index]
-    if (row === undefined) continue
-    for (const name of NAMES) row[name] += record.counts[DAILY_SERIES[name]] ?? 0
-  }
-  return out
 }

@@ -153,3 +153,25 @@ function invalid(subject: string, field: string, message: string): PacelineError
     issue('invalid_period', [field], message),
   ])
 }
+
+/**
+ * The counter documents of a period, summed per local day of its time zone (from `first` when the period
+ * has no start). Hours are whole UTC hours: in a time zone with a half-hour offset, the hour a local
+ * midnight falls in counts in the day it starts in.
+ */
+export function countsByLocalDay(
+  read: readonly { readonly bucket: number | null; readonly counts: Readonly<Record<string, number>> }[],
+  period: ResolvedPeriod,
+  first: number,
+): { readonly day: LocalDay; readonly counts: Record<string, number> }[] {
+  const days = localDays(period, first).map((day) => ({ day, counts: {} as Record<string, number> }))
+  let index = 0
+  for (const record of read) {
+    if (record.bucket === null) continue
+    while (index < days.length - 1 && record.bucket >= (days[index] as { day: LocalDay }).day.end) index++
+    const counts = days[index]?.counts
+    if (counts === undefined) continue
+    for (const [name, value] of Object.entries(record.counts)) counts[name] = (counts[name] ?? 0) + value
+  }
+  return days
+}

@@ -8,7 +8,14 @@ import { ENGINE_EVENT_TYPES, type EngineEvent, type EngineEventType } from '../e
 import type { ActionRecord } from '../records'
 import type { Store } from '../store'
 import { scanIndex } from './index-scan'
-import { type ListPosition, type Page, queryId, readCursor, writeCursor } from './list-cursor'
+import {
+  canonicalInstant,
+  type ListPosition,
+  type Page,
+  queryId,
+  readCursor,
+  writeCursor,
+} from './list-cursor'
 
 /** Which entries of the activity log to list. The period is `from`/`to` or `since`/`until` in `timeZone`. */
 export interface ActivityListOptions extends PeriodOptions {
@@ -54,7 +61,11 @@ export async function listActivity(
   const subject = 'engine.activity.list options'
   const filter = parseInput(activityListSchema, options ?? {}, subject, PacelineErrorCodes.invalidQuery)
   const order = filter.order === 'oldest' ? 'asc' : 'desc'
-  const query = queryId('activity', { ...filter, from: iso(filter.from), to: iso(filter.to) })
+  const query = queryId('activity', {
+    ...filter,
+    from: canonicalInstant(filter.from),
+    to: canonicalInstant(filter.to),
+  })
   const start = filter.after === undefined ? undefined : readCursor(filter.after, query, subject)
   const limit = filter.limit ?? 50
   return inTransaction(
@@ -122,8 +133,3 @@ export async function* scanActivity(
     yield { action: document, position }
   }
 }
-
-const iso = (value: string | Date | undefined) =>
-  value === undefined
-    ? undefined
-    : new Date(typeof value === 'string' ? Date.parse(value) : value.getTime()).toISOString()

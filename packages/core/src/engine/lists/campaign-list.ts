@@ -13,7 +13,15 @@ import { CHANNELS } from '../../model/sequence/step-kinds'
 import { CAMPAIGN_PRIORITY_RANK } from '../../scheduler/priority'
 import { fold } from '../analytics/analytics-queries'
 import { type EngineContext, inTransaction } from '../engine-context'
-import { type ListPosition, type Page, queryId, readCursor, writeCursor } from './list-cursor'
+import {
+  canonicalInstant,
+  epochMs,
+  type ListPosition,
+  type Page,
+  queryId,
+  readCursor,
+  writeCursor,
+} from './list-cursor'
 
 export interface CampaignListOptions {
   readonly status?: Campaign['status'] | readonly Campaign['status'][]
@@ -69,7 +77,7 @@ export function refineCreatedRange(
   if (
     filter.createdFrom !== undefined &&
     filter.createdTo !== undefined &&
-    ms(filter.createdFrom) >= ms(filter.createdTo)
+    epochMs(filter.createdFrom) >= epochMs(filter.createdTo)
   )
     context.addIssue({
       code: 'custom',
@@ -87,8 +95,6 @@ const campaignListSchema = z
   })
   .superRefine(refineCreatedRange)
 
-const ms = (value: string | Date) => (typeof value === 'string' ? Date.parse(value) : value.getTime())
-
 /** Campaigns, filtered and ordered, a page at a time. A workspace's campaigns are few: they are read whole. */
 export async function listCampaigns(
   context: EngineContext,
@@ -99,8 +105,8 @@ export async function listCampaigns(
   const order = filter.order ?? 'newest'
   const query = queryId('campaigns', {
     ...filter,
-    createdFrom: iso(filter.createdFrom),
-    createdTo: iso(filter.createdTo),
+    createdFrom: canonicalInstant(filter.createdFrom),
+    createdTo: canonicalInstant(filter.createdTo),
   })
   const start = filter.after === undefined ? undefined : readCursor(filter.after, query, subject)
   const limit = filter.limit ?? 50
@@ -121,8 +127,8 @@ export async function listCampaigns(
         return false
       if (needle !== undefined && !fold(campaign.name).includes(needle)) return false
       const created = campaign.createdAt === undefined ? 0 : Date.parse(campaign.createdAt)
-      if (filter.createdFrom !== undefined && created < ms(filter.createdFrom)) return false
-      if (filter.createdTo !== undefined && created >= ms(filter.createdTo)) return false
+      if (filter.createdFrom !== undefined && created < epochMs(filter.createdFrom)) return false
+      if (filter.createdTo !== undefined && created >= epochMs(filter.createdTo)) return false
       return true
     })
     .map((campaign) => ({ campaign, position: positionOf(campaign, order) }))
@@ -159,6 +165,3 @@ function compare(a: ListPosition, b: ListPosition): number {
   if (a.v !== b.v) return a.v < b.v ? -1 : 1
   return a.k < b.k ? -1 : a.k > b.k ? 1 : 0
 }
-
-const iso = (value: string | Date | undefined) =>
-  value === undefined ? undefined : new Date(ms(value)).toISOString()

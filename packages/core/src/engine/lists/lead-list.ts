@@ -105,21 +105,6 @@ export async function listLeads(
   )
 }
 
-/** Every lead of a campaign that matches, in order, without holding them all (for exports). */
-export async function* eachLead(
-  context: EngineContext,
-  campaignId: string,
-  options: Omit<LeadListOptions, 'after' | 'limit'> = {},
-): AsyncGenerator<LeadView> {
-  let after: string | undefined
-  for (;;) {
-    const page = await listLeads(context, campaignId, { ...options, limit: 500, ...(after ? { after } : {}) })
-    yield* page.items
-    if (page.next === undefined) return
-    after = page.next
-  }
-}
-
 /** A lead's place in every campaign it was added to. */
 export async function findLead(context: EngineContext, leadId: string): Promise<LeadView[]> {
   const id = parseInput(

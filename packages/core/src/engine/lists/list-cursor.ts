@@ -29,6 +29,14 @@ export function queryId(list: string, filter: Readonly<Record<string, unknown>>)
   return hash32(0, list, canonical).toString(36)
 }
 
+/** An instant as epoch ms, from an ISO 8601 string (any offset) or a Date. */
+export const epochMs = (value: string | Date) =>
+  typeof value === 'string' ? Date.parse(value) : value.getTime()
+
+/** An instant filter in one spelling (UTC ISO), so equal instants give the same query and cursor. */
+export const canonicalInstant = (value: string | Date | undefined) =>
+  value === undefined ? undefined : new Date(epochMs(value)).toISOString()
+
 export function writeCursor(query: string, position: ListPosition): string {
   return Buffer.from(JSON.stringify({ q: query, v: position.v, k: position.k }), 'utf8').toString('base64url')
 }
