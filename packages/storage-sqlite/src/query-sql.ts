@@ -1,6 +1,5 @@
-import type { IndexQuery } from '@paceline/core/ports'
+import type { IndexQuery, TableLayout } from '@paceline/core/ports'
 import { type Kysely, sql } from 'kysely'
-import type { TableLayout } from './table-layout'
 
 /** The SQL of a query shape and how to bind a concrete query to its parameters. */
 export interface QueryPlan {

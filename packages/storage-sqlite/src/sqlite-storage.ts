@@ -5,10 +5,15 @@ import {
   COLLECTION_NAMES,
   type CollectionName,
   type IndexQuery,
+  indexColumnValue,
+  layoutOf,
+  SecretBox,
   STORAGE_COLLECTIONS,
   type StorageTransaction,
   type StorageV1,
   type StoredDocument,
+  secretRowLabel,
+  type TableLayout,
   type TransactionOptions,
 } from '@paceline/core/ports'
 import Database from 'better-sqlite3'
@@ -21,9 +26,7 @@ import {
   unknownMigrations,
 } from './migrations/migrations'
 import { inIndexSql, planQuery, type QueryPlan, shapeOf } from './query-sql'
-import { SecretBox } from './secret-box'
 import { type CreateSqliteStorageOptions, parseStorageOptions } from './storage-options'
-import { indexColumnValue, layoutOf, type TableLayout } from './table-layout'
 import { unreadableDatabase } from './unreadable-database'
 
 type SqliteDatabase = InstanceType<typeof Database>
@@ -138,7 +141,7 @@ export function createSqliteStorage(input: CreateSqliteStorageOptions): SqliteSt
     if (layout === undefined) throw new Error(`unknown collection ${String(collection)}`)
     return layout
   }
-  const secretRow = (workspace: string, key: string) => `paceline:v1:${workspace}:secrets:${key}`
+  const secretRow = secretRowLabel
 
   const readDocument = (
     collection: CollectionName,

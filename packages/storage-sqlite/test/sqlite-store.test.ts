@@ -3,9 +3,9 @@ import { PacelineError } from '@paceline/core'
 import { simulate } from '@paceline/core/testing'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
+import { scenario } from '../../../test-support/storage-scenario'
 import { createSqliteStorage } from '../src/index'
 import { quiet, temporaryFolder } from './helpers'
-import { scenario } from './scenario'
 
 const path = temporaryFolder()
 const KEY = 'k'.repeat(43).replace(/k/g, 'A').slice(0, 43)

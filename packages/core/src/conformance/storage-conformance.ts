@@ -211,6 +211,58 @@ export function storageConformance(options: StorageConformanceOptions): void {
       ).toEqual({ key: 'c', count: 25 })
     })
 
+    it('has a clock that reads epoch milliseconds and does not go back, if it has one (optional)', async () => {
+      const readings = await tx<(number | undefined)[]>(async (t) => [await t.now?.(), await t.now?.()])
+      const later = await tx<number | undefined>(async (t) => t.now?.())
+      if (readings[0] === undefined) {
+        expect(later, 'a store without now() in one transaction has none in another').toBeUndefined()
+        return
+      }
+      for (const reading of [...readings, later])
+        expect(
+          Number.isInteger(reading) && (reading as number) > Date.UTC(2000, 0, 1),
+          `tx.now() must return whole epoch milliseconds (a database server's clock) — got ${show(reading)}`,
+        ).toBe(true)
+      expect(
+        (later as number) >= (readings[0] as number) && (readings[1] as number) >= (readings[0] as number),
+        `tx.now() must not go back between calls and transactions — got ${list(readings.map(String))} then ${later}`,
+      ).toBe(true)
+    })
+
+    it('locks a key without waiting, if it can (optional): a second transaction is told it is taken', async () => {
+      let release = () => {}
+      const held = new Promise<void>((resolve) => {
+        release = resolve
+      })
+      let first: boolean | undefined
+      let signal = () => {}
+      const locked = new Promise<void>((resolve) => {
+        signal = resolve
+      })
+      const holder = tx(async (t) => {
+        first = await t.tryLock?.('leases', 'identity:ana')
+        signal()
+        if (first !== undefined) await held
+      })
+      await locked
+      if (first === undefined) {
+        await holder
+        return
+      }
+      expect(first, "tryLock('leases', 'identity:ana') in a transaction with no rival must return true").toBe(
+        true,
+      )
+      const rival = await tx<boolean | undefined>(async (t) => t.tryLock?.('leases', 'identity:ana'))
+      const other = await tx<boolean | undefined>(async (t) => t.tryLock?.('leases', 'identity:bob'))
+      release()
+      await holder
+      const after = await tx<boolean | undefined>(async (t) => t.tryLock?.('leases', 'identity:ana'))
+      expect(
+        [rival, other, after],
+        "while one transaction holds tryLock('leases', 'identity:ana'), another must get false at once for that key and true for another key; once the holder ends, true again",
+      ).toEqual([false, true, true])
+    })
+
     it('refuses writes in a read-only transaction', async () => {
       const expectation =
         "transaction('ws', work, { readOnly: true }) whose work calls put('leads', 'x', …) must reject: a read-only transaction refuses writes"

@@ -598,8 +598,9 @@ export class CrmSync {
     lead: LeadRecord,
     pulls: ReadonlyArray<{ path: string; value: CrmValue }>,
   ): Promise<Map<string, string>> {
-    const refused = new Map<string, string>()
-    await this.#write(async (store) => {
+    // Built inside the callback and handed back: a store may run it again after a conflict, on newer data.
+    return this.#write(async (store) => {
+      const refused = new Map<string, string>()
       const current = (await store.get('leads', lead.id)) ?? lead
       let profile: Record<string, unknown> = structuredClone(current.lead.profile) as Record<string, unknown>
       for (const pull of pulls) {
@@ -611,7 +612,7 @@ export class CrmSync {
           refused.set(pull.path, checked.error.issues.map((issue) => issue.message).join('; ') || 'refused')
       }
       const validated = validateLead({ id: current.id, profile })
-      if (!validated.ok) return
+      if (!validated.ok) return refused
       const updated = validated.value
       await store.put('leads', current.id, {
         id: current.id,
@@ -619,8 +620,8 @@ export class CrmSync {
         emailKey: updated.profile.professionalEmail?.toLowerCase() ?? null,
         linkedinProfileId: updated.profile.linkedinProfileId ?? null,
       })
+      return refused
     })
-    return refused
   }
 
   async #campaignProperties(config: CrmConfig, lead: LeadRecord): Promise<Record<string, CrmValue>> {

@@ -288,10 +288,14 @@ export async function addLeads(
   )
   const events: EngineEvent[] = []
   for (let offset = 0; offset < leads.length; offset += LEAD_BATCH) {
-    await inTransaction(context, async (store) => {
+    // What a batch did comes back as its result: a store may run the callback again after a conflict.
+    const batch = await inTransaction(context, async (store) => {
       const record = await requireCampaign(store, campaignId)
       const campaign = record.campaign
       const now = context.now()
+      const added: string[] = []
+      const skipped: { leadId: string; code: string; message: string }[] = []
+      const events: EngineEvent[] = []
       for (const lead of leads.slice(offset, offset + LEAD_BATCH)) {
         const blocked = await blocklisted(store, lead.id, lead.profile.professionalEmail)
         if (blocked !== undefined) {
@@ -327,7 +331,11 @@ export async function addLeads(
         added.push(lead.id)
       }
       context.wake(campaign.identityId)
+      return { added, skipped, events }
     })
+    added.push(...batch.added)
+    skipped.push(...batch.skipped)
+    events.push(...batch.events)
   }
   context.emit(events)
   return { added, skipped, warnings }
@@ -404,9 +412,10 @@ export async function retryErrors(
   leadIds: readonly string[],
   campaignId?: string,
 ): Promise<{ readonly retried: readonly { campaignId: string; leadId: string }[] }> {
-  const retried: { campaignId: string; leadId: string }[] = []
-  const events = await inTransaction(context, async (store) => {
+  // The leads retried come back as the result: a store may run the callback again after a conflict.
+  const { events, retried } = await inTransaction(context, async (store) => {
     const out: EngineEvent[] = []
+    const retried: { campaignId: string; leadId: string }[] = []
     const now = context.now()
     for (const leadId of leadIds) {
       const enrolments =
@@ -438,7 +447,7 @@ export async function retryErrors(
         retried.push({ campaignId: enrolment.campaignId, leadId })
       }
     }
-    return out
+    return { events: out, retried }
   })
   context.emit(events)
   return { retried }

@@ -51,10 +51,12 @@ export async function runSweep(context: EngineContext, campaignId: string): Prom
   const events: EngineEvent[] = []
   for (;;) {
     const now = context.now()
-    const finished = await inTransaction(context, async (store) => {
+    // The batch's events come back as its result: a store may run the callback again after a conflict.
+    const swept = await inTransaction(context, async (store) => {
+      const produced: EngineEvent[] = []
       const sweeps = await pendingSweeps(store)
       const sweep = sweeps[campaignId]
-      if (sweep === undefined) return true
+      if (sweep === undefined) return { finished: true, produced }
       const batch = await store.query('enrolments', {
         index: 'byCampaign',
         equals: [campaignId],
@@ -67,7 +69,7 @@ export async function runSweep(context: EngineContext, campaignId: string): Prom
         if (sweep.kind === 'start') {
           // A lead with a send in flight is settled by that send's outcome.
           if (enrolment.claimKey === null)
-            events.push(...(await progressLead(context, store, enrolment, now)).events)
+            produced.push(...(await progressLead(context, store, enrolment, now)).events)
         } else if (enrolment.lane !== null) {
           const next = parked(enrolment, now)
           await store.put('enrolments', next.key, next)
@@ -81,9 +83,10 @@ export async function runSweep(context: EngineContext, campaignId: string): Prom
         store,
         done ? others : { ...sweeps, [campaignId]: { ...sweep, afterLeadId: last.leadId } },
       )
-      return done
+      return { finished: done, produced }
     })
-    if (finished) return events
+    events.push(...swept.produced)
+    if (swept.finished) return events
   }
 }
 

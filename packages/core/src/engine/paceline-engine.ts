@@ -52,6 +52,7 @@ import {
   type IdentityExportOptions,
 } from './exports/identity-export'
 import { exportMetrics, type MetricsExportOptions } from './exports/metrics-export'
+import type { FairShareState } from './fair-share'
 import { type InboxComplaints, identityComplaints } from './inbox-complaints'
 import { type IngestResult, ingest } from './ingest'
 import { type ActivityListOptions, listActivity } from './lists/activity-list'
@@ -232,6 +233,7 @@ function makeEngineEffect(): Effect.Effect<PacelineEngineApi, never, StorageServ
     const listeners = new Map<EngineEventType | '*', Set<EngineEventListener>>()
     const wakes: WakeTable = new Map()
     const leases: HeldLeases = new Map()
+    const fairness: FairShareState = { checkedAt: undefined, live: 1 }
     let signal: (() => void) | undefined
     let sequence = 0
 
@@ -275,7 +277,7 @@ function makeEngineEffect(): Effect.Effect<PacelineEngineApi, never, StorageServ
       Effect.tryPromise({ try: work, catch: asPacelineError })
 
     const tickEffect = lift(async () => {
-      const { report, events } = await tick(context, wakes, leases)
+      const { report, events } = await tick(context, wakes, leases, fairness)
       context.emit(events)
       return report
     })

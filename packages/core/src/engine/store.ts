@@ -83,6 +83,16 @@ export class Store {
     return this.#tx.put(collection, key, document as unknown as StoredDocument)
   }
 
+  /** The store's own clock (a database server's) when it has one: leases between processes follow it. */
+  async storeClock(): Promise<number | undefined> {
+    return this.#tx.now === undefined ? undefined : this.#tx.now()
+  }
+
+  /** Locks a key for this transaction without waiting; false when another transaction holds it. */
+  async tryLock(collection: CollectionName, key: string): Promise<boolean> {
+    return this.#tx.tryLock === undefined ? true : this.#tx.tryLock(collection, key)
+  }
+
   delete(collection: CollectionName, key: string): Promise<void> {
     return this.#tx.delete(collection, key)
   }

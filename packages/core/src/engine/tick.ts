@@ -7,8 +7,16 @@ import { runAgentWork } from './conversations/reply-agent'
 import { type EngineContext, inTransaction } from './engine-context'
 import type { EngineEvent } from './engine-events'
 import { executeAction, markUnknown } from './execute-action'
+import { type FairShareState, fairShare } from './fair-share'
 import { gateFrom, lanesOf, loadCounters } from './lane-gates'
-import { acquireLease, identityLeaseKey } from './leases'
+import {
+  type AcquiredLease,
+  acquireLease,
+  identityLeaseKey,
+  releaseLease,
+  releaseLeases,
+  renewLeases,
+} from './leases'
 import { progressLead } from './progress'
 import { enrolmentKey } from './record-factory'
 import type { CounterRecord, EnrolmentRecord, IdentityRecord, RelationRecord } from './records'
@@ -30,8 +38,39 @@ const MAX_ACTIONS_PER_TICK = 500
 /** Per-identity time of the next work, kept between ticks so idle identities cost nothing. */
 export type WakeTable = Map<string, number>
 
-/** Leases this worker holds, so a fresh one is reused without a write; claims stay fenced regardless. */
-export type HeldLeases = Map<string, { readonly token: number; readonly expiresAt: number }>
+/**
+ * Leases this worker holds: a fresh one judged by the engine's clock is reused without a write (claims stay
+ * fenced regardless), and their number is what the worker serves (see fairShare).
+ */
+export type HeldLeases = Map<string, AcquiredLease & { readonly renewedAt: number }>
+
+/**
+ * Identities with nothing due stay with the worker that serves them: their leases are renewed a third of the
+ * way through (so they never lapse while the worker lives), or given up when the worker is over its share.
+ */
+async function keepIdle(
+  context: EngineContext,
+  idle: { readonly renew: ReadonlyMap<string, string>; readonly release: ReadonlyMap<string, string> },
+  leases: HeldLeases,
+  now: number,
+): Promise<void> {
+  const released = new Map<string, number>()
+  for (const [key, identityId] of idle.release) {
+    const held = leases.get(identityId)
+    if (held !== undefined) released.set(key, held.token)
+    leases.delete(identityId)
+  }
+  const renewed = await inTransaction(context, async (store) => {
+    if (released.size > 0) await releaseLeases(context, store, released)
+    return idle.renew.size === 0 ? new Map() : renewLeases(context, store, [...idle.renew.keys()], now)
+  })
+  for (const [key, identityId] of idle.renew) {
+    const lease = renewed.get(key)
+    // A key missing was taken by another worker while this one was away (a stall longer than the lease).
+    if (lease === undefined) leases.delete(identityId)
+    else leases.set(identityId, { ...lease, renewedAt: now })
+  }
+}
 
 /**
  * One pass of the engine at the current time: resolves abandoned claims, starts scheduled campaigns, and
@@ -41,6 +80,7 @@ export async function tick(
   context: EngineContext,
   wakes: WakeTable,
   leases: HeldLeases = new Map(),
+  fairness: FairShareState = { checkedAt: undefined, live: 1 },
 ): Promise<{ report: TickReport; events: EngineEvent[] }> {
   const start = context.now()
   const events: EngineEvent[] = []
@@ -69,14 +109,31 @@ export async function tick(
     events.push(...agent.events)
     executed += agent.executed
   }
+  // Several workers on one store divide the identities among themselves (see fairShare).
+  const share = await fairShare(context, fairness, overview.identities.length, start)
+  let serving = 0
+  /** Identities held but idle: leases to renew (all in one transaction) or to give up (over the share). */
+  const idle = { renew: new Map<string, string>(), release: new Map<string, string>() }
   for (const identity of overview.identities) {
     const wake = wakes.get(identity.id) ?? 0
-    if (wake > start) continue
-    const result = await processIdentity(context, identity, leases)
+    if (wake > start) {
+      const held = leases.get(identity.id)
+      if (held === undefined) continue
+      if (serving >= share) idle.release.set(identityLeaseKey(identity.id), identity.id)
+      else {
+        serving++
+        if (start - held.renewedAt >= context.settings.identityLeaseMs / 3)
+          idle.renew.set(identityLeaseKey(identity.id), identity.id)
+      }
+      continue
+    }
+    const result = await processIdentity(context, identity, leases, serving < share)
+    if (result.served) serving++
     executed += result.executed
     events.push(...result.events)
     wakes.set(identity.id, result.wakeAt ?? Number.POSITIVE_INFINITY)
   }
+  if (idle.renew.size > 0 || idle.release.size > 0) await keepIdle(context, idle, leases, start)
   const later = await inTransaction(
     context,
     async (store) => ({
@@ -163,21 +220,36 @@ export async function processIdentity(
   context: EngineContext,
   identity: IdentityRecord,
   leases: HeldLeases = new Map(),
-): Promise<{ executed: number; events: EngineEvent[]; wakeAt: number | undefined }> {
+  mayServe = true,
+): Promise<{ executed: number; events: EngineEvent[]; wakeAt: number | undefined; served: boolean }> {
   const events: EngineEvent[] = []
   const now = context.now()
   const leaseMs = context.settings.identityLeaseMs
   const held = leases.get(identity.id)
-  let token = held !== undefined && held.expiresAt > now + leaseMs / 2 ? held.token : undefined
+  if (!mayServe) {
+    // Over this worker's share: let the identity go now, for a worker with room to take it.
+    if (held !== undefined) {
+      leases.delete(identity.id)
+      await inTransaction(context, (store) =>
+        releaseLease(context, store, identityLeaseKey(identity.id), held.token),
+      )
+    }
+    return { executed: 0, events, wakeAt: now + leaseMs, served: false }
+  }
+  // A lease judged by the engine's clock is reused while it has half its time left; one judged by the
+  // store's clock is renewed each time, since this worker cannot read that clock without asking the store.
+  let token =
+    held !== undefined && !held.storeClock && held.expiresAt > now + leaseMs / 2 ? held.token : undefined
   if (token === undefined) {
-    token = await inTransaction(context, (store) =>
+    const lease = await inTransaction(context, (store) =>
       acquireLease(context, store, identityLeaseKey(identity.id), now),
     )
-    if (token === undefined) {
+    if (lease === undefined) {
       leases.delete(identity.id)
-      return { executed: 0, events, wakeAt: now + leaseMs }
+      return { executed: 0, events, wakeAt: now + leaseMs, served: false }
     }
-    leases.set(identity.id, { token, expiresAt: now + leaseMs })
+    token = lease.token
+    leases.set(identity.id, { ...lease, renewedAt: now })
   }
 
   const fresh =
@@ -267,7 +339,7 @@ export async function processIdentity(
     },
     { readOnly: true },
   )
-  return { executed, events, wakeAt }
+  return { executed, events, wakeAt, served: true }
 }
 
 /**
@@ -310,7 +382,9 @@ async function runDueWork(
   const known = new Set(lanes)
   for (let round = 0; round < 10_000; round++) {
     const now = context.now()
-    const handled = await inTransaction(context, async (store) => {
+    // The round's events come back as its result: a store may run the callback again after a conflict.
+    const { handled, produced } = await inTransaction(context, async (store) => {
+      const out: EngineEvent[] = []
       const due = await store.query('enrolments', {
         index: 'waiting',
         equals: [identityId],
@@ -321,7 +395,7 @@ async function runDueWork(
         // Work in a lane the identity no longer has (an inbox removed) goes back through the runner,
         // which puts the lead in the matching error instead of leaving it queued forever.
         if (enrolment.lane === 'internal' || enrolment.lane === null || !known.has(enrolment.lane)) {
-          events.push(...(await progressLead(context, store, enrolment, now)).events)
+          out.push(...(await progressLead(context, store, enrolment, now)).events)
         } else {
           await store.put('enrolments', enrolment.key, {
             ...enrolment,
@@ -330,8 +404,9 @@ async function runDueWork(
           })
         }
       }
-      return due.length
+      return { handled: due.length, produced: out }
     })
+    events.push(...produced)
     if (handled < BATCH) break
   }
   return events

@@ -46,6 +46,12 @@ export const PacelineErrorCodes = {
   channelFailed: 'channel_failed',
   /** The storage adapter failed; `cause` has its error. */
   storageFailed: 'storage_failed',
+  /**
+   * The database kept refusing a transaction because concurrent ones conflicted with it (serialization
+   * failures, deadlocks) after the store's retries. Nothing of it was applied; try again, or run fewer
+   * workers on the same identities.
+   */
+  storageBusy: 'storage_busy',
   /** The database was written by a newer version of the storage package; it is not touched. */
   storageSchemaTooNew: 'storage_schema_too_new',
   /**

@@ -62,6 +62,9 @@ function describe(zodIssue: ZodIssue): [rule: string, message: string] {
     case 'too_small':
       return tooSmall(zodIssue)
     case 'invalid_format':
+      // A pattern says nothing to a reader by its name: the schema's own message says what it wants.
+      if (zodIssue.format === 'regex')
+        return ['invalid_format', `${zodIssue.message}, got ${show(zodIssue.input)}`]
       return ['invalid_format', `must be a valid ${zodIssue.format}, got ${show(zodIssue.input)}`]
     case 'invalid_value':
       return [

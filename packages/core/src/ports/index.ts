@@ -43,6 +43,7 @@ export type {
   LinkedInRequest,
   LinkedInTarget,
 } from './linkedin-channel'
+export { parseEncryptionKey, SecretBox, secretRowLabel } from './secret-box'
 export {
   COLLECTION_NAMES,
   type CollectionName,
@@ -57,3 +58,11 @@ export {
   type TransactionOptions,
 } from './storage'
 export { afterNotInIndex } from './storage-errors'
+export {
+  type CollectionSpec,
+  columnName,
+  indexColumnValue,
+  layoutOf,
+  type TableLayout,
+  tableName,
+} from './table-layout'

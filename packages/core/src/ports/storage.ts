@@ -11,6 +11,10 @@ export interface StorageV1 {
    * Runs `work` in one transaction scoped to one workspace. All reads see a consistent state, all writes
    * commit together or not at all (a thrown error rolls everything back), and concurrent transactions
    * behave as if run one after another (serializable). No call reads or writes another workspace.
+   *
+   * A store may roll back and run `work` again when a concurrent transaction conflicts with it (a database
+   * at SERIALIZABLE isolation does), so `work` must act only through `tx` and hand back what it produced as
+   * its result: no effects outside the transaction that a second run would repeat.
    */
   transaction<T>(
     workspaceId: string,
@@ -43,6 +47,18 @@ export interface StorageTransaction {
   delete(collection: CollectionName, key: string): Promise<void>
   /** Documents in index order (see `IndexQuery`). */
   query(collection: CollectionName, query?: IndexQuery): Promise<StoredDocument[]>
+  /**
+   * Optional: the store's own clock in epoch milliseconds — a database server's, shared by every worker.
+   * The engine judges leases between processes by it, so a worker whose clock is off can neither keep a
+   * lease that ran out nor take one that did not. Without it, leases follow the engine's clock.
+   */
+  now?(): Promise<number>
+  /**
+   * Optional: takes an exclusive lock on a key until the transaction ends, without waiting; false when
+   * another transaction holds it. Workers use it to skip an identity another worker is taking at that moment
+   * rather than queue behind it or conflict with it. Stores that run one transaction at a time need not have it.
+   */
+  tryLock?(collection: CollectionName, key: string): Promise<boolean>
 }
 
 /**

@@ -25,6 +25,7 @@ describe('PacelineError', () => {
       unmatchedEvent: 'unmatched_event',
       channelFailed: 'channel_failed',
       storageFailed: 'storage_failed',
+      storageBusy: 'storage_busy',
       storageSchemaTooNew: 'storage_schema_too_new',
       storageUnreadable: 'storage_unreadable',
       secretUnreadable: 'secret_unreadable',

@@ -1,5 +1,5 @@
+import type { CollectionSpec } from '@paceline/core/ports'
 import type { Kysely, Migration } from 'kysely'
-import type { CollectionSpec } from '../table-layout'
 import { createCollectionTables } from './collection-tables'
 
 /**

@@ -1,5 +1,5 @@
+import { type CollectionSpec, layoutOf } from '@paceline/core/ports'
 import { type Kysely, type SqlBool, sql } from 'kysely'
-import { type CollectionSpec, layoutOf } from '../table-layout'
 
 /**
  * Creates one table per collection: the workspace, the key, the JSON document and a column per index field

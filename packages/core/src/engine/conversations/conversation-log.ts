@@ -69,7 +69,14 @@ export async function recordMessage(
   const existing = await store.get('conversations', id)
   const inbound = input.author === 'lead'
   const message: MessageRecord = {
-    key: compoundKey(id, input.at.toString(36).padStart(9, '0'), context.nextSequence().toString(36)),
+    // Unique across workers (their id and start) and ordered within one (a padded sequence), like the action log.
+    key: compoundKey(
+      id,
+      input.at.toString(36).padStart(9, '0'),
+      context.settings.workerId,
+      context.bootId,
+      context.nextSequence().toString(36).padStart(7, '0'),
+    ),
     conversationId: id,
     at: input.at,
     direction: inbound ? 'inbound' : 'outbound',

@@ -1,4 +1,7 @@
-/** How a collection is laid out in SQLite: one table, the JSON document, one column per index field. */
+/**
+ * How SQL stores lay out a collection: one table `paceline_<collection>` holding the workspace, the key and
+ * the JSON document, plus one column `f_<field>` per distinct index field.
+ */
 export interface TableLayout {
   readonly collection: string
   readonly table: string

@@ -1,18 +1,25 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
-import { PacelineError, PacelineErrorCodes } from '@paceline/core'
+import { PacelineErrorCodes } from '../errors/error-codes'
+import { PacelineError } from '../errors/paceline-error'
 
 const NONCE = 12
 const TAG = 16
 
+/** The additional data a secret is sealed with: its workspace and key (the same in every paceline store). */
+export function secretRowLabel(workspace: string, key: string): string {
+  return `paceline:v1:${workspace}:secrets:${key}`
+}
+
 /**
- * AES-256-GCM for stored secrets. Each value gets a fresh random nonce; the additional authenticated data
+ * AES-256-GCM for stored secrets, the scheme every paceline store shares (so a secret sealed by one opens
+ * in another with the same key). Each value gets a fresh random nonce; the additional authenticated data
  * binds the ciphertext to its row, so a value copied to another workspace or key fails to open.
  */
 export class SecretBox {
   readonly #key: Buffer
 
   constructor(key: Uint8Array | string) {
-    this.#key = parseKey(key)
+    this.#key = parseEncryptionKey(key)
   }
 
   seal(plaintext: string, row: string): Buffer {
@@ -60,7 +67,7 @@ function unreadable(row: string, why: string, cause?: unknown): PacelineError {
 }
 
 /** A 32-byte key, given as bytes, 64 hex characters, or base64. */
-export function parseKey(key: Uint8Array | string): Buffer {
+export function parseEncryptionKey(key: Uint8Array | string): Buffer {
   let bytes: Buffer | undefined
   if (typeof key !== 'string') bytes = Buffer.from(key)
   else if (/^[0-9a-f]{64}$/i.test(key)) bytes = Buffer.from(key, 'hex')

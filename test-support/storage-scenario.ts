@@ -1,7 +1,7 @@
 import { templates } from '@paceline/core'
 import type { SimulationInput as Input } from '@paceline/core/testing'
 
-/** A small but varied simulation: acceptances, declines, replies, bounces, two inboxes. */
+/** For store tests: a small but varied simulation: acceptances, declines, replies, bounces, two inboxes. */
 export function scenario(options: { leads: number; days: number }): Input {
   return {
     start: '2026-03-02T06:00:00Z',
