@@ -247,7 +247,10 @@ export interface Engine {
   on(type: EngineEventType | '*', listener: EngineEventListener): () => void
   /** The same operations as Effects. */
   readonly effect: PacelineEngineApi
-  /** Stops the engine and releases its runtime (not the storage: close that yourself). */
+  /**
+   * Stops the engine, gives up its identity leases (so other workers on the store take them at once) and
+   * releases its runtime (not the storage: close that yourself, after).
+   */
   close(): Promise<void>
 }
 
@@ -395,6 +398,9 @@ export function createEngine(options: CreateEngineOptions): Engine {
     effect: api,
     async close() {
       await engine.stop()
+      // Other workers on the store take this one's identities at once. A store already closed (or gone)
+      // cannot be told; the leases then simply run out.
+      await run(api.retire).catch(() => undefined)
       await runtime.dispose()
     },
   }

@@ -1,4 +1,5 @@
 import { type EngineContext, inTransaction } from './engine-context'
+import { releaseLeases } from './leases'
 
 const PREFIX = 'worker:'
 const PAGE = 200
@@ -10,6 +11,8 @@ const FORGET_AFTER_LEASES = 20
 export interface FairShareState {
   checkedAt: number | undefined
   live: number
+  /** The share the last count gave. */
+  share?: number
 }
 
 /**
@@ -28,7 +31,8 @@ export async function fairShare(
   const leaseMs = context.settings.identityLeaseMs
   const fresh = state.checkedAt !== undefined && now >= state.checkedAt && now - state.checkedAt < leaseMs / 3
   if (!fresh) await countWorkers(context, state, now)
-  return Math.ceil(identities / Math.max(1, state.live))
+  state.share = Math.ceil(identities / Math.max(1, state.live))
+  return state.share
 }
 
 async function countWorkers(context: EngineContext, state: FairShareState, now: number): Promise<void> {
@@ -54,4 +58,12 @@ async function countWorkers(context: EngineContext, state: FairShareState, now: 
   })
   state.checkedAt = now
   state.live = live
+}
+
+/** A worker leaving: its leases are given up and its heartbeat removed, so the others share its identities now. */
+export async function retireWorker(context: EngineContext, held: ReadonlyMap<string, number>): Promise<void> {
+  await inTransaction(context, async (store) => {
+    if (held.size > 0) await releaseLeases(context, store, held)
+    await store.delete('state', `${PREFIX}${context.settings.workerId}`)
+  })
 }

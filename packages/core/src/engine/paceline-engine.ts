@@ -52,9 +52,10 @@ import {
   type IdentityExportOptions,
 } from './exports/identity-export'
 import { exportMetrics, type MetricsExportOptions } from './exports/metrics-export'
-import type { FairShareState } from './fair-share'
+import { type FairShareState, retireWorker } from './fair-share'
 import { type InboxComplaints, identityComplaints } from './inbox-complaints'
 import { type IngestResult, ingest } from './ingest'
+import { identityLeaseKey } from './leases'
 import { type ActivityListOptions, listActivity } from './lists/activity-list'
 import { type CampaignListOptions, listCampaigns } from './lists/campaign-list'
 import { findLead, type LeadListOptions, listLeads } from './lists/lead-list'
@@ -72,6 +73,11 @@ export interface PacelineEngineApi {
   readonly tick: Effect.Effect<TickReport, PacelineError>
   /** Ticks forever, sleeping (on the Clock, so TestClock drives it) until the next work or an inbound event. */
   readonly run: Effect.Effect<never, never>
+  /**
+   * Gives up this worker's identity leases and heartbeat, so other workers on the store take its identities
+   * at once instead of when the leases run out. `close()` does it; the engine serves again on its next tick.
+   */
+  readonly retire: Effect.Effect<void, PacelineError>
   readonly ingest: (event: InboundEvent) => Effect.Effect<IngestResult, PacelineError>
   /**
    * What a channel's subscription delivers through: `ingest`, except that an event refused for good is first
@@ -313,10 +319,20 @@ function makeEngineEffect(): Effect.Effect<PacelineEngineApi, never, StorageServ
             ),
           )
         : lift(() => work(crmSync))
+    const retire = lift(async () => {
+      const held = new Map(
+        [...leases].map(([identityId, lease]) => [identityLeaseKey(identityId), lease.token]),
+      )
+      leases.clear()
+      fairness.checkedAt = undefined
+      await retireWorker(context, held)
+    })
+
     const api: PacelineEngineApi = {
       settings,
       tick: tickEffect,
       run,
+      retire,
       ingest: (event) => lift(() => ingest(engineContext, event)),
       deliver: (source, event) => lift(() => deadLetters.deliverInbound(engineContext, source, event)),
       conversations: {

@@ -110,7 +110,12 @@ export async function tick(
     executed += agent.executed
   }
   // Several workers on one store divide the identities among themselves (see fairShare).
+  const previousShare = fairness.share
   const share = await fairShare(context, fairness, overview.identities.length, start)
+  // A worker left (or identities were added): look at the identities others held again now, not only when
+  // their next check was due.
+  if (previousShare !== undefined && share > previousShare)
+    for (const identity of overview.identities) if (!leases.has(identity.id)) wakes.delete(identity.id)
   let serving = 0
   /** Identities held but idle: leases to renew (all in one transaction) or to give up (over the share). */
   const idle = { renew: new Map<string, string>(), release: new Map<string, string>() }
