@@ -22,7 +22,14 @@ export async function database(
     password: 'paceline',
     persistent: false,
     createPostgresUser: true,
-    postgresFlags: ['-c', 'fsync=off', '-c', 'unix_socket_directories='],
+    postgresFlags: [
+      '-c',
+      'fsync=off',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_pred_locks_per_transaction=256',
+    ],
     onLog: () => {},
     onError: () => {},
   })

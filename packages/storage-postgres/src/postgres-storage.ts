@@ -38,9 +38,24 @@ export interface PostgresStorage extends StorageV1 {
   close(): Promise<void>
 }
 
+/**
+ * Writes run SERIALIZABLE. A sequential scan takes a predicate lock on the whole table, which makes every
+ * concurrent writer of that table a conflict; every query of the store is an index lookup, so index scans
+ * are asked for, keeping the locks to the pages read (sent with BEGIN: no extra round trip).
+ */
+const BEGIN = 'begin isolation level serializable; set local enable_seqscan = off'
+/**
+ * Reads run on a snapshot (REPEATABLE READ, read only): consistent, never refused, and without the
+ * predicate locks that would make writers conflict with readers. The engine re-checks what it read in the
+ * transaction that acts on it.
+ */
+const BEGIN_READ_ONLY = 'begin isolation level repeatable read read only'
+
 /** Writes held in a transaction before they are sent (see `WriteBuffer`), and rows per statement. */
 const FLUSH_AT = 2000
 const BATCH = 1000
+
+function ignoreLostConnection(): void {}
 
 /** A database failure that ends this attempt of a transaction; the whole transaction may run again. */
 class RetryableAttempt extends Error {
@@ -82,6 +97,11 @@ export function createPostgresStorage(input: CreatePostgresStorageOptions): Post
   const onPoolError = (error: Error) =>
     warn(`@paceline/storage-postgres: an idle connection was lost (${error.message}); the pool replaces it.`)
   pool.on('error', onPoolError)
+  // Every connection gets a listener for the whole of its life: a connection cut while checked out by
+  // anything (a migration, kysely, a transaction between statements) would otherwise raise an 'error' event
+  // nobody listens to, which crashes the process. The statement in flight fails, and is handled where it runs.
+  const onConnect = (client: pg.PoolClient) => client.on('error', ignoreLostConnection)
+  pool.on('connect', onConnect)
   const kysely = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) })
   const retryForMs = options.retryForMs ?? 30_000
   const maxConflictRetries = options.maxConflictRetries ?? 12
@@ -133,14 +153,25 @@ export function createPostgresStorage(input: CreatePostgresStorageOptions): Post
 
   let closed = false
   const migrate = () => migrateToLatest(kysely, pool, schema)
-  const ready: Promise<void> = (options.migrate === false ? refuseNewer(kysely, schema) : migrate()).then(
-    () => {
-      if (box === undefined)
-        warn(
-          '@paceline/storage-postgres: no encryptionKey given, so secrets (inbox passwords, tokens) are stored unencrypted. Pass a 32-byte key to encrypt them at rest.',
-        )
-    },
-  )
+  /** Opening waits out a server that is restarting or a connection cut, like any transaction does. */
+  const opening = (step: () => Promise<unknown>) =>
+    pRetry(step, {
+      retries: Number.POSITIVE_INFINITY,
+      minTimeout: 50,
+      factor: 2,
+      maxTimeout: 1000,
+      randomize: true,
+      maxRetryTime: retryForMs,
+      shouldRetry: ({ error }) => !closed && failureKind(error.cause ?? error) === 'connection',
+    })
+  const ready: Promise<void> = opening(() =>
+    options.migrate === false ? refuseNewer(kysely, schema) : migrate(),
+  ).then(() => {
+    if (box === undefined)
+      warn(
+        '@paceline/storage-postgres: no encryptionKey given, so secrets (inbox passwords, tokens) are stored unencrypted. Pass a 32-byte key to encrypt them at rest.',
+      )
+  })
   // Nobody may miss a failed open: every transaction awaits `ready` and fails with its reason too.
   ready.catch(() => undefined)
 
@@ -378,11 +409,7 @@ export function createPostgresStorage(input: CreatePostgresStorageOptions): Post
 
     let broken = false
     try {
-      await run(
-        readOnly ? 'begin isolation level serializable read only' : 'begin isolation level serializable',
-        [],
-        false,
-      )
+      await run(readOnly ? BEGIN_READ_ONLY : BEGIN, [], false)
       const result = await work(tx)
       if (failure !== undefined) throw failure
       await flush()
@@ -471,7 +498,10 @@ export function createPostgresStorage(input: CreatePostgresStorageOptions): Post
       closed = true
       await ready.catch(() => undefined)
       if (owned) await pool.end()
-      else pool.off('error', onPoolError)
+      else {
+        pool.off('error', onPoolError)
+        pool.off('connect', onConnect)
+      }
     },
   }
   return storage

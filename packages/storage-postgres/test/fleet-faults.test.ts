@@ -68,7 +68,8 @@ it('keeps every property through SIGKILLed workers, cut connections and a Postgr
     expect(faults.kills).toBeGreaterThanOrEqual(4)
     expect(faults.cuts).toBeGreaterThanOrEqual(2)
     expect(faults.restarts).toBe(1)
-    await expectSafeFleet(run)
+    // Workers spend much of this run dead or waiting for the server: less gets done, all of it checked.
+    await expectSafeFleet(run, { sends: 100, atCap: 5 })
   } finally {
     run?.dispose()
     await server.stop()

@@ -14,7 +14,7 @@ describe('four worker processes on one PostgreSQL', () => {
     const run = startFleet(url, name, WORKERS)
     try {
       await run.finished()
-      const audit = await expectSafeFleet(run)
+      const audit = await expectSafeFleet(run, { sends: 300, atCap: 20 })
       // The work spread across the workers.
       for (const worker of WORKERS)
         expect(audit.byWorker.get(worker) ?? 0, worker).toBeGreaterThan(audit.sends / 10)

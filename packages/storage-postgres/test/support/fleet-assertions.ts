@@ -7,7 +7,10 @@ import { auditSends, type FleetAudit, type FleetRun, fleetLeads, readSends } fro
  * identity over a daily cap in its own time zone or over its inbox's hourly cap in any sliding hour, no
  * send claimed outside working hours, and every lead still there, each with a status that says why.
  */
-export async function expectSafeFleet(run: FleetRun): Promise<FleetAudit> {
+export async function expectSafeFleet(
+  run: FleetRun,
+  least: { readonly sends: number; readonly atCap: number },
+): Promise<FleetAudit> {
   const audit = await auditSends(run, readSends(run))
   // biome-ignore lint/suspicious/noConsole: what the run did is part of its result; it goes in the output.
   console.info(
@@ -18,9 +21,9 @@ export async function expectSafeFleet(run: FleetRun): Promise<FleetAudit> {
   expect(audit.dayViolations, 'daily caps exceeded').toEqual([])
   expect(audit.hourViolations, 'hourly caps exceeded').toEqual([])
   expect(audit.outsideHours, 'sends outside working hours').toEqual([])
-  // Enough work that many identities reached their caps (the run is real time, so a loaded machine does less).
-  expect(audit.sends).toBeGreaterThan(300)
-  expect(audit.atCap).toBeGreaterThan(20)
+  // Enough work that identities reached their caps (the run is real time, so a loaded machine does less).
+  expect(audit.sends).toBeGreaterThanOrEqual(least.sends)
+  expect(audit.atCap).toBeGreaterThanOrEqual(least.atCap)
   const leads = await fleetLeads(run.url, run.schema)
   expect(leads).toHaveLength(FLEET.identities * FLEET.leadsPerIdentity)
   const unexplained = leads.filter(

@@ -31,7 +31,17 @@ export async function startPostgresServer(
     persistent: true,
     // Lets the server run when the tests run as root (CI machines do).
     createPostgresUser: true,
-    postgresFlags: ['-c', 'fsync=off', '-c', 'max_connections=300', '-c', 'unix_socket_directories='],
+    postgresFlags: [
+      '-c',
+      'fsync=off',
+      '-c',
+      'max_connections=300',
+      '-c',
+      'unix_socket_directories=',
+      // As the store's README recommends for many workers: fewer predicate locks escalate to whole tables.
+      '-c',
+      'max_pred_locks_per_transaction=256',
+    ],
     onLog: options.log ?? (() => {}),
     onError: (error) => options.log?.(String(error)),
   })
