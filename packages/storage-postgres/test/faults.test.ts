@@ -1,9 +1,12 @@
 import { PacelineError } from '@paceline/core'
 import pg from 'pg'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { createPostgresStorage, type PostgresStorage } from '../src/index'
 import { startPostgresServer } from './support/postgres-server'
 import { postgresUrl, temporarySchemas } from './support/schemas'
+
+// Real server round trips: a busy CI machine can take seconds where a quiet one takes milliseconds.
+vi.setConfig({ testTimeout: 30_000 })
 
 const schema = temporarySchemas()
 const opened: PostgresStorage[] = []

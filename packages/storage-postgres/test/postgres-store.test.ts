@@ -3,11 +3,14 @@ import { STORAGE_COLLECTIONS } from '@paceline/core/ports'
 import { simulate } from '@paceline/core/testing'
 import fc from 'fast-check'
 import pg from 'pg'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { scenario } from '../../../test-support/storage-scenario'
 import { createPostgresStorage, type PostgresStorage } from '../src/index'
 import { encodeIndexValue } from '../src/index-key'
 import { postgresUrl, temporarySchemas } from './support/schemas'
+
+// Real server round trips: a busy CI machine can take seconds where a quiet one takes milliseconds.
+vi.setConfig({ testTimeout: 30_000 })
 
 const schema = temporarySchemas()
 const quiet = { onWarning: () => {} }

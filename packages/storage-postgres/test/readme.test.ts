@@ -1,8 +1,11 @@
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
-import { afterAll, beforeAll, inject } from 'vitest'
+import { afterAll, beforeAll, inject, vi } from 'vitest'
 import { readmeExamples } from '../../../test-support/readme-examples'
+
+// Each example opens a pool and migrates a schema: seconds on a busy machine, not milliseconds.
+vi.setConfig({ testTimeout: 60_000 })
 
 // The examples read DATABASE_URL, as a host's code would, and work in the schema `outreach`.
 const dropExampleSchema = async () => {
