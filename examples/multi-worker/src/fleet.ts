@@ -1,4 +1,4 @@
-import { type IdentityInput, sequence, type Weekday } from '@paceline/core'
+import { type IdentityInput, sequence, WEEKDAYS, type Weekday } from '@paceline/core'
 
 /** The outreach the workers share: identities with small daily caps, a campaign and leads each. */
 export interface FleetSize {
@@ -14,7 +14,7 @@ export const START = Date.parse('2026-03-02T00:00:00Z')
 export const identityId = (n: number) => `sender-${String(n).padStart(3, '0')}`
 
 const ZONES = ['Europe/Madrid', 'America/New_York', 'Asia/Singapore'] as const
-const EVERY_DAY: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']
+const EVERY_DAY: Weekday[] = [...WEEKDAYS]
 
 export function identity(n: number): IdentityInput {
   return {

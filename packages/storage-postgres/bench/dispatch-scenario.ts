@@ -1,4 +1,5 @@
-import { sequence } from '@paceline/core'
+import { sequence, WEEKDAYS } from '@paceline/core'
+import { leadsOf as fleetLeads } from '../test/workers/fleet-scenario'
 
 /**
  * The dispatch-throughput workload: a few hundred identities, each with a LinkedIn account and two inboxes
@@ -29,15 +30,7 @@ export function identity(n: number) {
     name: `Sender ${n}`,
     workingHours: {
       timezone: 'UTC',
-      days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as (
-        | 'mon'
-        | 'tue'
-        | 'wed'
-        | 'thu'
-        | 'fri'
-        | 'sat'
-        | 'sun'
-      )[],
+      days: [...WEEKDAYS],
       windows: [{ start: '00:00', end: '24:00' }],
     },
     linkedin: {
@@ -61,16 +54,8 @@ export const dispatchSequence = sequence()
   .email({ id: 'bump', body: 'Bump' })
   .build()
 
-export function leadsOf(n: number) {
-  return Array.from({ length: DISPATCH.leadsPerIdentity }, (_, k) => ({
-    id: `lead-${n}-${k}`,
-    profile: {
-      firstName: `L${k}`,
-      linkedinProfileId: `p-${n}-${k}`,
-      professionalEmail: `l${n}x${k}@northwind.example`,
-    },
-  }))
-}
+/** The leads of identity `n` (the multi-worker tests' leads, as many as the workload has). */
+export const leadsOf = (n: number) => fleetLeads(n, DISPATCH.leadsPerIdentity)
 
 /** What a worker process reports when it stops (its last stdout line). */
 export interface WorkerReport {

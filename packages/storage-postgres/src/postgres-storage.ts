@@ -6,6 +6,7 @@ import {
   type CollectionName,
   type IndexQuery,
   layoutOf,
+  queryShape,
   SecretBox,
   STORAGE_COLLECTIONS,
   type StorageTransaction,
@@ -21,7 +22,7 @@ import pg from 'pg'
 import { failureKind } from './database-errors'
 import { encodeIndexValue } from './index-key'
 import { type MigrationReport, migrateToLatest, refuseNewer } from './migrations/migrations'
-import { planQuery, type QueryPlan, shapeOf } from './query-sql'
+import { planQuery, type QueryPlan } from './query-sql'
 import { type CreatePostgresStorageOptions, parseStorageOptions } from './storage-options'
 import { WriteBuffer } from './write-buffer'
 
@@ -366,7 +367,7 @@ export function createPostgresStorage(input: CreatePostgresStorageOptions): Post
         guard()
         // An index query must see this transaction's own writes to the collection.
         await flush(collection)
-        const shape = shapeOf(collection, query)
+        const shape = queryShape(collection, query)
         let plan = plans.get(shape)
         if (plan === undefined) {
           plan = planQuery(kysely, schema, layoutFor(collection), query)

@@ -10,15 +10,6 @@ export interface QueryPlan {
   readonly bind: (workspace: string, query: IndexQuery, anchor: readonly unknown[] | undefined) => unknown[]
 }
 
-/** A query's shape: everything that changes the SQL (values only change parameters). */
-export function shapeOf(collection: string, query: IndexQuery): string {
-  const range = query.range ?? {}
-  const ops = ['gt', 'gte', 'lt', 'lte']
-    .filter((op) => range[op as keyof typeof range] !== undefined)
-    .join(',')
-  return `${collection}|${query.index ?? ''}|${query.equals?.length ?? 0}|${ops}|${query.after === undefined ? '' : 'after'}|${query.order ?? 'asc'}|${query.limit === undefined ? '' : 'limit'}`
-}
-
 /**
  * Builds the SQL of a query shape with kysely: equality on the index's first fields, a range on the next,
  * "after a key" as a row-value comparison with that key's own index values (read first, so the comparison is

@@ -7,6 +7,7 @@ import {
   type IndexQuery,
   indexColumnValue,
   layoutOf,
+  queryShape,
   SecretBox,
   STORAGE_COLLECTIONS,
   type StorageTransaction,
@@ -25,7 +26,7 @@ import {
   schemaTooNew,
   unknownMigrations,
 } from './migrations/migrations'
-import { inIndexSql, planQuery, type QueryPlan, shapeOf } from './query-sql'
+import { inIndexSql, planQuery, type QueryPlan } from './query-sql'
 import { type CreateSqliteStorageOptions, parseStorageOptions } from './storage-options'
 import { unreadableDatabase } from './unreadable-database'
 
@@ -296,7 +297,7 @@ export function createSqliteStorage(input: CreateSqliteStorageOptions): SqliteSt
           },
           async query(collection, query: IndexQuery = {}) {
             guard()
-            const shape = shapeOf(collection, query)
+            const shape = queryShape(collection, query)
             let plan = plans.get(shape)
             if (plan === undefined) {
               plan = planQuery(kysely, layoutFor(collection), query)

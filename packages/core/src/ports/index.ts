@@ -43,6 +43,7 @@ export type {
   LinkedInRequest,
   LinkedInTarget,
 } from './linkedin-channel'
+export { queryShape } from './query-shape'
 export { parseEncryptionKey, SecretBox, secretRowLabel } from './secret-box'
 export {
   COLLECTION_NAMES,

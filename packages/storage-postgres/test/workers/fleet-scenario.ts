@@ -1,4 +1,4 @@
-import { sequence } from '@paceline/core'
+import { sequence, WEEKDAYS } from '@paceline/core'
 
 /**
  * The fleet the multi-worker tests run: many identities with small daily caps, a campaign each, a few
@@ -28,15 +28,7 @@ export function identity(n: number) {
     workingHours: {
       // Three time zones, so "a day" is a different UTC span per identity.
       timezone: ['UTC', 'Europe/Madrid', 'America/New_York'][n % 3] as string,
-      days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as (
-        | 'mon'
-        | 'tue'
-        | 'wed'
-        | 'thu'
-        | 'fri'
-        | 'sat'
-        | 'sun'
-      )[],
+      days: [...WEEKDAYS],
       windows: [{ start: '06:00', end: '20:00' }],
     },
     linkedin: {
@@ -57,8 +49,9 @@ export const fleetSequence = sequence()
   .email({ id: 'bump', delay: { hours: 12 }, body: 'Bump' })
   .build()
 
-export function leadsOf(n: number) {
-  return Array.from({ length: FLEET.leadsPerIdentity }, (_, k) => ({
+/** The leads of identity `n`, each with a LinkedIn profile and an email address. */
+export function leadsOf(n: number, count: number = FLEET.leadsPerIdentity) {
+  return Array.from({ length: count }, (_, k) => ({
     id: `lead-${n}-${k}`,
     profile: {
       firstName: `L${k}`,
