@@ -98,6 +98,21 @@ describe('sending through a real SMTP server into a real mailbox', () => {
     })
   })
 
+  it('reports a sender address the account may not use as "invalid_sender", with what to do', async () => {
+    // An inbox set up to log in as another account, which the server does not let send as this address.
+    const shared = createEmailChannel({ inboxes: [{ address: 'sales@acme.io', smtp: smtp() }] })
+    const outcome = await shared.send(
+      message('eva@northwind.example', { from: { address: 'sales@acme.io' } }),
+    )
+    await shared.close()
+    expect(outcome).toMatchObject({
+      ok: false,
+      reason: 'invalid_sender',
+      raw: { responseCode: 553, enhanced: '5.7.1' },
+      message: expect.stringContaining('alias'),
+    })
+  })
+
   it('calls a connection lost after DATA "delivery unknown", and never sends the message again', async () => {
     const dropped = message('drop-1@northwind.example')
     const before = await countSubmissions(dropped.messageId)

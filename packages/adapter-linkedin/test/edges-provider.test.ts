@@ -152,6 +152,16 @@ describe('actions, as Edges receives them', () => {
     ).toMatchObject({
       ok: true,
     })
+    // An uploaded recording has no path: its name says the format.
+    const upload = `data:audio/mpeg;base64,${Buffer.from('mp3 upload').toString('base64')}`
+    expect(
+      await provider.sendVoice({ ...call('liam'), audio: { url: upload, name: 'voice.mp3' } }),
+    ).toMatchObject({
+      ok: true,
+    })
+    expect(edges.runsOf('linkedin-message-profile').at(-1)?.input).toMatchObject({
+      attachments: [{ name: 'voice.mp3', content: Buffer.from('mp3 upload').toString('base64') }],
+    })
     const runs = edges.runs.length
     expect(
       await provider.sendVoice({ ...call('liam'), audio: { url: `${edges.filesUrl}/hello.ogg` } }),

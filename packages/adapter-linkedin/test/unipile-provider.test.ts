@@ -278,6 +278,16 @@ describe('actions, as Unipile receives them', () => {
     )
   })
 
+  it('sends an uploaded recording (a data: URL) as voice_message under its name', async () => {
+    const upload = `data:audio/mp4;base64,${Buffer.from('m4a upload').toString('base64')}`
+    expect(
+      await provider.sendVoice({ ...byId(member('liam')), audio: { url: upload, name: 'voice.m4a' } }),
+    ).toMatchObject({ ok: true })
+    expect(fake.requestsOf('POST /chats').at(-1)?.form?.voice_message).toEqual([
+      { name: 'voice.m4a', type: 'audio/mp4', size: 10, text: 'm4a upload' },
+    ])
+  })
+
   it('sends a voice message as voice_message; audio LinkedIn refuses (415) is unsupported', async () => {
     fake.files.set('hello.m4a', { bytes: Buffer.from('m4a audio'), type: 'audio/mp4' })
     fake.files.set('hello.txt', { bytes: Buffer.from('not audio'), type: 'text/plain' })

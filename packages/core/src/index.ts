@@ -12,7 +12,7 @@ export {
 export type { CrmExportOptions, CrmRecordOutcome, CrmSyncOptions, CrmSyncReport } from './crm/crm-sync'
 export type { MappingCheck, MappingVerdict } from './crm/mapping-check'
 // Engine
-export type { AddLeadsResult } from './engine/admin'
+export type { AddLeadsResult, LaunchedCampaign } from './engine/admin'
 export type { AiOperation, AiUsageDay, AiUsageQuery } from './engine/ai-usage'
 export type {
   CampaignAnalytics,
@@ -135,6 +135,7 @@ export {
   type ReplyHandlingMode,
 } from './model/campaign/campaign-settings'
 export { type CampaignInput, defineCampaign, validateCampaign } from './model/campaign/define-campaign'
+export { type CampaignWarning, campaignWarnings, missingRecordings } from './model/campaign/launch-readiness'
 export { sequenceShapeChanges } from './model/campaign/sequence-shape'
 export { type CampaignChanges, updateCampaign } from './model/campaign/update-campaign'
 export {
@@ -287,11 +288,17 @@ export {
   type StepKindInfo,
 } from './model/sequence/step-kinds'
 export { DEFAULT_TEXT_LIMITS, type TextLimits } from './model/sequence/text-limits'
+export {
+  MAX_UPLOADED_RECORDING_BYTES,
+  type VoiceRecording,
+  voiceRecordingSchema,
+} from './model/sequence/voice-recording'
 // Templates
 export {
   type CampaignTemplate,
   type TemplateCategory,
   type TemplateId,
+  type TemplateSetupItem,
   templates,
 } from './model/templates/campaign-templates'
 // Scheduler (pure)

@@ -44,6 +44,8 @@ export async function startSmtpRelay(options: {
   readonly accessTokens?: Readonly<Record<string, string>>
   /** A user that receives a copy of every accepted submission. */
   readonly journal?: string
+  /** Other addresses a user may send as (lower case). */
+  readonly aliases?: Readonly<Record<string, readonly string[]>>
 }): Promise<SmtpRelay> {
   const received: ReceivedSubmission[] = []
   const lmtp = nodemailer.createTransport({ host: '127.0.0.1', port: options.lmtpPort, lmtp: true })
@@ -71,6 +73,20 @@ export async function startSmtpRelay(options: {
         return
       }
       callback(null, { user })
+    },
+    // Like Postfix's reject_sender_login_mismatch: a user may send only as an address it owns.
+    onMailFrom(address, session, callback) {
+      const user = String(session.user ?? '').toLowerCase()
+      const sender = address.address.toLowerCase()
+      if (user !== '' && sender !== user && !options.aliases?.[user]?.includes(sender)) {
+        callback(
+          Object.assign(new Error(`5.7.1 <${sender}>: Sender address rejected: not owned by user ${user}`), {
+            responseCode: 553,
+          }),
+        )
+        return
+      }
+      callback()
     },
     onRcptTo(address, _session, callback) {
       const recipient = address.address.toLowerCase()

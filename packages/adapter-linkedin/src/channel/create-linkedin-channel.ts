@@ -279,7 +279,9 @@ export function createLinkedInChannel(input: CreateLinkedInChannelOptions): Link
     async sendVoice(request) {
       if (!provider.supports.voice) return unsupported('send voice messages')
       const audio = request.audio
-      if (audio === undefined) return unsupported('turn a script into a voice message (give an audio URL)')
+      // The port's type says a recording is always given; a caller outside TypeScript may still omit it.
+      if (typeof audio?.url !== 'string')
+        return unsupported('send a voice message without a recording (audio.url)')
       return guarded(
         'sendVoice',
         () => provider.sendVoice({ ...callOf(request), audio }),

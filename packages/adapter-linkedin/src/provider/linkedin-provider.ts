@@ -128,7 +128,9 @@ export interface LinkedInProviderV1 {
       readonly caption?: string
     },
   ): Promise<LinkedInOutcome>
-  sendVoice(call: ProviderCall & { readonly audio: { readonly url: string } }): Promise<LinkedInOutcome>
+  sendVoice(
+    call: ProviderCall & { readonly audio: { readonly url: string; readonly name?: string } },
+  ): Promise<LinkedInOutcome>
   withdrawInvitation(call: ProviderCall): Promise<LinkedInOutcome>
   /** 1st-degree connection, invitation pending, or neither. */
   relationStatus(call: ProviderCall): Promise<ConnectionCheck>

@@ -214,6 +214,16 @@ export function linkedinChannelConformance(options: LinkedInChannelConformanceOp
       }
     })
 
+    it('refuses a voice message without a recording as "unsupported" (LinkedIn sends recordings only)', async () => {
+      const target = request(options.connection)
+      // Callers outside TypeScript can still leave the recording out; nothing may be sent then.
+      const outcome = await channel.sendVoice({ ...target } as Parameters<LinkedInChannelV1['sendVoice']>[0])
+      expect(
+        outcome,
+        `sendVoice() without audio.url must answer { ok: false, reason: 'unsupported' }, never send anything — it returned ${show(outcome)}`,
+      ).toMatchObject({ ok: false, reason: 'unsupported' })
+    })
+
     const events = options.events
     const eventsTitle =
       'delivers replies and acceptances as engine events for the identity, naming the profile'

@@ -12,6 +12,7 @@ import {
   scheduleCampaign as scheduleModel,
 } from '../model/campaign/campaign-lifecycle'
 import { type CampaignInput, defineCampaign } from '../model/campaign/define-campaign'
+import { type CampaignWarning, campaignWarnings } from '../model/campaign/launch-readiness'
 import { type CampaignChanges, updateCampaign as updateModel } from '../model/campaign/update-campaign'
 import { defineIdentity, updateIdentity } from '../model/identity/define-identity'
 import type { Identity, IdentityInput } from '../model/identity/identity-schema'
@@ -19,6 +20,7 @@ import type { InstantInput } from '../model/instant'
 import { applyLeadEvent, type Enrolment, enrolLead, type LeadEvent } from '../model/lead/enrolment'
 import { type Lead, type LeadInput, validateLead } from '../model/lead/lead'
 import { profileWarnings } from '../model/lead/profile-warnings'
+import { AWAITING_INBOX_LANE } from '../scheduler/lanes'
 import { logActions } from './action-log'
 import { markFreshWorkspace } from './analytics/analytics-rebuild'
 import { blocklisted } from './blocklist'
@@ -63,6 +65,15 @@ export async function putIdentity(
     const kept = new Set(lanesOf(record))
     const out: EngineEvent[] = []
     const now = context.now()
+    // Leads waiting at an email step for the identity's first inbox continue now that it has one.
+    if (identity.email.inboxes.length > 0) {
+      for (const enrolment of await store.query('enrolments', {
+        index: 'ready',
+        equals: [identity.id, AWAITING_INBOX_LANE],
+      })) {
+        out.push(...(await progressLead(context, store, enrolment, now)).events)
+      }
+    }
     for (const lane of lanesOf(existing)) {
       if (kept.has(lane)) continue
       for (const enrolment of await store.query('enrolments', {
@@ -112,14 +123,16 @@ export async function createCampaign(
   input: CampaignInput,
   origin: { readonly duplicatedFrom?: string } = {},
 ): Promise<Campaign> {
-  const campaign: Campaign = {
+  const defined: Campaign = {
     ...defineCampaign(input),
     ...origin,
     createdAt: new Date(context.now()).toISOString(),
   }
-  await inTransaction(context, async (store) => {
-    if ((await store.get('identities', campaign.identityId)) === undefined)
-      throw notFound('identity', campaign.identityId)
+  return inTransaction(context, async (store) => {
+    const identity = await store.get('identities', defined.identityId)
+    if (identity === undefined) throw notFound('identity', defined.identityId)
+    const campaign: Campaign =
+      input.name === undefined ? { ...defined, name: `${identity.identity.name}'s Campaign` } : defined
     if ((await store.get('campaigns', campaign.id)) !== undefined) {
       throw PacelineError.fromIssues(PacelineErrorCodes.invalidCampaign, `Campaign '${campaign.id}'`, [
         issue(
@@ -130,8 +143,8 @@ export async function createCampaign(
       ])
     }
     await store.put('campaigns', campaign.id, campaignRecord(campaign))
+    return campaign
   })
-  return campaign
 }
 
 export async function getCampaign(context: EngineContext, id: string): Promise<Campaign> {
@@ -166,28 +179,41 @@ export async function editCampaign(
   })
 }
 
+/** A campaign just launched or scheduled, with what a person should know about it (never stored). */
+export type LaunchedCampaign = Campaign & { readonly warnings: readonly CampaignWarning[] }
+
 /** Launches a draft or scheduled campaign now and starts its leads. */
-export async function launch(context: EngineContext, id: string): Promise<Campaign> {
-  return transition(
+export async function launch(context: EngineContext, id: string): Promise<LaunchedCampaign> {
+  let warnings: readonly CampaignWarning[] = []
+  const campaign = await transition(
     context,
     id,
     (campaign, store) =>
       store.get('identities', campaign.identityId).then((identity) => {
         if (identity === undefined) throw notFound('identity', campaign.identityId)
+        warnings = campaignWarnings(campaign, identity.identity)
         return launchModel(campaign, { identity: identity.identity, at: context.now() })
       }),
     'start',
   )
+  return { ...campaign, warnings }
 }
 
 /** Schedules a draft campaign to start at `startAt`. */
-export async function schedule(context: EngineContext, id: string, startAt: InstantInput): Promise<Campaign> {
-  return transition(context, id, (campaign, store) =>
+export async function schedule(
+  context: EngineContext,
+  id: string,
+  startAt: InstantInput,
+): Promise<LaunchedCampaign> {
+  let warnings: readonly CampaignWarning[] = []
+  const campaign = await transition(context, id, (campaign, store) =>
     store.get('identities', campaign.identityId).then((identity) => {
       if (identity === undefined) throw notFound('identity', campaign.identityId)
+      warnings = campaignWarnings(campaign, identity.identity)
       return scheduleModel(campaign, { identity: identity.identity, at: context.now(), startAt })
     }),
   )
+  return { ...campaign, warnings }
 }
 
 export async function pause(context: EngineContext, id: string): Promise<Campaign> {

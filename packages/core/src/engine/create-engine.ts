@@ -15,7 +15,7 @@ import type { EmailChannelV1 } from '../ports/email-channel'
 import type { InboundEvent } from '../ports/inbound-event'
 import type { LinkedInChannelV1 } from '../ports/linkedin-channel'
 import type { StorageV1 } from '../ports/storage'
-import type { AddLeadsResult } from './admin'
+import type { AddLeadsResult, LaunchedCampaign } from './admin'
 import type { AiUsageDay, AiUsageQuery } from './ai-usage'
 import type {
   CampaignAnalytics,
@@ -99,8 +99,12 @@ export interface Engine {
     /** Filtered and ordered (newest, oldest, name, or the order campaigns get capacity), a page at a time. */
     list(options?: CampaignListOptions): Promise<Page<Campaign>>
     update(id: string, changes: CampaignChanges): Promise<Campaign>
-    launch(id: string): Promise<Campaign>
-    schedule(id: string, startAt: InstantInput): Promise<Campaign>
+    /**
+     * Starts the campaign now. `warnings` says what a person should know, e.g. that its email steps wait
+     * for the identity's first inbox.
+     */
+    launch(id: string): Promise<LaunchedCampaign>
+    schedule(id: string, startAt: InstantInput): Promise<LaunchedCampaign>
     pause(id: string): Promise<Campaign>
     resume(id: string): Promise<Campaign>
     archive(id: string): Promise<Campaign>

@@ -347,11 +347,7 @@ async function send(
       })
     case 'linkedin_voice':
       if (capabilities.supportsVoice === false) return unsupported('Sending voice messages')
-      return linkedin.sendVoice({
-        ...request,
-        ...(action.audio === undefined ? {} : { audio: action.audio }),
-        ...(action.script === undefined ? {} : { script: action.script }),
-      })
+      return linkedin.sendVoice({ ...request, audio: action.audio })
   }
 }
 
@@ -416,6 +412,8 @@ function handlingOf(outcome: Extract<ChannelOutcome, { ok: false }>): Handling {
       return { kind: 'error', substatus: 'system_error' }
     case 'invalid_recipient':
       return { kind: 'finish', substatus: 'bounced' }
+    case 'invalid_sender':
+      return { kind: 'error', substatus: 'invalid_identity_email' }
     case 'delivery_unknown':
       return { kind: 'unknown' }
   }

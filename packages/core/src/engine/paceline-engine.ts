@@ -151,8 +151,12 @@ export interface PacelineEngineApi {
   readonly getCampaign: (id: string) => Effect.Effect<Campaign, PacelineError>
   readonly listCampaigns: (options?: CampaignListOptions) => Effect.Effect<Page<Campaign>, PacelineError>
   readonly updateCampaign: (id: string, changes: CampaignChanges) => Effect.Effect<Campaign, PacelineError>
-  readonly launchCampaign: (id: string) => Effect.Effect<Campaign, PacelineError>
-  readonly scheduleCampaign: (id: string, startAt: InstantInput) => Effect.Effect<Campaign, PacelineError>
+  /** Launches now; `warnings` says what to know (e.g. email steps on an identity without an inbox yet). */
+  readonly launchCampaign: (id: string) => Effect.Effect<admin.LaunchedCampaign, PacelineError>
+  readonly scheduleCampaign: (
+    id: string,
+    startAt: InstantInput,
+  ) => Effect.Effect<admin.LaunchedCampaign, PacelineError>
   readonly pauseCampaign: (id: string) => Effect.Effect<Campaign, PacelineError>
   readonly resumeCampaign: (id: string) => Effect.Effect<Campaign, PacelineError>
   readonly archiveCampaign: (id: string) => Effect.Effect<Campaign, PacelineError>

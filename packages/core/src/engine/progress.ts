@@ -107,7 +107,6 @@ export async function progressLead(
     await store.put('enrolments', resting.key, resting)
     return { enrolment: resting, events: [] }
   }
-  const starting = enrolment.state.status === 'not_started'
   const output = advance({
     now,
     campaign: lead.campaign.campaign,
@@ -116,8 +115,7 @@ export async function progressLead(
     relation: lead.relation,
     enrolment,
     lastContactAt: needsContactHistory(lead.campaign) ? await lastContactAt(store, enrolment.leadId) : {},
-    inboxForNewLead:
-      starting && enrolment.inbox === null ? await chooseInbox(store, lead.campaign, lead.identity) : null,
+    inboxForLead: enrolment.inbox === null ? await chooseInbox(store, lead.campaign, lead.identity) : null,
     pushesEvents: context.linkedin?.capabilities?.pushesEvents === true,
     acceptanceCheckIntervalMs: context.settings.acceptanceCheckIntervalMs,
   })
@@ -133,18 +131,6 @@ export async function progressLead(
     switch (effect.type) {
       case 'lead-started':
         entries.push({ ...base, type: 'lead-started', ...(next.inbox === null ? {} : { inbox: next.inbox }) })
-        if (next.inbox !== null) {
-          const key = counterKeys.inboxAssignments(enrolment.identityId, next.inbox)
-          const counter = await store.get('counters', key)
-          await store.put('counters', key, {
-            key,
-            identityId: enrolment.identityId,
-            date: 'all',
-            count: (counter?.count ?? 0) + 1,
-            lastAt: now,
-            recent: [],
-          })
-        }
         break
       case 'condition-evaluated':
         entries.push({
@@ -199,6 +185,19 @@ export async function progressLead(
       case 'invitation-skipped':
         break
     }
+  }
+  // A lead gets its inbox when it starts, or at its first email step if the identity had none then.
+  if (enrolment.inbox === null && next.inbox !== null) {
+    const key = counterKeys.inboxAssignments(enrolment.identityId, next.inbox)
+    const counter = await store.get('counters', key)
+    await store.put('counters', key, {
+      key,
+      identityId: enrolment.identityId,
+      date: 'all',
+      count: (counter?.count ?? 0) + 1,
+      lastAt: now,
+      recent: [],
+    })
   }
   if (statusChanged(enrolment, next)) {
     entries.push({ ...base, type: 'lead-status-changed', detail: { from: enrolment.state, to: next.state } })

@@ -116,7 +116,9 @@ export async function viewOf(
   }
   let reason: WaitReason = enrolment.wait ?? 'queued'
   let at = enrolment.dueAt
-  if (enrolment.lane !== 'internal') {
+  // Nothing but an inbox added to the identity moves such a lead on: it has no next time.
+  if (enrolment.wait === 'waiting_for_email_account') at = Number.POSITIVE_INFINITY
+  else if (enrolment.lane !== 'internal') {
     const from = Math.max(now, enrolment.dueAt)
     const gate = gateFrom(
       context,

@@ -23,7 +23,7 @@ export type RenderedAction =
       readonly file: { readonly url: string; readonly name?: string }
       readonly caption?: string
     }
-  | { readonly kind: 'linkedin_voice'; readonly audio?: { readonly url: string }; readonly script?: string }
+  | { readonly kind: 'linkedin_voice'; readonly audio: { readonly url: string; readonly name?: string } }
   | { readonly kind: 'email'; readonly subject: string; readonly text: string }
 
 type StepReaction = Extract<ActionStep, { kind: 'react_to_last_post' }>['reaction']
@@ -132,6 +132,9 @@ export async function renderStep(context: RenderContext): Promise<RenderResult> 
       if (step.ai !== undefined) {
         const generated = await generate(step.ai.prompt, false, limits.linkedinMessage)
         if (!generated.ok) return generated
+        // The AI wrote nothing: there is no message, as opposed to a written one that renders empty.
+        if (generated.text.trim() === '')
+          return fail('missing_linkedin_message', 'the AI wrote no message for this lead')
         chunks = [generated.text]
       } else {
         chunks = []
@@ -162,14 +165,15 @@ export async function renderStep(context: RenderContext): Promise<RenderResult> 
         const generated = await generate(step.ai.prompt, false, limits.inmailBody)
         if (!generated.ok) return generated
         body = generated.text.trim()
+        if (body === '') return fail('missing_inmail_message', 'the AI wrote no InMail message for this lead')
       } else if (step.body !== undefined) {
         const rendered = render(step.body)
         if (!rendered.ok) return rendered
         body = rendered.text.trim()
       } else return fail('missing_inmail_message', 'the InMail has no message')
       if (subject.text.trim() === '')
-        return fail('missing_inmail_subject', 'the InMail subject would be empty')
-      if (body === '') return fail('missing_inmail_message', 'the InMail message would be empty')
+        return fail('missing_inmail_subject', 'the InMail subject would be empty for this lead')
+      if (body === '') return fail('empty_message', 'the InMail message would be empty for this lead')
       if (subject.text.length > limits.inmailSubject) {
         return fail(
           'message_too_long',
@@ -209,20 +213,13 @@ export async function renderStep(context: RenderContext): Promise<RenderResult> 
       }
     }
     case 'linkedin_voice': {
-      if (step.audio !== undefined)
-        return { ok: true, action: { kind: 'linkedin_voice', audio: { url: step.audio.url } } }
-      let script: string
-      if (step.ai !== undefined) {
-        const generated = await generate(step.ai.prompt, false)
-        if (!generated.ok) return generated
-        script = generated.text.trim()
-      } else {
-        const rendered = render(step.body ?? '')
-        if (!rendered.ok) return rendered
-        script = rendered.text.trim()
-      }
-      if (script === '') return fail('empty_message', 'the voice message script would be empty')
-      return { ok: true, action: { kind: 'linkedin_voice', script } }
+      // A campaign cannot launch without the recording; one stored by an older version may have a script.
+      if (step.audio === undefined)
+        return fail(
+          'missing_linkedin_message',
+          'the voice message has no recording: give the step `audio: { url }`, then retry the lead',
+        )
+      return { ok: true, action: { kind: 'linkedin_voice', audio: step.audio } }
     }
     case 'email': {
       const thread = context.enrolment.thread

@@ -7,7 +7,7 @@ import type { Condition } from '../model/sequence/condition-schema'
 import { matchesCustomRules } from '../model/sequence/custom-condition'
 import type { SequenceStep, StepOfKind } from '../model/sequence/sequence-schema'
 import { STEP_KIND_INFO } from '../model/sequence/step-kinds'
-import { type Lane, laneOfStep } from '../scheduler/lanes'
+import { AWAITING_INBOX_LANE, type Lane, laneOfStep } from '../scheduler/lanes'
 import { substatusForWait, type WaitReason } from '../scheduler/wait-reason'
 import type { EnrolmentRecord, IdentityRecord, RelationRecord } from './records'
 
@@ -25,8 +25,11 @@ export interface RunnerInput {
   readonly enrolment: EnrolmentRecord
   /** When any identity last sent this lead a message, per channel (for "has been contacted"). */
   readonly lastContactAt: { readonly linkedin?: number; readonly email?: number }
-  /** The inbox a lead that starts now gets (shuffle or named inboxes, least used first). */
-  readonly inboxForNewLead: string | null
+  /**
+   * The inbox a lead without one gets (shuffle or named inboxes, least used first): when it starts, or at
+   * its first email step if the identity had no inbox when it started.
+   */
+  readonly inboxForLead: string | null
   readonly pushesEvents: boolean
   readonly acceptanceCheckIntervalMs: number
 }
@@ -67,7 +70,7 @@ export function advance(input: RunnerInput): RunnerOutput {
       state: { status: 'in_progress', substatus: 'scheduled' },
       stepId: sequence.start,
       stepSince: now,
-      inbox: enrolment.inbox ?? input.inboxForNewLead,
+      inbox: enrolment.inbox ?? input.inboxForLead,
     }
     effects.push({ type: 'lead-started' })
   }
@@ -98,17 +101,33 @@ export function advance(input: RunnerInput): RunnerOutput {
       })
       continue
     }
-    if (step.kind === 'task' || step.kind === 'add_to_campaign') {
+    if (step.kind === 'task') {
       if (due > now) return { enrolment: waiting(enrolment, 'internal', due, 'delay', now), effects }
-      effects.push(
-        step.kind === 'task'
-          ? { type: 'task-created', stepId, step }
-          : { type: 'lead-moved', stepId, campaignId: step.campaignId },
-      )
+      effects.push({ type: 'task-created', stepId, step })
       enrolment = moveTo(enrolment, step.next, now)
       continue
     }
+    if (step.kind === 'add_to_campaign') {
+      if (due > now) return { enrolment: waiting(enrolment, 'internal', due, 'delay', now), effects }
+      // A move, not a copy: the lead leaves this campaign and continues in the other one only.
+      effects.push({ type: 'lead-moved', stepId, campaignId: step.campaignId })
+      return {
+        enrolment: finished(enrolment, 'moved', now, `moved to campaign '${step.campaignId}'`),
+        effects,
+      }
+    }
 
+    if (step.kind === 'email' && enrolment.inbox === null) {
+      if (input.inboxForLead !== null) enrolment = { ...enrolment, inbox: input.inboxForLead }
+      else if (input.identity.identity.email.inboxes.length === 0) {
+        // No email account yet: the lead waits here, out of every queue, until an inbox is added.
+        if (due > now) return { enrolment: waiting(enrolment, 'internal', due, 'delay', now), effects }
+        return {
+          enrolment: waiting(enrolment, AWAITING_INBOX_LANE, now, 'waiting_for_email_account', now),
+          effects,
+        }
+      }
+    }
     const problem = channelProblem(step, input.identity, input.lead, enrolment)
     if (problem !== undefined) return { enrolment: failed(enrolment, problem, now), effects }
 
@@ -220,7 +239,6 @@ export function channelProblem(
   }
   if (channel === 'email') {
     const inboxes = identity.identity.email.inboxes
-    if (inboxes.length === 0) return 'invalid_identity_email'
     const inbox = enrolment.inbox
     if (inbox === null || !inboxes.some((each) => each.address.toLowerCase() === inbox))
       return 'missing_email'
@@ -324,8 +342,11 @@ export function finished(
   enrolment: EnrolmentRecord,
   substatus: FinishedSubstatus,
   now: number,
+  detail?: string,
 ): EnrolmentRecord {
-  return { ...parked(enrolment, now, { status: 'finished', substatus }), stepId: null }
+  const state: LeadState =
+    detail === undefined ? { status: 'finished', substatus } : { status: 'finished', substatus, detail }
+  return { ...parked(enrolment, now, state), stepId: null }
 }
 
 /** The end of a path: "not connected" when the lead declined the invitation and got nothing since. */

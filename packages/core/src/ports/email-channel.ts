@@ -28,6 +28,8 @@ export interface EmailMessage {
  * The result of a send. Failures are classified so that only what certainly did not go out is retried:
  * - `retryable`: refused before acceptance (SMTP 4xx, HTTP 429/503); retried after `retryAfterMs`
  * - `invalid_recipient`: permanently refused recipient (SMTP 5.1.x) -> the lead bounces
+ * - `invalid_sender`: the server refused the sender address (the account may not send as it) -> error
+ *   "Invalid identity email"
  * - `rejected`: other permanent refusal (5xx) -> error
  * - `disconnected`: authentication failed or credentials expired -> error "Email disconnected"
  * - `delivery_unknown`: connection lost after DATA, a timeout: the message may have been delivered, so
@@ -37,7 +39,13 @@ export type EmailOutcome =
   | { readonly ok: true; readonly messageId: string }
   | {
       readonly ok: false
-      readonly reason: 'retryable' | 'invalid_recipient' | 'rejected' | 'disconnected' | 'delivery_unknown'
+      readonly reason:
+        | 'retryable'
+        | 'invalid_recipient'
+        | 'invalid_sender'
+        | 'rejected'
+        | 'disconnected'
+        | 'delivery_unknown'
       readonly message: string
       readonly retryAfterMs?: number
       readonly raw?: unknown

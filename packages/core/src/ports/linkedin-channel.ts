@@ -116,8 +116,12 @@ export interface LinkedInChannelV1 {
       readonly caption?: string
     },
   ): Promise<LinkedInOutcome>
+  /**
+   * A recorded voice message: `audio.url` is an https URL or a `data:` URL of an upload; `name` (when given)
+   * is the file name, whose extension says the format. LinkedIn has no text-to-speech: there is no script.
+   */
   sendVoice(
-    request: LinkedInRequest & { readonly audio?: { readonly url: string }; readonly script?: string },
+    request: LinkedInRequest & { readonly audio: { readonly url: string; readonly name?: string } },
   ): Promise<LinkedInOutcome>
   withdrawInvitation(request: LinkedInRequest): Promise<LinkedInOutcome>
   checkConnection(request: LinkedInRequest): Promise<ConnectionCheck>

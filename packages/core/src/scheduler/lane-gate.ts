@@ -57,7 +57,7 @@ export function laneGate(input: LaneGateInput): LaneGate {
   // A lane with a zero limit never opens (for example LinkedIn on an identity without a LinkedIn account).
   if (limits.perDay === 0) return { opensAt: Number.POSITIVE_INFINITY, reason: 'daily_limit' }
   if (limits.window !== undefined && limits.window.max <= 0) {
-    return { opensAt: Number.POSITIVE_INFINITY, reason: 'window_limit' }
+    return { opensAt: Number.POSITIVE_INFINITY, reason: limits.window.reason ?? 'window_limit' }
   }
   if (input.blockedUntil !== undefined) push(input.blockedUntil, 'retry_backoff')
 
@@ -84,7 +84,8 @@ export function laneGate(input: LaneGateInput): LaneGate {
     if (limits.window !== undefined) {
       const { max, ms } = limits.window
       const inWindow = (input.usage?.recent ?? []).filter((time) => time > at - ms)
-      if (inWindow.length >= max) push((inWindow[inWindow.length - max] as number) + ms, 'window_limit')
+      if (inWindow.length >= max)
+        push((inWindow[inWindow.length - max] as number) + ms, limits.window.reason ?? 'window_limit')
     }
     if (at === before) break
   }
@@ -100,7 +101,7 @@ export function laneCapacity(input: Omit<LaneGateInput, 'queue' | 'seed' | 'jitt
   const { now, limits, calendar } = input
   if (limits.perDay === 0) return { opensAt: Number.POSITIVE_INFINITY, reason: 'daily_limit' }
   if (limits.window !== undefined && limits.window.max <= 0)
-    return { opensAt: Number.POSITIVE_INFINITY, reason: 'window_limit' }
+    return { opensAt: Number.POSITIVE_INFINITY, reason: limits.window.reason ?? 'window_limit' }
   if (input.blockedUntil !== undefined && input.blockedUntil > now)
     return { opensAt: input.blockedUntil, reason: 'retry_backoff' }
   const day = calendar.dayOf(now)
@@ -111,7 +112,10 @@ export function laneCapacity(input: Omit<LaneGateInput, 'queue' | 'seed' | 'jitt
     const { max, ms } = limits.window
     const inWindow = (input.usage?.recent ?? []).filter((time) => time > now - ms)
     if (inWindow.length >= max)
-      return { opensAt: (inWindow[inWindow.length - max] as number) + ms, reason: 'window_limit' }
+      return {
+        opensAt: (inWindow[inWindow.length - max] as number) + ms,
+        reason: limits.window.reason ?? 'window_limit',
+      }
   }
   return { opensAt: now, reason: 'queued' }
 }

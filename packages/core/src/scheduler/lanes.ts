@@ -1,5 +1,7 @@
 import type { Identity } from '../model/identity/identity-schema'
+import { LINKEDIN_LIMITS } from '../model/identity/linkedin-limits'
 import type { SequenceStep } from '../model/sequence/sequence-schema'
+import type { WaitReason } from './wait-reason'
 
 /**
  * A lane is one rate-limited stream of actions of one identity. The LinkedIn queue has a lane per kind of
@@ -14,7 +16,13 @@ export type LinkedInLane =
   | 'linkedin:check'
   | 'linkedin:withdraw'
 export type EmailLane = `email:${string}`
-export type Lane = LinkedInLane | EmailLane | 'internal'
+export type Lane = LinkedInLane | EmailLane | 'internal' | typeof AWAITING_INBOX_LANE
+
+/**
+ * Where leads wait whose next step is an email while their identity has no inbox. It never opens: adding an
+ * inbox to the identity moves them on (the engine looks them up there).
+ */
+export const AWAITING_INBOX_LANE = 'awaiting-inbox'
 
 export const LINKEDIN_LANES: readonly LinkedInLane[] = [
   'linkedin:visit',
@@ -71,8 +79,11 @@ export interface LaneLimits {
   readonly paced: boolean
   /** Least time between two actions of this lane. */
   readonly minGapMs: number
-  /** At most `max` actions in any sliding window of `ms` (e.g. 5 emails in any 60 minutes). */
-  readonly window?: { readonly max: number; readonly ms: number }
+  /**
+   * At most `max` actions in any sliding window of `ms` (e.g. 5 emails in any 60 minutes); `reason` is what
+   * a lead waiting on it shows (default `window_limit`).
+   */
+  readonly window?: { readonly max: number; readonly ms: number; readonly reason?: WaitReason }
 }
 
 const MINUTE = 60_000
@@ -86,6 +97,8 @@ export function laneLimits(identity: Identity, lane: Lane): LaneLimits {
   switch (lane) {
     case 'internal':
       return { paced: false, minGapMs: 0 }
+    case AWAITING_INBOX_LANE:
+      return { perDay: 0, paced: false, minGapMs: 0 }
     case 'linkedin:visit':
       return {
         perDay: limits?.profileVisitsPerDay ?? 0,
@@ -95,7 +108,17 @@ export function laneLimits(identity: Identity, lane: Lane): LaneLimits {
     case 'linkedin:reaction':
       return { paced: false, minGapMs: (limits?.minutesBetweenPostReactions ?? 5) * MINUTE }
     case 'linkedin:connection':
-      return { perDay: limits?.connectionsPerDay ?? 0, paced: true, minGapMs: 2 * MINUTE }
+      return {
+        perDay: limits?.connectionsPerDay ?? 0,
+        paced: true,
+        minGapMs: 2 * MINUTE,
+        // Identities stored before the weekly limit existed get its default.
+        window: {
+          max: limits?.invitationsPerWeek ?? LINKEDIN_LIMITS.invitationsPerWeek.default,
+          ms: 7 * 24 * 60 * MINUTE,
+          reason: 'weekly_limit',
+        },
+      }
     case 'linkedin:message':
       return { perDay: limits?.messagesPerDay ?? 0, paced: true, minGapMs: MINUTE }
     case 'linkedin:check': {

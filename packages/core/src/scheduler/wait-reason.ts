@@ -18,6 +18,8 @@ export type WaitReason =
   | 'daily_limit'
   /** The inbox reached its hourly limit, or acceptance checks their limit per 30 minutes. */
   | 'window_limit'
+  /** The identity sent as many connection requests in the last 7 days as its weekly limit allows. */
+  | 'weekly_limit'
   /** The identity's working hours are over for now. */
   | 'outside_working_hours'
   /** A connection condition waits for the invitation to be accepted, up to its `withinDays`. */
@@ -30,6 +32,8 @@ export type WaitReason =
   | 'retry_backoff'
   /** The campaign is scheduled and has not started. */
   | 'campaign_not_started'
+  /** The next step is an email, and the identity has no email inbox yet. */
+  | 'waiting_for_email_account'
 
 export interface WaitReasonInfo {
   /** A sentence for people: why the lead waits. */
@@ -64,6 +68,10 @@ export const WAIT_REASONS: Readonly<Record<WaitReason, WaitReasonInfo>> = {
     sentence: 'The inbox reached its hourly limit (or acceptance checks their limit per 30 minutes)',
     nextEligibleAt: 'when the window frees a slot',
   },
+  weekly_limit: {
+    sentence: 'The identity reached its limit of connection requests in any 7 days',
+    nextEligibleAt: 'when the oldest request of the last 7 days is a week old',
+  },
   outside_working_hours: {
     sentence: "Outside the identity's working hours",
     nextEligibleAt: 'when the next working window opens',
@@ -89,6 +97,10 @@ export const WAIT_REASONS: Readonly<Record<WaitReason, WaitReasonInfo>> = {
     sentence: 'The campaign is scheduled and has not started',
     nextEligibleAt: "the campaign's start time",
   },
+  waiting_for_email_account: {
+    sentence: "The next step is an email, and the campaign's identity has no email account yet",
+    nextEligibleAt: 'none: the lead continues as soon as an inbox is added to the identity',
+  },
 }
 
 /**
@@ -111,6 +123,7 @@ export function substatusForWait(reason: WaitReason): InProgressSubstatus {
   switch (reason) {
     case 'daily_limit':
     case 'window_limit':
+    case 'weekly_limit':
       return 'identity_limits'
     case 'outside_working_hours':
       return 'outside_working_hours'
@@ -120,6 +133,8 @@ export function substatusForWait(reason: WaitReason): InProgressSubstatus {
       return 'connection_withdrawn'
     case 'monthly_limit':
       return 'monthly_conversation_limit'
+    case 'waiting_for_email_account':
+      return 'waiting_for_email_account'
     default:
       return 'scheduled'
   }

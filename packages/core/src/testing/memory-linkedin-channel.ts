@@ -95,7 +95,15 @@ export function createMemoryLinkedInChannel(options: MemoryLinkedInOptions = {})
     sendMessage: (request) => outcome('sendMessage', request),
     sendInMail: (request) => outcome('sendInMail', request),
     sendAttachment: (request) => outcome('sendAttachment', request),
-    sendVoice: (request) => outcome('sendVoice', request),
+    sendVoice: (request) =>
+      // Like the real channels: LinkedIn sends recordings, so a request without one is refused.
+      typeof request.audio?.url !== 'string' || request.audio.url === ''
+        ? Promise.resolve({
+            ok: false,
+            reason: 'unsupported',
+            message: 'a voice message needs a recording (audio.url); LinkedIn cannot read a script aloud',
+          } satisfies LinkedInOutcome)
+        : outcome('sendVoice', request),
     withdrawInvitation: (request) => outcome('withdrawInvitation', request),
     checkConnection: async (request) => (await handle('checkConnection', request)) as ConnectionCheck,
     subscribe: (deliver) => subscribers.add(deliver),

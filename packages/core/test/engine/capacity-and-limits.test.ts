@@ -14,7 +14,7 @@ interface TestIdentity {
   readonly linkedin: {
     readonly accountId: string
     readonly premium?: boolean
-    readonly limits?: { connectionsPerDay: number; messagesPerDay: number }
+    readonly limits?: { connectionsPerDay: number; messagesPerDay: number; invitationsPerWeek?: number }
   }
   readonly email: { readonly inboxes: { address: string; limits?: { perDay: number; perHour: number } }[] }
 }
@@ -39,7 +39,12 @@ const identities: TestIdentity[] = [
         { start: '13:00', end: '17:00' },
       ],
     },
-    linkedin: { accountId: 'li-ben', premium: true, limits: { connectionsPerDay: 25, messagesPerDay: 80 } },
+    // 25 a working day is 125 a week: the weekly invitation limit is raised so that every day can be full.
+    linkedin: {
+      accountId: 'li-ben',
+      premium: true,
+      limits: { connectionsPerDay: 25, messagesPerDay: 80, invitationsPerWeek: 200 },
+    },
     email: { inboxes: [{ address: 'ben@acme.io', limits: { perDay: 40, perHour: 8 } }] },
   },
 ]
@@ -228,6 +233,57 @@ describe.each(identities)('identity $id over 30 days with more demand than capac
       else expect(event.inbox, `lead ${leadId}`).toBe(first)
     }
   })
+})
+
+describe('the weekly invitation limit', () => {
+  it('keeps connection requests within the limit in every sliding 7 days, on top of the daily one', async () => {
+    const week = 7 * 24 * 60 * MINUTE
+    const weekly = await simulate({
+      start: START,
+      days: 21,
+      seed: 3,
+      identities: [
+        {
+          id: 'sam',
+          name: 'Sam',
+          // Every day of the week: 30 a day would be 210 a week without the weekly limit.
+          workingHours: {
+            timezone: 'Europe/Madrid',
+            days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+            windows: [{ start: '09:00', end: '18:00' }],
+          },
+          linkedin: {
+            accountId: 'li-sam',
+            salesNavigator: true,
+            limits: { connectionsPerDay: 30, invitationsPerWeek: 100 },
+          },
+        },
+      ],
+      campaigns: [
+        {
+          id: 'sam-connect',
+          identityId: 'sam',
+          sequence: sequence().sendConnection({ id: 'connect' }).build(),
+        },
+      ],
+      leads: Array.from({ length: 700 }, (_, n) => ({
+        id: `s${n}`,
+        campaignId: 'sam-connect',
+        profile: { firstName: `S${n}`, linkedinProfileId: `ps-${n}` },
+      })),
+    })
+    const sent = actionsOf(weekly.events, 'sam', 'send_connection').map((event) => Date.parse(event.at))
+    expect(slidingMax(sent, week)).toBeLessThanOrEqual(100)
+    for (const [date, events] of byLocalDate(
+      actionsOf(weekly.events, 'sam', 'send_connection'),
+      'Europe/Madrid',
+    ))
+      expect(events.length, date).toBeLessThanOrEqual(30)
+    // The limit is used, not just respected: 3 weeks give close to 300 requests.
+    expect(sent.length).toBeGreaterThanOrEqual(290)
+    expect(sent.length).toBeLessThanOrEqual(300)
+    expect(weekly.leads.filter((lead) => lead.status === 'in_progress')).toHaveLength(700 - sent.length)
+  }, 120_000)
 })
 
 describe('the simulation', () => {

@@ -586,6 +586,89 @@ describe('tasks, moves and inboxes', () => {
     await runUntil('2026-03-02T17:00:00Z')
     expect(linkedin.calls.map((call) => call.target.leadId)).toEqual(['l0'])
     expect(await engine.leads.get('next', 'l0')).toMatchObject({ status: 'finished' })
+    // A move, not a copy: the lead left the source campaign, which says where it went.
+    expect(await engine.leads.get('c', 'l0')).toMatchObject({
+      status: 'finished',
+      substatus: 'moved',
+      state: { status: 'finished', substatus: 'moved', detail: "moved to campaign 'next'" },
+    })
+    expect(await engine.actions({ campaignId: 'c', leadId: 'l0' })).toContainEqual(
+      expect.objectContaining({ type: 'lead-moved', detail: { toCampaignId: 'next' } }),
+    )
+  })
+
+  it('names a campaign without a name after its identity: "<identity name>\'s Campaign"', async () => {
+    const { engine } = await fixture({ sequence: hello, launch: false })
+    await engine.identities.put({ ...identity({ id: 'bo' }), name: 'Bo Lind' })
+    expect(await engine.campaigns.create({ id: 'unnamed', identityId: 'bo', sequence: hello })).toMatchObject(
+      {
+        name: "Bo Lind's Campaign",
+      },
+    )
+    expect((await engine.campaigns.get('unnamed')).name).toBe("Bo Lind's Campaign")
+    expect(
+      (await engine.campaigns.create({ id: 'named', identityId: 'bo', name: 'Q3', sequence: hello })).name,
+    ).toBe('Q3')
+  })
+
+  it('refuses steps after a move: the lead has left the campaign', async () => {
+    expect(() => sequence().addToCampaign({ campaignId: 'next' }).visitProfile()).toThrow(
+      /after end\(\) or addToCampaign\(\)/,
+    )
+    const { engine } = await fixture({ sequence: hello, launch: false })
+    await expect(
+      engine.campaigns.create({
+        id: 'moves',
+        identityId: 'ana',
+        sequence: {
+          version: 1,
+          start: 'move',
+          steps: {
+            move: { kind: 'add_to_campaign', campaignId: 'c', next: 'visit' },
+            visit: { kind: 'visit_profile', next: null },
+          },
+        },
+      }),
+    ).rejects.toMatchObject({
+      code: 'invalid_campaign',
+      issues: [
+        expect.objectContaining({ rule: 'step_after_move', path: ['sequence', 'steps', 'move', 'next'] }),
+      ],
+    })
+  })
+
+  it('launches email steps on an identity without an inbox: leads wait at the email, then continue once one is added', async () => {
+    const { engine, email, linkedin, runUntil } = await fixture({
+      sequence: sequence()
+        .linkedinMessage({ id: 'hello', body: 'Hi {{firstName}}' })
+        .email({ id: 'mail', delay: { days: 1 }, subject: 'Hello {{firstName}}', body: 'Following up' })
+        .build(),
+      identity: { email: { inboxes: [] } },
+      leads: 2,
+      launch: false,
+    })
+    const launched = await engine.campaigns.launch('c')
+    expect(launched).toMatchObject({ status: 'running' })
+    expect(launched.warnings).toEqual([expect.objectContaining({ code: 'no_email_account' })])
+    await runUntil('2026-03-05T17:00:00Z')
+    expect(linkedin.calls.filter((call) => call.method === 'sendMessage')).toHaveLength(2)
+    expect(email.sent).toHaveLength(0)
+    const waiting = await engine.leads.get('c', 'l0')
+    expect(waiting).toMatchObject({
+      status: 'in_progress',
+      substatus: 'waiting_for_email_account',
+      reason: 'waiting_for_email_account',
+      stepId: 'mail',
+    })
+    expect(waiting.nextEligibleAt).toBeUndefined()
+    expect(waiting.inbox).toBeUndefined()
+    await engine.identities.put({
+      ...identity({ id: 'ana' }),
+      email: { inboxes: [{ address: 'ana@acme.io' }] },
+    })
+    await runUntil('2026-03-06T17:00:00Z')
+    expect(email.sent.map((message) => message.from.address)).toEqual(['ana@acme.io', 'ana@acme.io'])
+    expect(await engine.leads.get('c', 'l0')).toMatchObject({ status: 'finished', inbox: 'ana@acme.io' })
   })
 
   it('errors a lead whose inbox was removed rather than switching sender', async () => {

@@ -5,6 +5,7 @@ import {
   CAMPAIGN_TRANSITIONS,
   type Campaign,
   type CampaignStatus,
+  campaignWarnings,
   defineCampaign,
   defineIdentity,
   duplicateCampaign,
@@ -14,6 +15,7 @@ import {
   type Result,
   resumeCampaign,
   scheduleCampaign,
+  sequence,
   templates,
   unscheduleCampaign,
   unwrap,
@@ -265,10 +267,39 @@ describe('campaign lifecycle', () => {
       'identity_missing_channel',
     )
     expectIssue(error, { rule: 'linkedin_not_connected', field: 'identity.linkedin' })
+  })
+
+  it('launches email steps on an identity without an inbox, with a warning that leads will wait for one', () => {
     const noInbox = defineIdentity({ ...anaInput, email: { inboxes: [] } })
-    expectIssue(expectFailure(launchCampaign(draft, { identity: noInbox, at }), 'identity_missing_channel'), {
-      rule: 'email_not_connected',
-      field: 'identity.email.inboxes',
+    const launched = launchCampaign(draft, { identity: noInbox, at })
+    expect(launched.ok && launched.value.status).toBe('running')
+    expect(campaignWarnings(draft, noInbox)).toEqual([
+      expect.objectContaining({ code: 'no_email_account', message: expect.stringContaining('wait') }),
+    ])
+    expect(campaignWarnings(draft, ana)).toEqual([])
+  })
+
+  it('refuses to launch a voice step without its recording, and to remove it once launched', () => {
+    const voice = (audio?: { url: string }) =>
+      sequence()
+        .sendConnection({ id: 'connect' })
+        .linkedinVoice({ id: 'voice', delay: { days: 1 }, ...(audio === undefined ? {} : { audio }) })
+        .build()
+    const waiting = defineCampaign({ id: 'v1', identityId: 'ana', sequence: voice() })
+    expectIssue(expectFailure(launchCampaign(waiting, { identity: ana, at }), 'invalid_campaign'), {
+      rule: 'missing_recording',
+      field: 'sequence.steps.voice.audio',
+    })
+    const recorded = defineCampaign({
+      id: 'v2',
+      identityId: 'ana',
+      sequence: voice({ url: 'https://files.example.com/hi.m4a' }),
+    })
+    const launched = launchCampaign(recorded, { identity: ana, at })
+    if (!launched.ok) throw launched.error
+    expectIssue(expectFailure(updateCampaign(launched.value, { sequence: voice() }), 'invalid_campaign'), {
+      rule: 'missing_recording',
+      field: 'sequence.steps.voice.audio',
     })
   })
 

@@ -33,6 +33,7 @@ describe('defineIdentity', () => {
     })
     expect(ana.linkedin?.limits).toEqual({
       connectionsPerDay: 20,
+      invitationsPerWeek: 100,
       messagesPerDay: 100,
       profileVisitsPerDay: 50,
       minutesBetweenProfileVisits: 4,
@@ -435,5 +436,28 @@ describe('identityWarnings', () => {
       linkedin: { accountId: 'x', premium: true, limits: { connectionsPerDay: 30 } },
     })
     expect(identityWarnings(premium)).toEqual([])
+  })
+
+  it('gives Sales Navigator accounts the same recommendation as Premium, and warns above 100 requests a week', () => {
+    const salesNavigator = defineIdentity({
+      ...anaInput,
+      linkedin: { accountId: 'x', salesNavigator: true, limits: { connectionsPerDay: 30 } },
+    })
+    expect(identityWarnings(salesNavigator)).toEqual([])
+    const weekly = defineIdentity({
+      ...anaInput,
+      linkedin: {
+        accountId: 'x',
+        salesNavigator: true,
+        limits: { connectionsPerDay: 31, invitationsPerWeek: 150 },
+      },
+    })
+    expect(identityWarnings(weekly).map((warning) => warning.field)).toEqual([
+      'linkedin.limits.connectionsPerDay',
+      'linkedin.limits.invitationsPerWeek',
+    ])
+    expect(() =>
+      defineIdentity({ ...anaInput, linkedin: { accountId: 'x', limits: { invitationsPerWeek: 201 } } }),
+    ).toThrow(/invitationsPerWeek/)
   })
 })

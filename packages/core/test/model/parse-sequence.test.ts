@@ -367,10 +367,34 @@ describe('message content rules', () => {
       field: 'steps.s',
     },
     {
-      name: 'a voice message with neither recording nor script',
-      step: { kind: 'linkedin_voice' },
-      rule: 'content_required',
-      field: 'steps.s',
+      name: 'a voice message given as a script (LinkedIn sends recordings)',
+      step: { kind: 'linkedin_voice', body: 'Hi there' },
+      rule: 'voice_needs_recording',
+      field: 'steps.s.body',
+    },
+    {
+      name: 'a voice message written by AI',
+      step: { kind: 'linkedin_voice', ai: { prompt: 'Say hi' } },
+      rule: 'voice_needs_recording',
+      field: 'steps.s.ai',
+    },
+    {
+      name: 'a recording uploaded as something other than audio',
+      step: { kind: 'linkedin_voice', audio: { url: 'data:text/plain;base64,aGk=' } },
+      rule: 'unsupported_audio',
+      field: 'steps.s.audio.url',
+    },
+    {
+      name: 'a recording at an ftp URL',
+      step: { kind: 'linkedin_voice', audio: { url: 'ftp://files.example.com/hi.m4a' } },
+      rule: 'unsupported_url',
+      field: 'steps.s.audio.url',
+    },
+    {
+      name: 'an uploaded recording over 5 MB',
+      step: { kind: 'linkedin_voice', audio: { url: `data:audio/mpeg;base64,${'A'.repeat(7_000_004)}` } },
+      rule: 'too_large',
+      field: 'steps.s.audio.url',
     },
     {
       name: 'an attachment captioned twice',

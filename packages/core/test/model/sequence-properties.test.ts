@@ -31,7 +31,7 @@ type Action =
   | { kind: 'connect'; note?: string }
   | { kind: 'message'; body?: string; chunks?: string[]; delayDays?: number }
   | { kind: 'inmail'; subject: string; body: string }
-  | { kind: 'voice'; script: string }
+  | { kind: 'voice'; recording: string | undefined }
   | { kind: 'attachment'; caption?: string }
   | { kind: 'email'; subject: string; body: string; delayDays?: number }
   | { kind: 'task'; title: string }
@@ -67,7 +67,15 @@ const action: fc.Arbitrary<Action> = fc.oneof(
     }),
   ),
   fc.record({ kind: fc.constant('inmail' as const), subject: text, body: withVariable }),
-  fc.record({ kind: fc.constant('voice' as const), script: withVariable }),
+  fc.record({
+    kind: fc.constant('voice' as const),
+    recording: fc.option(
+      fc.constantFrom('https://files.example.com/hello.m4a', 'data:audio/mpeg;base64,SUQz'),
+      {
+        nil: undefined,
+      },
+    ),
+  }),
   fc.record({
     kind: fc.constant('attachment' as const),
     caption: fc.option(withVariable, { nil: undefined }),
@@ -121,6 +129,7 @@ type PathState = { connected: boolean; emailed: boolean; closed: boolean }
 
 function run(builder: SequenceBuilder, operations: Program, state: PathState): void {
   for (const operation of operations) {
+    if (state.closed) return
     if (operation.op === 'end') {
       builder.end()
       state.closed = true
@@ -174,7 +183,8 @@ function apply(builder: SequenceBuilder, generated: Action, state: PathState): v
       builder.linkedinInmail({ subject: generated.subject, body: generated.body })
       return
     case 'voice':
-      builder.linkedinVoice({ body: generated.script })
+      // A draft may wait for its recording.
+      builder.linkedinVoice(generated.recording === undefined ? {} : { audio: { url: generated.recording } })
       return
     case 'attachment':
       builder.linkedinAttachment({
@@ -195,7 +205,9 @@ function apply(builder: SequenceBuilder, generated: Action, state: PathState): v
       builder.task({ title: generated.title })
       return
     case 'move':
+      // Moving the lead into another campaign ends the path.
       builder.addToCampaign({ campaignId: generated.campaignId })
+      state.closed = true
   }
 }
 

@@ -85,6 +85,18 @@ describe('laneGate', () => {
     expect(result.reason).toBe('spacing')
   })
 
+  it('holds the weekly invitation limit over every sliding 7 days', () => {
+    const limits = laneLimits(identity, 'linkedin:connection')
+    expect(limits.window).toEqual({ max: 100, ms: 7 * 24 * 60 * MINUTE, reason: 'weekly_limit' })
+    const now = Date.parse('2026-03-02T10:00:00Z')
+    // 100 requests over the last six days, the oldest 6 days and 20 hours ago.
+    const oldest = now - (6 * 24 + 20) * 60 * MINUTE
+    const recent = Array.from({ length: 100 }, (_, n) => oldest + n * 90 * MINUTE)
+    const result = gate(limits, now, { count: 0, lastAt: recent[99] as number, recent })
+    expect(result.reason).toBe('weekly_limit')
+    expect(result.opensAt).toBe(oldest + 7 * 24 * 60 * MINUTE)
+  })
+
   it('holds an hourly email limit over every sliding 60 minutes, not per clock hour', () => {
     const limits = laneLimits(identity, 'email:ana@acme.io')
     const now = Date.parse('2026-03-02T16:10:00Z')

@@ -254,14 +254,16 @@ export function createEdgesProvider(input: CreateEdgesProviderOptions): EdgesPro
       })
     },
     async sendVoice(call) {
-      const extension = new URL(call.audio.url).pathname.split('.').pop()?.toLowerCase() ?? ''
+      // An upload (a data: URL) has no path to read the format from: its name says it.
+      const named = call.audio.name ?? new URL(call.audio.url).pathname
+      const extension = named.split('.').pop()?.toLowerCase() ?? ''
       if (!(EDGES_VOICE_EXTENSIONS as readonly string[]).includes(extension))
         return {
           ok: false,
           reason: 'unsupported',
           message: `Edges sends voice messages from ${EDGES_VOICE_EXTENSIONS.join(', ')} files, not '.${extension}'`,
         }
-      const file = await attachmentOf(call.audio.url, undefined)
+      const file = await attachmentOf(call.audio.url, call.audio.name)
       if ('ok' in file) return file as Failure
       return act(EDGES_ACTIONS.messageProfile, call, { attachments: [file] })
     },

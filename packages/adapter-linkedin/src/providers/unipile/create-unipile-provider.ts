@@ -426,7 +426,7 @@ export function createUnipileProvider(input: CreateUnipileProviderOptions): Unip
     },
 
     async sendVoice(call) {
-      const file = await fileOf(call.audio.url, undefined)
+      const file = await fileOf(call.audio.url, call.audio.name)
       if ('ok' in file) return file
       // `voice_message`: "For Linkedin messaging only"; Unipile answers 415 for audio LinkedIn refuses.
       return startChat(call, 'send the voice message', [], { field: 'voice_message', file })

@@ -19,7 +19,7 @@ export function outboundText(
     case 'linkedin_attachment':
       return { text: action.caption ?? `[attachment: ${action.file.name ?? action.file.url}]`, subject: null }
     case 'linkedin_voice':
-      return { text: action.script ?? '[voice message]', subject: null }
+      return { text: '[voice message]', subject: null }
     default:
       return undefined
   }

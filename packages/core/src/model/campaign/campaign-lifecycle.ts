@@ -6,6 +6,7 @@ import type { Identity } from '../identity/identity-schema'
 import { type InstantInput, toIsoInstant } from '../instant'
 import { channelsOf } from '../sequence/channels-of'
 import { type Campaign, type CampaignStatus, campaignFolder, campaignTags } from './campaign'
+import { missingRecordings } from './launch-readiness'
 
 /** Which statuses each status may move to. Archived is terminal. */
 export const CAMPAIGN_TRANSITIONS: Readonly<Record<CampaignStatus, readonly CampaignStatus[]>> = {
@@ -157,7 +158,10 @@ export function illegalCampaignTransition(
   )
 }
 
-/** The identity must be the campaign's and must have every channel the sequence uses. */
+/**
+ * The identity must be the campaign's and have LinkedIn when the sequence uses it (inboxes named by the
+ * settings must be its own), and every voice step needs its recording.
+ */
 function checkIdentity(campaign: Campaign, identity: Identity): Result<true> {
   if (identity.id !== campaign.identityId) {
     return err(
@@ -181,17 +185,10 @@ function checkIdentity(campaign: Campaign, identity: Identity): Result<true> {
       ),
     )
   }
-  if (channels.includes('email')) {
+  // An identity without any inbox is not a problem here: its leads wait at their email step until one is
+  // added (see `campaignWarnings`). Named inboxes must be the identity's, though.
+  if (channels.includes('email') && identity.email.inboxes.length > 0) {
     const inboxes = identity.email.inboxes.map((inbox) => inbox.address.toLowerCase())
-    if (inboxes.length === 0) {
-      problems.push(
-        issue(
-          'email_not_connected',
-          ['identity', 'email', 'inboxes'],
-          'is empty, but the sequence has email steps',
-        ),
-      )
-    }
     const named = campaign.settings.email.inboxes
     if (named !== 'shuffle') {
       named.forEach((address, index) => {
@@ -207,7 +204,10 @@ function checkIdentity(campaign: Campaign, identity: Identity): Result<true> {
       })
     }
   }
-  if (problems.length === 0) return ok(true)
+  if (problems.length === 0) {
+    const unrecorded = missingRecordings(campaign.sequence, ['sequence'])
+    return unrecorded.length === 0 ? ok(true) : err(invalid(campaign, unrecorded))
+  }
   return err(
     PacelineError.fromIssues(
       PacelineErrorCodes.identityMissingChannel,

@@ -35,7 +35,10 @@ export const campaignTagsSchema = z
 
 const campaignInputSchema = z.strictObject({
   id: entityIdSchema,
-  /** Defaults to "<identityId>'s Campaign", the usual name of a new campaign in outreach tools. */
+  /**
+   * Defaults to "<identity name>'s Campaign" (e.g. "Ana Ruiz's Campaign"), the usual name of a new
+   * campaign in outreach tools; `defineCampaign` alone, which does not know the identity, uses its id.
+   */
   name: z.string().trim().min(1).max(200).optional(),
   identityId: entityIdSchema,
   sequence: z.unknown(),

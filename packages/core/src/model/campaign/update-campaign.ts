@@ -6,6 +6,7 @@ import type { ParseSequenceOptions } from '../sequence/parse-sequence'
 import type { Campaign } from './campaign'
 import type { CampaignSettingsInput } from './campaign-settings'
 import { type CampaignInput, validateCampaign } from './define-campaign'
+import { missingRecordings } from './launch-readiness'
 import { sequenceShapeChanges } from './sequence-shape'
 
 export interface CampaignChanges {
@@ -68,6 +69,11 @@ export function updateCampaign(
   )
   if (!next.ok) return next
   if (launched) {
+    const unrecorded = missingRecordings(next.value.sequence, ['sequence'])
+    if (unrecorded.length > 0)
+      return err(
+        PacelineError.fromIssues(PacelineErrorCodes.invalidCampaign, `Campaign '${campaign.id}'`, unrecorded),
+      )
     const shape = sequenceShapeChanges(campaign.sequence, next.value.sequence)
     if (shape.length > 0) {
       return err(

@@ -70,13 +70,22 @@ export function identityWarnings(identity: Identity): IdentityWarning[] {
   const warnings: IdentityWarning[] = []
   const linkedin = identity.linkedin
   if (linkedin !== undefined) {
-    const recommended = linkedin.premium
-      ? LINKEDIN_LIMITS.connectionsPerDay.recommendedPremium
-      : LINKEDIN_LIMITS.connectionsPerDay.recommended
+    // Sales Navigator accounts get the same recommendation as Premium ones.
+    const recommended =
+      linkedin.premium || linkedin.salesNavigator
+        ? LINKEDIN_LIMITS.connectionsPerDay.recommendedPremium
+        : LINKEDIN_LIMITS.connectionsPerDay.recommended
     if (linkedin.limits.connectionsPerDay > recommended) {
       warnings.push({
         field: 'linkedin.limits.connectionsPerDay',
         message: `${linkedin.limits.connectionsPerDay} connection requests a day is above the recommended ${recommended}; LinkedIn may detect automation and restrict the account`,
+      })
+    }
+    const weekly = linkedin.limits.invitationsPerWeek ?? LINKEDIN_LIMITS.invitationsPerWeek.default
+    if (weekly > LINKEDIN_LIMITS.invitationsPerWeek.recommended) {
+      warnings.push({
+        field: 'linkedin.limits.invitationsPerWeek',
+        message: `${weekly} connection requests a week is above the recommended ${LINKEDIN_LIMITS.invitationsPerWeek.recommended}; LinkedIn caps most accounts at about 100 a week`,
       })
     }
     if (linkedin.limits.messagesPerDay > LINKEDIN_LIMITS.messagesPerDay.recommended) {

@@ -10,6 +10,10 @@ const linkedinLimitsSchema = z.strictObject({
   connectionsPerDay: count(0, LINKEDIN_LIMITS.connectionsPerDay.max).default(
     LINKEDIN_LIMITS.connectionsPerDay.default,
   ),
+  /** Connection requests in any 7 days (a sliding week), on top of the daily limit. */
+  invitationsPerWeek: count(0, LINKEDIN_LIMITS.invitationsPerWeek.max).default(
+    LINKEDIN_LIMITS.invitationsPerWeek.default,
+  ),
   messagesPerDay: count(0, LINKEDIN_LIMITS.messagesPerDay.max).default(
     LINKEDIN_LIMITS.messagesPerDay.default,
   ),
@@ -46,6 +50,7 @@ const linkedinInputSchema = z.strictObject({
   salesNavigator: z.boolean().default(false),
   limits: linkedinLimitsSchema.default({
     connectionsPerDay: LINKEDIN_LIMITS.connectionsPerDay.default,
+    invitationsPerWeek: LINKEDIN_LIMITS.invitationsPerWeek.default,
     messagesPerDay: LINKEDIN_LIMITS.messagesPerDay.default,
     minutesBetweenProfileVisits: LINKEDIN_LIMITS.minutesBetweenProfileVisits.default,
     minutesBetweenPostReactions: LINKEDIN_LIMITS.minutesBetweenPostReactions.default,

@@ -2,8 +2,18 @@
  * Statuses and substatuses of a lead in a campaign: the lead status table of outreach tools (not started;
  * in progress, paused, error, finished and replied, each with its substatuses), plus three of paceline's
  * own: `delivery_unknown` (the at-most-once rule: a send whose outcome cannot be known waits for a person
- * instead of being retried), `unsafe_lead_data` (a name or address that would break a message header) and
- * `skipped` (the setting "skip contacts with prior conversations" found one).
+ * instead of being retried), `unsafe_lead_data` (a name or address that would break a message header),
+ * `skipped` (the setting "skip contacts with prior conversations" found one), `moved` (an "Add to
+ * another campaign" step moved the lead; `detail` says where) and `waiting_for_email_account` (an email
+ * step on an identity without an inbox yet).
+ *
+ * Four error substatuses of such tables are not here, because no lead can reach them in paceline: "Missing
+ * subject" (a sequence whose InMail has no subject is refused when it is defined; one whose subject renders
+ * empty for a lead is `missing_inmail_subject`), "Missing campaign prompt" (a reply mode that uses AI is
+ * refused without a prompt when the campaign is defined, and steps written by AI carry their own), and
+ * "Missing CRM ID" / "Missing owner ID" (CRM work never blocks a sequence: the sync creates the contact when
+ * no CRM record matches it and creates records without an owner when none is mapped, and reports problems
+ * in its own report).
  */
 export const LEAD_STATUSES = ['not_started', 'in_progress', 'paused', 'error', 'finished', 'replied'] as const
 export type LeadStatus = (typeof LEAD_STATUSES)[number]
@@ -46,6 +56,12 @@ export const IN_PROGRESS_SUBSTATUSES = {
     label: 'Outside working hours',
     description: 'The campaign is paused because it is outside configured working hours.',
   },
+  waiting_for_email_account: {
+    status: 'in_progress',
+    label: 'Waiting for an email account',
+    description:
+      "The next step is an email, and the campaign's identity has no email account connected. The lead continues by itself once one is added.",
+  },
 } as const satisfies Record<string, SubstatusInfo<'in_progress'>>
 
 export const ERROR_SUBSTATUSES = {
@@ -73,11 +89,6 @@ export const ERROR_SUBSTATUSES = {
     status: 'error',
     label: 'InMail credits limit',
     description: 'The identity has run out of InMail credits.',
-  },
-  missing_subject: {
-    status: 'error',
-    label: 'Missing subject',
-    description: 'A subject is required for InMail messages. Add a subject to continue.',
   },
   invalid_identity_email: {
     status: 'error',
@@ -125,21 +136,6 @@ export const ERROR_SUBSTATUSES = {
     label: 'Empty message',
     description: 'The message content is empty. Add a message to continue.',
   },
-  missing_crm_id: {
-    status: 'error',
-    label: 'Missing CRM ID',
-    description: 'The contact CRM ID is missing. Sync with CRM to get the CRM ID.',
-  },
-  missing_owner_id: {
-    status: 'error',
-    label: 'Missing owner ID',
-    description: 'The owner ID is missing. Sync with CRM to get the CRM ID.',
-  },
-  missing_campaign_prompt: {
-    status: 'error',
-    label: 'Missing campaign prompt',
-    description: 'No campaign prompt was found. Add a campaign prompt to continue.',
-  },
   invalid_linkedin_id: {
     status: 'error',
     label: 'Invalid LinkedIn ID',
@@ -148,7 +144,8 @@ export const ERROR_SUBSTATUSES = {
   message_too_long: {
     status: 'error',
     label: 'Message too long',
-    description: 'The connection request message exceeds the 1,900-character limit. Reduce the length.',
+    description:
+      "A message exceeds LinkedIn's length limit: 300 characters for a connection request note, 200 for an InMail subject, 8,000 for a message. Reduce the length.",
   },
   inmail_message_too_long: {
     status: 'error',
@@ -198,6 +195,12 @@ export const FINISHED_SUBSTATUSES = {
     description:
       'The contact did not accept the connection request within the configured time period, or declined.',
   },
+  moved: {
+    status: 'finished',
+    label: 'Moved',
+    description:
+      'An "Add to another campaign" step moved the contact into another campaign, where it continues; the detail names the campaign.',
+  },
   skipped: {
     status: 'finished',
     label: 'Skipped',
@@ -228,7 +231,7 @@ export type ActiveLeadState =
 export type LeadState =
   | ActiveLeadState
   | { readonly status: 'paused'; readonly resumeTo: ActiveLeadState }
-  | { readonly status: 'finished'; readonly substatus: FinishedSubstatus }
+  | { readonly status: 'finished'; readonly substatus: FinishedSubstatus; readonly detail?: string }
   | { readonly status: 'replied'; readonly channel: 'linkedin' | 'email' }
 
 /** The substatus of a state, or null for statuses that have none (not started, paused, replied). */

@@ -75,7 +75,7 @@ export function describeStep(step: SequenceStep, excerptLength = 48): string {
     case 'linkedin_attachment':
       return `${STEP_KIND_INFO[step.kind].label} ${step.attachment.name ?? step.attachment.url}${when}${content(step.body, step.ai, excerptLength)}`
     case 'linkedin_voice':
-      return `${STEP_KIND_INFO[step.kind].label}${when}${step.audio !== undefined ? ' (recording)' : content(step.body, step.ai, excerptLength)}`
+      return `${STEP_KIND_INFO[step.kind].label}${when}${step.audio !== undefined ? ' (recording)' : ' (recording needed)'}`
     case 'task':
       return `${STEP_KIND_INFO[step.kind].label} (${step.type})${when}${quote(step.title)}`
     case 'add_to_campaign':

@@ -106,8 +106,10 @@ export class SequenceBuilder {
     return this.#action('task', step)
   }
 
+  /** Moves the lead into another campaign. The lead leaves this one, so the path ends here. */
   addToCampaign(step: ActionInput<'add_to_campaign'>): this {
-    return this.#action('add_to_campaign', step)
+    this.#action('add_to_campaign', step)
+    return this.end()
   }
 
   /** Branches on a condition: each branch builds its own path, and both continue with the steps that follow. */
@@ -168,7 +170,11 @@ export class SequenceBuilder {
   #add(kind: string, requestedId: string | undefined, fields: Record<string, unknown>): string {
     if (this.#ended) {
       throw PacelineError.fromIssues(PacelineErrorCodes.invalidSequence, 'Sequence', [
-        issue('step_after_end', ['steps'], `cannot add a ${kind} step after end(): that path is closed`),
+        issue(
+          'step_after_end',
+          ['steps'],
+          `cannot add a ${kind} step after end() or addToCampaign(): that path is closed`,
+        ),
       ])
     }
     const steps = this.#draft.steps

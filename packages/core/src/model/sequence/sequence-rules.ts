@@ -73,8 +73,17 @@ function contentIssues(id: string, step: SequenceStep): ValidationIssue[] {
     case 'linkedin_inmail':
     case 'email':
       return exactlyOne(['body', 'ai'], 'a message')
-    case 'linkedin_voice':
-      return exactlyOne(['audio', 'body', 'ai'], 'a recording or a script')
+    case 'add_to_campaign':
+      return step.next === null
+        ? []
+        : [
+            issue(
+              'step_after_move',
+              ['steps', id, 'next'],
+              'must be null: this step moves the lead into another campaign, so nothing after it runs here; put the follow-up steps in that campaign',
+              id,
+            ),
+          ]
     case 'linkedin_attachment': {
       const given = sources(['body', 'ai'])
       return given.length > 1
@@ -143,7 +152,6 @@ function templateFields(id: string, step: SequenceStep, limits: TextLimits): Tem
           : [{ path: at('body'), text: step.body, limit: limits.inmailBody, limitName: 'InMail body' }]),
       ]
     case 'linkedin_attachment':
-    case 'linkedin_voice':
       return step.body === undefined
         ? []
         : [

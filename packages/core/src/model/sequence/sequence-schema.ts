@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { conditionSchema } from './condition-schema'
 import { REACTIONS } from './step-kinds'
+import { voiceRecordingSchema } from './voice-recording'
 
 /** Step ids: letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters. */
 export const stepIdSchema = z
@@ -43,6 +44,14 @@ const common = {
 
 const attachmentSchema = z.strictObject({ url: z.url(), name: z.string().min(1).max(255).optional() })
 
+const noVoiceScript = z
+  .custom<undefined>((value) => value === undefined, {
+    message:
+      'cannot be sent: a LinkedIn voice message is a recording, not text; record it and give `audio: { url }` (an https URL, or a data: URL of an uploaded m4a, mp3, wav or flac file)',
+    params: { rule: 'voice_needs_recording' },
+  })
+  .optional()
+
 export const stepSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('visit_profile'), ...common }),
   z.strictObject({
@@ -76,11 +85,15 @@ export const stepSchema = z.discriminatedUnion('kind', [
   }),
   z.strictObject({
     kind: z.literal('linkedin_voice'),
-    /** A recorded voice message to upload. */
-    audio: z.strictObject({ url: z.url() }).optional(),
-    /** A script for the voice message. */
-    body: templateSchema.optional(),
-    ai: aiContentSchema.optional(),
+    /**
+     * The recording: an https URL, or an uploaded file as a `data:audio/...;base64,` URL. A draft may leave
+     * it out (a template's voice step waits for your recording); launching needs it.
+     */
+    audio: voiceRecordingSchema.optional(),
+    /** Refused: LinkedIn sends recordings, not text read aloud. */
+    body: noVoiceScript,
+    /** Refused, like `body`. */
+    ai: noVoiceScript,
     ...common,
   }),
   z.strictObject({

@@ -11,6 +11,17 @@ export interface CampaignTemplate {
   readonly overview: string
   readonly bestFor: string
   readonly sequence: Sequence
+  /**
+   * What you fill in before a campaign made from the template can launch, e.g. the recording of a voice
+   * step: where it goes in the sequence and what it is.
+   */
+  readonly setup: readonly TemplateSetupItem[]
+}
+
+export interface TemplateSetupItem {
+  /** Dotted path in the sequence, e.g. `steps.voice.audio`. */
+  readonly path: string
+  readonly description: string
 }
 
 export type TemplateId =
@@ -25,7 +36,12 @@ export type TemplateId =
 const connectionNote =
   'Hi {{firstName | "there"}}, I work with teams like {{company.name | "yours"}} and would love to connect.'
 
-const definitions: Record<TemplateId, Omit<CampaignTemplate, 'sequence'> & { build: () => Sequence }> = {
+type TemplateDefinition = Omit<CampaignTemplate, 'sequence' | 'setup'> & {
+  readonly setup?: readonly TemplateSetupItem[]
+  readonly build: () => Sequence
+}
+
+const definitions: Record<TemplateId, TemplateDefinition> = {
   linkedinVoiceMessage: {
     id: 'linkedinVoiceMessage',
     name: 'LinkedIn + Add Voice Message',
@@ -34,6 +50,13 @@ const definitions: Record<TemplateId, Omit<CampaignTemplate, 'sequence'> & { bui
       'Send a LinkedIn connection request and three follow-ups, with the second follow-up being a voice message.',
     bestFor:
       'High-value prospects where you want to stand out fast; roles that respond well to personal outreach; breaking through inbox noise with a human touch.',
+    setup: [
+      {
+        path: 'steps.voice.audio',
+        description:
+          'Your voice message, recorded (LinkedIn sends recordings, not text): `{ url }` with an https URL, or a data: URL of an uploaded m4a, mp3, wav or flac file, at most a minute long.',
+      },
+    ],
     build: () =>
       sequence({ name: 'LinkedIn + Add Voice Message' })
         .sendConnection({ id: 'connect', note: connectionNote })
@@ -47,11 +70,8 @@ const definitions: Record<TemplateId, Omit<CampaignTemplate, 'sequence'> & { bui
                   delay: { days: 1 },
                   body: 'Thanks for connecting, {{firstName | "there"}}! Curious how {{company.name | "your team"}} handles this today.',
                 })
-                .linkedinVoice({
-                  id: 'voice',
-                  delay: { days: 3 },
-                  body: 'Hi {{firstName | "there"}}, a quick voice note so you can put a voice to the name. Happy to share what we have seen work for similar teams.',
-                })
+                // Your recording goes here before launch (`steps.voice.audio`): see `setup`.
+                .linkedinVoice({ id: 'voice', delay: { days: 3 } })
                 .linkedinMessage({
                   id: 'last_follow_up',
                   delay: { days: 4 },
@@ -327,8 +347,8 @@ const built = new Map<TemplateId, CampaignTemplate>()
 function template(id: TemplateId): CampaignTemplate {
   const cached = built.get(id)
   if (cached !== undefined) return cached
-  const { build, ...info } = definitions[id]
-  const value: CampaignTemplate = deepFreeze({ ...info, sequence: build() })
+  const { build, setup, ...info } = definitions[id]
+  const value: CampaignTemplate = deepFreeze({ ...info, setup: setup ?? [], sequence: build() })
   built.set(id, value)
   return value
 }
