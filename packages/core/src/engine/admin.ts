@@ -22,6 +22,7 @@ import { profileWarnings } from '../model/lead/profile-warnings'
 import { logActions } from './action-log'
 import { markFreshWorkspace } from './analytics/analytics-rebuild'
 import { blocklisted } from './blocklist'
+import { campaignNotFound, deletedCampaign } from './campaign-deletion'
 import { recordSweep, runSweep, type SweepKind } from './campaign-leads'
 import { type EngineContext, inTransaction } from './engine-context'
 import type { EngineEvent } from './engine-events'
@@ -102,7 +103,7 @@ function campaignRecord(campaign: Campaign): CampaignRecord {
 
 async function requireCampaign(store: Store, id: string): Promise<CampaignRecord> {
   const record = await store.get('campaigns', id)
-  if (record === undefined) throw notFound('campaign', id)
+  if (record === undefined) throw await campaignNotFound(store, id)
   return record
 }
 
@@ -126,6 +127,18 @@ export async function createCampaign(
           'already_exists',
           ['id'],
           'is already used by another campaign; pick another id or update that campaign',
+        ),
+      ])
+    }
+    const deleted = await deletedCampaign(store, campaign.id)
+    if (deleted !== undefined) {
+      // Its action log entries and its sends' idempotency keys (the emails' Message-IDs) stay: a new
+      // campaign under the same id would inherit that history and collide with those keys.
+      throw PacelineError.fromIssues(PacelineErrorCodes.invalidCampaign, `Campaign '${campaign.id}'`, [
+        issue(
+          'deleted_id',
+          ['id'],
+          `was used by a campaign deleted on ${new Date(deleted.deletedAt).toISOString()}; pick another id`,
         ),
       ])
     }
