@@ -69,6 +69,7 @@ export {
 } from './engine/engine-events'
 export {
   AiService,
+  CrmService,
   EmailService,
   EngineSettingsService,
   LinkedInService,
