@@ -393,7 +393,9 @@ function makeEngineEffect(): Effect.Effect<PacelineEngineApi, never, StorageServ
             Effect.catchCause(() => Effect.succeed(undefined)),
           )
           if (turn?.kind === 'run') return yield* runTurn(turn)
-          const wait = turn?.kind === 'wait' ? Math.min(Math.max(turn.until - now(), 0), interval) : interval
+          // At least a second: a store whose clock runs behind the engine's must not make this spin.
+          const wait =
+            turn?.kind === 'wait' ? Math.min(Math.max(turn.until - now(), 1_000), interval) : interval
           const woken = new Promise<void>((resolve) => {
             crmSignal = resolve
           })
