@@ -1,5 +1,6 @@
 // Errors
 
+export type { CrmSyncStatus } from './crm/automatic-sync'
 export {
   type CampaignPropertyName,
   CRM_SYNC_DIRECTIONS,
@@ -33,6 +34,7 @@ export { DAILY_SERIES, type DailyActivity, type DailyActivityName } from './engi
 export type { SentVsAllowed } from './engine/analytics/identity-dashboard'
 export type { PeriodOptions, PeriodView } from './engine/analytics/period'
 export type { StepProgress } from './engine/analytics/progress-by-action'
+export type { DeleteCampaignOptions } from './engine/campaign-deletion'
 export { conversationId } from './engine/conversations/conversation-log'
 export type {
   ConversationListOptions,
@@ -67,6 +69,7 @@ export {
 } from './engine/engine-events'
 export {
   AiService,
+  CrmService,
   EmailService,
   EngineSettingsService,
   LinkedInService,
@@ -99,6 +102,13 @@ export type {
   TaskRecord,
 } from './engine/records'
 export type { TickReport } from './engine/tick'
+export type {
+  BuiltInTemplateEntry,
+  SaveTemplateInput,
+  TemplateCampaign,
+  TemplateEntry,
+  WorkspaceTemplate,
+} from './engine/workspace-templates'
 export { type PacelineErrorCode, PacelineErrorCodes } from './errors/error-codes'
 export { PacelineError, type PacelineErrorOptions } from './errors/paceline-error'
 export { isPermanentRejection } from './errors/permanent-rejection'
@@ -213,6 +223,7 @@ export {
   type LeadStatus,
   type LeadSubstatus,
   substatusOf,
+  UNFINISHED_LEAD_STATUSES,
 } from './model/lead/lead-status'
 export {
   type ProfileWarning,

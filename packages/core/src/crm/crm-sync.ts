@@ -85,6 +85,12 @@ function failureOf(error: unknown): { message: string; retryable: boolean } {
 export class CrmSync {
   readonly #context: EngineContext
   readonly #crm: CrmV1
+  #running: Promise<unknown> = Promise.resolve()
+
+  /** The CRM's name, as its adapter gives it. */
+  get name(): string {
+    return this.#crm.name
+  }
 
   constructor(context: EngineContext, crm: CrmV1) {
     this.#context = context
@@ -189,6 +195,13 @@ export class CrmSync {
    */
   async sync(input: CrmSyncOptions = {}): Promise<CrmSyncReport> {
     const options = parseCrmSyncOptions(input)
+    // One sync at a time in this engine: a manual run waits for the automatic one and the other way round.
+    const run = this.#running.then(() => this.#sync(options))
+    this.#running = run.catch(() => undefined)
+    return run
+  }
+
+  async #sync(options: ReturnType<typeof parseCrmSyncOptions>): Promise<CrmSyncReport> {
     const leadIds = options.leadIds === undefined ? undefined : new Set(options.leadIds)
     const config = await this.config()
     const fields = await this.#fields()

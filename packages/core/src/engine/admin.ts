@@ -24,6 +24,7 @@ import { AWAITING_INBOX_LANE } from '../scheduler/lanes'
 import { logActions } from './action-log'
 import { markFreshWorkspace } from './analytics/analytics-rebuild'
 import { blocklisted } from './blocklist'
+import { campaignNotFound, deletedCampaign } from './campaign-deletion'
 import { recordSweep, runSweep, type SweepKind } from './campaign-leads'
 import { type EngineContext, inTransaction } from './engine-context'
 import type { EngineEvent } from './engine-events'
@@ -113,7 +114,7 @@ function campaignRecord(campaign: Campaign): CampaignRecord {
 
 async function requireCampaign(store: Store, id: string): Promise<CampaignRecord> {
   const record = await store.get('campaigns', id)
-  if (record === undefined) throw notFound('campaign', id)
+  if (record === undefined) throw await campaignNotFound(store, id)
   return record
 }
 
@@ -139,6 +140,18 @@ export async function createCampaign(
           'already_exists',
           ['id'],
           'is already used by another campaign; pick another id or update that campaign',
+        ),
+      ])
+    }
+    const deleted = await deletedCampaign(store, campaign.id)
+    if (deleted !== undefined) {
+      // Its action log entries and its sends' idempotency keys (the emails' Message-IDs) stay: a new
+      // campaign under the same id would inherit that history and collide with those keys.
+      throw PacelineError.fromIssues(PacelineErrorCodes.invalidCampaign, `Campaign '${campaign.id}'`, [
+        issue(
+          'deleted_id',
+          ['id'],
+          `was used by a campaign deleted on ${new Date(deleted.deletedAt).toISOString()}; pick another id`,
         ),
       ])
     }

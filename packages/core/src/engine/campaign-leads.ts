@@ -1,3 +1,4 @@
+import { type DeletionSweep, deleteCampaignBatch } from './campaign-deletion-sweep'
 import { type EngineContext, inTransaction } from './engine-context'
 import type { EngineEvent } from './engine-events'
 import { progressLead } from './progress'
@@ -8,17 +9,20 @@ const BATCH = 200
 
 /**
  * What a campaign's status change still has to do to its leads: start (or resume) them, or take them out
- * of the queues. A campaign can hold more leads than one transaction should touch, so the work goes in
- * batches; the sweep is recorded in the same transaction as the status change and advanced with every
- * batch, so a process killed half-way leaves a record the next tick (of any worker) finishes from.
+ * of the queues; or, once the campaign is deleted, remove its records. A campaign can hold more leads than
+ * one transaction should touch, so the work goes in batches; the sweep is recorded in the same transaction
+ * as the status change (or the deletion) and advanced with every batch, so a process killed half-way leaves
+ * a record the next tick (of any worker) finishes from.
  */
 export type SweepKind = 'start' | 'park'
 
-interface Sweep {
-  readonly kind: SweepKind
-  /** The last lead done (the sweep pages the byCampaign index by lead id), or null before the first batch. */
-  readonly afterLeadId: string | null
-}
+type Sweep =
+  | {
+      readonly kind: SweepKind
+      /** The last lead done (the sweep pages the byCampaign index by lead id), or null before the first batch. */
+      readonly afterLeadId: string | null
+    }
+  | ({ readonly kind: 'delete' } & DeletionSweep)
 
 type PendingSweeps = Readonly<Record<string, Sweep>>
 
@@ -41,6 +45,21 @@ export async function recordSweep(store: Store, campaignId: string, kind: SweepK
   })
 }
 
+/**
+ * Records, inside the transaction that deletes the campaign, the removal of what it leaves behind (it
+ * replaces any start or park sweep of the campaign still pending: there is nothing left to start or park).
+ */
+export async function recordDeletion(
+  store: Store,
+  campaignId: string,
+  stepIds: readonly string[],
+): Promise<void> {
+  await savePendingSweeps(store, {
+    ...(await pendingSweeps(store)),
+    [campaignId]: { kind: 'delete', phase: 'enrolments', stepIds },
+  })
+}
+
 /** Whether any campaign has a sweep left unfinished (read by every tick, one point read). */
 export async function hasPendingSweeps(store: Store): Promise<boolean> {
   return (await store.get('state', SWEEPS_KEY)) !== undefined
@@ -57,6 +76,15 @@ export async function runSweep(context: EngineContext, campaignId: string): Prom
       const sweeps = await pendingSweeps(store)
       const sweep = sweeps[campaignId]
       if (sweep === undefined) return { finished: true, produced }
+      const { [campaignId]: _, ...others } = sweeps
+      if (sweep.kind === 'delete') {
+        const next = await deleteCampaignBatch(context, store, campaignId, sweep)
+        await savePendingSweeps(
+          store,
+          next === undefined ? others : { ...sweeps, [campaignId]: { ...next, kind: 'delete' } },
+        )
+        return { finished: next === undefined, produced }
+      }
       const batch = await store.query('enrolments', {
         index: 'byCampaign',
         equals: [campaignId],
@@ -78,7 +106,6 @@ export async function runSweep(context: EngineContext, campaignId: string): Prom
       }
       const last = batch[batch.length - 1]
       const done = last === undefined || batch.length < BATCH
-      const { [campaignId]: _, ...others } = sweeps
       await savePendingSweeps(
         store,
         done ? others : { ...sweeps, [campaignId]: { ...sweep, afterLeadId: last.leadId } },

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream'
 import { Clock, type Duration, Effect, Fiber, Layer, ManagedRuntime } from 'effect'
+import type { CrmSyncStatus } from '../crm/automatic-sync'
 import type { CrmConfig, CrmConfigInput } from '../crm/crm-config'
 import type { CrmExportOptions, CrmSyncOptions, CrmSyncReport } from '../crm/crm-sync'
 import type { MappingCheck } from '../crm/mapping-check'
@@ -24,6 +25,7 @@ import type {
   IdentityDashboardOptions,
 } from './analytics/analytics-queries'
 import type { PeriodOptions } from './analytics/period'
+import type { DeleteCampaignOptions } from './campaign-deletion'
 import type {
   ConversationListOptions,
   ConversationMessage,
@@ -45,7 +47,7 @@ import {
   LinkedInService,
   StorageService,
 } from './engine-services'
-import type { EngineSettings } from './engine-settings'
+import { checkEngineSettings, type EngineSettings } from './engine-settings'
 import type { ActivityExportOptions } from './exports/activity-export'
 import type { AudienceExportOptions } from './exports/audience-export'
 import type { CampaignsExportOptions } from './exports/campaigns-export'
@@ -62,6 +64,7 @@ import { PacelineEngine, type PacelineEngineApi } from './paceline-engine'
 import type { ActionFilter, CampaignStats, LeadView } from './queries'
 import type { TaskRecord } from './records'
 import type { TickReport } from './tick'
+import type { SaveTemplateInput, TemplateEntry, WorkspaceTemplate } from './workspace-templates'
 
 /** A host's clock, for tests and simulations; the engine reads time only through it. */
 export interface EngineClock {
@@ -109,7 +112,28 @@ export interface Engine {
     resume(id: string): Promise<Campaign>
     archive(id: string): Promise<Campaign>
     duplicate(id: string, copy: { id: string; name?: string }): Promise<Campaign>
+    /**
+     * Deletes a campaign for good and returns it as it was. Drafts, scheduled and archived campaigns go at
+     * once; a running or paused one only when none of its leads is unfinished (not started, in progress,
+     * paused), else `campaign_has_active_leads`, unless `{ force: true }` stops them. Its leads' places,
+     * tasks and analytics go; the action log, conversations and the identity's counters (daily caps) stay,
+     * and its id cannot be used again.
+     */
+    delete(id: string, options?: DeleteCampaignOptions): Promise<Campaign>
     stats(id: string): Promise<CampaignStats>
+  }
+  /**
+   * Campaign templates: the built-in ones and those saved in this workspace. Create a campaign from any of
+   * them with `campaigns.create({ id, identityId, ...template.campaign })`.
+   */
+  readonly templates: {
+    /** Saves a campaign's sequence and settings (never its leads) as a template of this workspace. */
+    save(input: SaveTemplateInput): Promise<WorkspaceTemplate>
+    /** The built-in templates (`source: 'built-in'`), then the workspace's (`source: 'workspace'`) by name. */
+    list(): Promise<TemplateEntry[]>
+    get(id: string): Promise<TemplateEntry>
+    /** Deletes a saved template (built-in ones cannot be); campaigns made from it are unchanged. */
+    delete(id: string): Promise<void>
   }
   readonly leads: {
     add(campaignId: string, leads: readonly LeadInput[]): Promise<AddLeadsResult>
@@ -149,8 +173,13 @@ export interface Engine {
     config(): Promise<CrmConfig>
     /** Deactivates this CRM for the workspace, so another can be configured. */
     disconnect(): Promise<void>
-    /** The automatic sync of the campaigns' contacts, conversations and tasks; safe to run again. */
+    /**
+     * Syncs the campaigns' contacts, conversations and tasks now; safe to run again. A started engine also
+     * does it by itself every `settings.crmSyncIntervalMs` (see `status`).
+     */
     sync(options?: CrmSyncOptions): Promise<CrmSyncReport>
+    /** Where the automatic sync stands: configured or waiting, running, last run and error, next run. */
+    status(): Promise<CrmSyncStatus>
     /** A manual export of leads, with the export modal's choices. */
     export(options: CrmExportOptions): Promise<CrmSyncReport>
   }
@@ -243,7 +272,10 @@ export interface Engine {
   tick(): Promise<TickReport>
   /** Applies an inbound event (reply, acceptance, bounce, ...). */
   ingest(event: InboundEvent): Promise<IngestResult>
-  /** Runs the engine in the background: ticks when work is due and listens to the channels' events. */
+  /**
+   * Runs the engine in the background: ticks when work is due, listens to the channels' events, and syncs
+   * the CRM (when there is one, once configured) every `settings.crmSyncIntervalMs`.
+   */
   start(): void
   /** Stops the background loop and waits for the current tick to finish. */
   stop(): Promise<void>
@@ -271,6 +303,7 @@ export interface Engine {
  * ```
  */
 export function createEngine(options: CreateEngineOptions): Engine {
+  checkEngineSettings(options.settings ?? {})
   const seed = typeof options.random === 'number' ? options.random : (options.random?.seed ?? 0)
   let layer = Layer.provide(
     PacelineEngine.layer,
@@ -319,6 +352,7 @@ export function createEngine(options: CreateEngineOptions): Engine {
       resume: (id) => run(api.resumeCampaign(id)),
       archive: (id) => run(api.archiveCampaign(id)),
       duplicate: (id, copy) => run(api.duplicateCampaign(id, copy)),
+      delete: (id, deleteOptions) => run(api.deleteCampaign(id, deleteOptions)),
       stats: (id) => run(api.campaignStats(id)),
     },
     leads: {
@@ -341,6 +375,13 @@ export function createEngine(options: CreateEngineOptions): Engine {
       disconnect: () => run(api.crm.disconnect),
       sync: (options) => run(api.crm.sync(options)),
       export: (options) => run(api.crm.export(options)),
+      status: () => run(api.crm.status),
+    },
+    templates: {
+      save: (input) => run(api.templates.save(input)),
+      list: () => run(api.templates.list),
+      get: (id) => run(api.templates.get(id)),
+      delete: (id) => run(api.templates.delete(id)),
     },
     conversations: {
       list: (listOptions) => run(api.conversations.list(listOptions)),

@@ -38,6 +38,11 @@ export const ENGINE_EVENT_TYPES = [
   'handed-off',
   /** A person changed a conversation's tags; `detail.category` is what it now counts as. */
   'conversation-tagged',
+  /**
+   * A campaign was deleted (`engine.campaigns.delete`); `detail` has its name, status, `force` and how many
+   * leads were still unfinished. The campaign's earlier entries stay in the log.
+   */
+  'campaign-deleted',
 ] as const
 
 export type EngineEventType = (typeof ENGINE_EVENT_TYPES)[number]

@@ -1,3 +1,6 @@
+import { PacelineErrorCodes } from '../errors/error-codes'
+import { PacelineError } from '../errors/paceline-error'
+import { issue } from '../errors/validation-issue'
 import { DEFAULT_TEXT_LIMITS, type TextLimits } from '../model/sequence/text-limits'
 
 /** Tunables of the engine; every one has a default that suits production. */
@@ -22,6 +25,11 @@ export interface EngineSettings {
   readonly acceptanceCheckIntervalMs: number
   /** Text limits checked on rendered messages. */
   readonly textLimits: TextLimits
+  /**
+   * How often the running engine syncs the CRM by itself (with a CRM given and configured): at least a
+   * minute. Workers sharing a store run each interval's sync once between them.
+   */
+  readonly crmSyncIntervalMs: number
 }
 
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
@@ -35,4 +43,18 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   retryBaseMs: 5 * 60_000,
   acceptanceCheckIntervalMs: 24 * 3_600_000,
   textLimits: DEFAULT_TEXT_LIMITS,
+  crmSyncIntervalMs: 15 * 60_000,
+}
+
+/** Settings whose values the engine cannot run with are refused when it is created. */
+export function checkEngineSettings(settings: Partial<EngineSettings>): void {
+  const interval = settings.crmSyncIntervalMs
+  if (interval !== undefined && !(Number.isInteger(interval) && interval >= 60_000))
+    throw PacelineError.fromIssues(PacelineErrorCodes.invalidOptions, 'The engine settings', [
+      issue(
+        'too_small',
+        ['crmSyncIntervalMs'],
+        `must be a whole number of milliseconds, at least 60000 (a minute), got ${String(interval)}`,
+      ),
+    ])
 }

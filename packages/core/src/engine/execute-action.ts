@@ -218,6 +218,9 @@ async function claim(
   const now = context.now()
   const enrolment = await store.get('enrolments', head.key)
   if (!stillReady(enrolment, head, lane)) return undefined
+  // The campaign may have been paused or deleted since the step was prepared: re-read it in the claim's
+  // transaction, so that change and this claim cannot both commit.
+  if ((await store.get('campaigns', enrolment.campaignId))?.status !== 'running') return undefined
   const existing = await store.get('claims', key)
   if (existing !== undefined && existing.status !== 'released' && existing.status !== 'failed')
     return undefined

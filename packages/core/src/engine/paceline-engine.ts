@@ -1,5 +1,13 @@
 import type { Readable } from 'node:stream'
-import { Clock, Context, Effect, Layer } from 'effect'
+import { Cause, Clock, Context, Effect, Layer } from 'effect'
+import {
+  type CrmSyncStatus,
+  finishSyncTurn,
+  readSyncStatus,
+  renewSyncTurn,
+  type SyncOutcome,
+  takeSyncTurn,
+} from '../crm/automatic-sync'
 import type { CrmConfig, CrmConfigInput } from '../crm/crm-config'
 import { type CrmExportOptions, CrmSync, type CrmSyncOptions, type CrmSyncReport } from '../crm/crm-sync'
 import type { MappingCheck } from '../crm/mapping-check'
@@ -16,6 +24,7 @@ import * as admin from './admin'
 import { type AiUsageDay, type AiUsageQuery, listAiUsage } from './ai-usage'
 import * as analytics from './analytics/analytics-queries'
 import type { PeriodOptions } from './analytics/period'
+import { type DeleteCampaignOptions, deleteCampaign } from './campaign-deletion'
 import {
   type ConversationListOptions,
   type ConversationMessage,
@@ -41,7 +50,7 @@ import {
   LinkedInService,
   StorageService,
 } from './engine-services'
-import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './engine-settings'
+import { checkEngineSettings, DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './engine-settings'
 import { type ActivityExportOptions, exportActivity } from './exports/activity-export'
 import { type AudienceExportOptions, exportAudience } from './exports/audience-export'
 import { type CampaignsExportOptions, exportCampaigns } from './exports/campaigns-export'
@@ -65,13 +74,25 @@ import * as queries from './queries'
 import type { TaskRecord } from './records'
 import * as secrets from './secrets'
 import { type HeldLeases, type TickReport, tick, type WakeTable } from './tick'
+import {
+  deleteTemplate,
+  getTemplate,
+  listTemplates,
+  type SaveTemplateInput,
+  saveTemplate,
+  type TemplateEntry,
+  type WorkspaceTemplate,
+} from './workspace-templates'
 
 /** Effect-returning operations of the engine, for hosts that use Effect. */
 export interface PacelineEngineApi {
   readonly settings: EngineSettings
   /** One pass at the current time: runs everything due and reports when there is more to do. */
   readonly tick: Effect.Effect<TickReport, PacelineError>
-  /** Ticks forever, sleeping (on the Clock, so TestClock drives it) until the next work or an inbound event. */
+  /**
+   * Ticks forever, sleeping (on the Clock, so TestClock drives it) until the next work or an inbound event;
+   * with a CRM, also syncs it every `settings.crmSyncIntervalMs` once it is configured.
+   */
   readonly run: Effect.Effect<never, never>
   /**
    * Gives up this worker's identity leases and heartbeat, so other workers on the store take its identities
@@ -160,6 +181,18 @@ export interface PacelineEngineApi {
   readonly pauseCampaign: (id: string) => Effect.Effect<Campaign, PacelineError>
   readonly resumeCampaign: (id: string) => Effect.Effect<Campaign, PacelineError>
   readonly archiveCampaign: (id: string) => Effect.Effect<Campaign, PacelineError>
+  /** Deletes a campaign (see `engine.campaigns.delete`); returns it as it was. */
+  readonly deleteCampaign: (
+    id: string,
+    options?: DeleteCampaignOptions,
+  ) => Effect.Effect<Campaign, PacelineError>
+  /** The built-in campaign templates and the ones this workspace saved from its campaigns. */
+  readonly templates: {
+    readonly save: (input: SaveTemplateInput) => Effect.Effect<WorkspaceTemplate, PacelineError>
+    readonly list: Effect.Effect<TemplateEntry[], PacelineError>
+    readonly get: (id: string) => Effect.Effect<TemplateEntry, PacelineError>
+    readonly delete: (id: string) => Effect.Effect<void, PacelineError>
+  }
   readonly duplicateCampaign: (
     id: string,
     copy: { id: string; name?: string },
@@ -203,6 +236,8 @@ export interface PacelineEngineApi {
     readonly disconnect: Effect.Effect<void, PacelineError>
     readonly sync: (options?: CrmSyncOptions) => Effect.Effect<CrmSyncReport, PacelineError>
     readonly export: (options: CrmExportOptions) => Effect.Effect<CrmSyncReport, PacelineError>
+    /** Where the automatic sync stands: last run, last error, next run. */
+    readonly status: Effect.Effect<CrmSyncStatus, PacelineError>
   }
   /** Listens to events of one type, or of every type with `'*'`; returns a function that stops listening. */
   readonly on: (type: EngineEventType | '*', listener: EngineEventListener) => () => void
@@ -228,6 +263,17 @@ function asPacelineError(error: unknown): PacelineError {
   )
 }
 
+/** The error inside a failed Effect's cause (the first failure or defect). */
+function causeError(cause: Cause.Cause<unknown>): unknown {
+  const [reason] = cause.reasons
+  if (reason === undefined) return new Error('interrupted')
+  return Cause.isFailReason(reason)
+    ? reason.error
+    : Cause.isDieReason(reason)
+      ? reason.defect
+      : new Error('interrupted')
+}
+
 function makeEngineEffect(): Effect.Effect<PacelineEngineApi, never, StorageService> {
   return Effect.gen(function* () {
     const storage = yield* StorageService
@@ -239,6 +285,7 @@ function makeEngineEffect(): Effect.Effect<PacelineEngineApi, never, StorageServ
     const clock = yield* Clock.Clock
     const services = yield* Effect.context<never>()
     const runWithServices = Effect.runPromiseWith(services)
+    checkEngineSettings(overrides)
     const settings: EngineSettings = { ...DEFAULT_ENGINE_SETTINGS, ...overrides }
     const listeners = new Map<EngineEventType | '*', Set<EngineEventListener>>()
     const wakes: WakeTable = new Map()
@@ -293,7 +340,7 @@ function makeEngineEffect(): Effect.Effect<PacelineEngineApi, never, StorageServ
     })
 
     const MAX_IDLE_MS = 60_000
-    const run: Effect.Effect<never, never> = Effect.forever(
+    const tickLoop: Effect.Effect<never, never> = Effect.forever(
       Effect.gen(function* () {
         const report = yield* tickEffect.pipe(
           Effect.catchCause(() => Effect.succeed<TickReport | undefined>(undefined)),
@@ -314,6 +361,63 @@ function makeEngineEffect(): Effect.Effect<PacelineEngineApi, never, StorageServ
 
     const engineContext = context
     const crmSync = crmAdapter === undefined ? undefined : new CrmSync(engineContext, crmAdapter)
+
+    let crmSignal: (() => void) | undefined
+    /**
+     * The automatic CRM sync: takes the workspace's turn when a run is due (one worker per interval), runs
+     * the sync while renewing the turn's lease, records the outcome, then sleeps on the Clock until the next
+     * run. Waits quietly while the CRM is not configured; a failure is recorded, never thrown.
+     */
+    const crmLoop = (sync: CrmSync): Effect.Effect<never, never> => {
+      const interval = settings.crmSyncIntervalMs
+      const leaseMs = settings.identityLeaseMs
+      const now = () => clock.currentTimeMillisUnsafe()
+      const runTurn = (turn: { kind: 'run'; token: number; startedAt: number }) =>
+        Effect.gen(function* () {
+          const attempt = Effect.tryPromise({ try: () => sync.sync(), catch: (error) => error }).pipe(
+            Effect.map((report): SyncOutcome => ({ ok: true, report })),
+            Effect.catchCause((cause) =>
+              Effect.succeed<SyncOutcome>({ ok: false, error: causeError(cause) }),
+            ),
+          )
+          const heartbeat = Effect.forever(
+            Effect.sleep(leaseMs / 3).pipe(
+              Effect.andThen(lift(() => renewSyncTurn(context, turn.token, now()))),
+              Effect.catchCause(() => Effect.void),
+            ),
+          )
+          const outcome = yield* Effect.raceFirst(attempt, heartbeat)
+          yield* lift(() => finishSyncTurn(context, turn, interval, outcome, now())).pipe(
+            Effect.catchCause(() => Effect.void),
+          )
+        })
+      return Effect.forever(
+        Effect.gen(function* () {
+          const turn = yield* lift(() => takeSyncTurn(context, sync.name, now())).pipe(
+            Effect.catchCause(() => Effect.succeed(undefined)),
+          )
+          if (turn?.kind === 'run') return yield* runTurn(turn)
+          // At least a second: a store whose clock runs behind the engine's must not make this spin.
+          const wait =
+            turn?.kind === 'wait' ? Math.min(Math.max(turn.until - now(), 1_000), interval) : interval
+          const woken = new Promise<void>((resolve) => {
+            crmSignal = resolve
+          })
+          yield* Effect.race(
+            Effect.sleep(wait),
+            Effect.promise(() => woken),
+          )
+          crmSignal = undefined
+        }),
+      )
+    }
+    const run: Effect.Effect<never, never> =
+      crmSync === undefined
+        ? tickLoop
+        : Effect.gen(function* () {
+            yield* Effect.forkChild(crmLoop(crmSync))
+            return yield* tickLoop
+          })
     const withCrm = <A>(work: (sync: CrmSync) => Promise<A>): Effect.Effect<A, PacelineError> =>
       crmSync === undefined
         ? Effect.fail(
@@ -373,12 +477,25 @@ function makeEngineEffect(): Effect.Effect<PacelineEngineApi, never, StorageServ
         discard: (id) => lift(() => deadLetters.discardDeadLetter(engineContext, id)),
       },
       crm: {
-        configure: (input) => withCrm((sync) => sync.configure(input)),
+        configure: (input) =>
+          withCrm(async (sync) => {
+            const saved = await sync.configure(input)
+            // A running engine waiting for the configuration syncs now rather than at its next look.
+            crmSignal?.()
+            return saved
+          }),
         checkMappings: (input) => withCrm((sync) => sync.checkMappings(input)),
         config: withCrm((sync) => sync.config()),
         disconnect: withCrm((sync) => sync.disconnect()),
         sync: (options) => withCrm((sync) => sync.sync(options)),
         export: (options) => withCrm((sync) => sync.export(options)),
+        status: withCrm((sync) => readSyncStatus(engineContext, sync.name, settings.crmSyncIntervalMs)),
+      },
+      templates: {
+        save: (input) => lift(() => saveTemplate(engineContext, input)),
+        list: lift(() => listTemplates(engineContext)),
+        get: (id) => lift(() => getTemplate(engineContext, id)),
+        delete: (id) => lift(() => deleteTemplate(engineContext, id)),
       },
       putIdentity: (input) => lift(() => admin.putIdentity(engineContext, input)),
       getIdentity: (id) => lift(() => admin.getIdentity(engineContext, id)),
@@ -393,6 +510,7 @@ function makeEngineEffect(): Effect.Effect<PacelineEngineApi, never, StorageServ
       pauseCampaign: (id) => lift(() => admin.pause(engineContext, id)),
       resumeCampaign: (id) => lift(() => admin.resume(engineContext, id)),
       archiveCampaign: (id) => lift(() => admin.archive(engineContext, id)),
+      deleteCampaign: (id, options) => lift(() => deleteCampaign(engineContext, id, options)),
       duplicateCampaign: (id, copy) => lift(() => admin.duplicate(engineContext, id, copy)),
       campaignStats: (id) => lift(() => queries.campaignStats(engineContext, id)),
       addLeads: (campaignId, leads) => lift(() => admin.addLeads(engineContext, campaignId, leads)),

@@ -76,6 +76,16 @@ export const PacelineErrorCodes = {
   crmAlreadyActive: 'crm_already_active',
   /** The engine was created without a CRM, or the CRM sync is not configured yet. */
   crmNotConfigured: 'crm_not_configured',
+  /**
+   * A launched campaign still has leads in progress (not started, running or paused), so deleting it would
+   * stop them: wait until they finish, or delete with `{ force: true }`. `details.activeLeads` counts them.
+   */
+  campaignHasActiveLeads: 'campaign_has_active_leads',
+  /**
+   * A saved campaign template input is invalid, or the operation cannot apply to that template (its id is a
+   * built-in template's, or a built-in template cannot be deleted); `issues` name the field.
+   */
+  invalidCampaignTemplate: 'invalid_campaign_template',
 } as const
 
 export type PacelineErrorCode = (typeof PacelineErrorCodes)[keyof typeof PacelineErrorCodes]

@@ -35,6 +35,8 @@ describe('PacelineError', () => {
       invalidCrmConfig: 'invalid_crm_config',
       crmAlreadyActive: 'crm_already_active',
       crmNotConfigured: 'crm_not_configured',
+      campaignHasActiveLeads: 'campaign_has_active_leads',
+      invalidCampaignTemplate: 'invalid_campaign_template',
     })
   })
 

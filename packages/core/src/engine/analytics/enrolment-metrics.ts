@@ -3,7 +3,8 @@ import type { EnrolmentRecord } from '../records'
 import { compoundKey, type Store } from '../store'
 import { applyChanges, type DocumentChange, timedChanges } from './analytics-counters'
 
-const stateKey = (campaignId: string) => compoundKey('analytics', 'campaign', campaignId, 'now')
+/** The document of where a campaign's leads are now. */
+export const audienceKey = (campaignId: string) => compoundKey('analytics', 'campaign', campaignId, 'now')
 
 /** Where each lead of a campaign is now: counts by status, substatus and step. */
 export interface AudienceCounts {
@@ -50,7 +51,9 @@ export async function countEnrolmentChange(
   for (const name of placeNames(after)) now[name] = (now[name] ?? 0) + 1
   if (before === undefined) now.total = 1
   const scope = { scope: 'campaign', scopeId: after.campaignId } as const
-  const changes: DocumentChange[] = [{ ...scope, bucket: null, key: stateKey(after.campaignId), counts: now }]
+  const changes: DocumentChange[] = [
+    { ...scope, bucket: null, key: audienceKey(after.campaignId), counts: now },
+  ]
   const moves: Record<string, number> = {}
   const left = stepAt(before)
   const reached = stepAt(after)
@@ -68,5 +71,5 @@ export async function countEnrolmentChange(
 
 /** Where a campaign's leads are now. */
 export async function audienceCounts(store: Store, campaignId: string): Promise<AudienceCounts> {
-  return (await store.get('analytics', stateKey(campaignId)))?.counts ?? {}
+  return (await store.get('analytics', audienceKey(campaignId)))?.counts ?? {}
 }

@@ -18,6 +18,17 @@
 export const LEAD_STATUSES = ['not_started', 'in_progress', 'paused', 'error', 'finished', 'replied'] as const
 export type LeadStatus = (typeof LEAD_STATUSES)[number]
 
+/**
+ * The statuses of a lead whose sequence is still going (or will go when its campaign runs): not started,
+ * in progress, paused. The others are done with the campaign: finished (removed, blocked, bounced, no
+ * response, ...), replied, or in error (which waits for a person and never acts by itself).
+ */
+export const UNFINISHED_LEAD_STATUSES = [
+  'not_started',
+  'in_progress',
+  'paused',
+] as const satisfies readonly LeadStatus[]
+
 interface SubstatusInfo<S extends LeadStatus> {
   readonly status: S
   readonly label: string
