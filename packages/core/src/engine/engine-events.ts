@@ -38,6 +38,10 @@ export const ENGINE_EVENT_TYPES = [
   'handed-off',
   /** A person changed a conversation's tags; `detail.category` is what it now counts as. */
   'conversation-tagged',
+  /** An identity was deleted: `detail.campaigns` lost it, `detail.secrets` credentials went with it. */
+  'identity-deleted',
+  /** Someone outside the workspace used a share link: `detail.purpose` is `create` or `reconnect`. */
+  'share-link-redeemed',
 ] as const
 
 export type EngineEventType = (typeof ENGINE_EVENT_TYPES)[number]

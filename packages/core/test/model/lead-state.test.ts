@@ -298,7 +298,7 @@ describe('effectiveLeadState', () => {
 })
 
 describe('status table', () => {
-  it('has every substatus of the lead status table, with its status, plus delivery unknown, unsafe lead data and skipped', () => {
+  it('has every substatus of the lead status table, with its status, plus delivery unknown, unsafe lead data, identity deleted and skipped', () => {
     expect(Object.keys(IN_PROGRESS_SUBSTATUSES)).toEqual([
       'scheduled',
       'identity_limits',
@@ -307,7 +307,7 @@ describe('status table', () => {
       'connection_withdrawn',
       'outside_working_hours',
     ])
-    expect(Object.keys(ERROR_SUBSTATUSES)).toHaveLength(24)
+    expect(Object.keys(ERROR_SUBSTATUSES)).toHaveLength(25)
     expect(Object.keys(FINISHED_SUBSTATUSES)).toEqual([
       'deleted',
       'blocked',
@@ -320,6 +320,7 @@ describe('status table', () => {
     expect(LEAD_SUBSTATUSES.delivery_unknown.status).toBe('error')
     expect(LEAD_SUBSTATUSES.unsafe_lead_data.label).toBe('Unsafe characters in lead data')
     expect(LEAD_SUBSTATUSES.invalid_linkedin_id.label).toBe('Invalid LinkedIn ID')
+    expect(LEAD_SUBSTATUSES.identity_deleted.status).toBe('error')
   })
 })
 
