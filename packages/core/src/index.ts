@@ -83,6 +83,9 @@ export type { CsvOptions } from './engine/exports/csv-stream'
 export type { IdentitiesExportOptions, IdentityExportOptions } from './engine/exports/identity-export'
 export type { MetricsExportOptions } from './engine/exports/metrics-export'
 export { idempotencyKey, messageIdFor } from './engine/idempotency-key'
+export type { DeletedIdentity } from './engine/identities/delete-identity'
+export { identitySecretName } from './engine/identities/identity-secrets'
+export type { RedeemedShareLink, ShareLink } from './engine/identities/share-links'
 export { parseInboundEvent } from './engine/inbound-event-schema'
 export type { InboxComplaints } from './engine/inbox-complaints'
 export type { IngestResult } from './engine/ingest'
@@ -126,7 +129,9 @@ export {
   archiveCampaign,
   CAMPAIGN_TRANSITIONS,
   canTransition,
+  detachCampaign,
   duplicateCampaign,
+  identityGone,
   isCampaignDue,
   type LaunchOptions,
   launchCampaign,
@@ -177,6 +182,15 @@ export type {
   SenderContact,
 } from './model/identity/identity-schema'
 export { INVITATION_WITHDRAWAL_COOLDOWN_DAYS, LINKEDIN_LIMITS } from './model/identity/linkedin-limits'
+export {
+  type CreateRedemption,
+  type ReconnectRedemption,
+  SHARE_LINK_MAX_HOURS,
+  SHARE_LINK_PURPOSES,
+  type ShareLinkOptions,
+  type ShareLinkPurpose,
+  type ShareLinkRedemption,
+} from './model/identity/share-link'
 export { canonicalTimeZone } from './model/identity/time-zone'
 export { WEEKDAYS, type Weekday, WORKWEEK } from './model/identity/weekday'
 export {

@@ -9,4 +9,5 @@ export {
   type LinkedInChannelConformanceOptions,
   linkedinChannelConformance,
 } from './linkedin-channel-conformance'
+export { type ShareLinkRaceConformanceOptions, shareLinkRaceConformance } from './share-link-race-conformance'
 export { type StorageConformanceOptions, storageConformance } from './storage-conformance'

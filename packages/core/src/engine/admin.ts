@@ -6,6 +6,7 @@ import type { Campaign } from '../model/campaign/campaign'
 import {
   archiveCampaign as archiveModel,
   duplicateCampaign as duplicateModel,
+  identityGone,
   launchCampaign as launchModel,
   pauseCampaign as pauseModel,
   resumeCampaign as resumeModel,
@@ -42,53 +43,63 @@ export async function putIdentity(
   input: IdentityInput | Identity,
 ): Promise<Identity> {
   const identity = defineIdentity(input)
-  const events = await inTransaction(context, async (store) => {
-    const existing = await store.get('identities', identity.id)
-    if (existing !== undefined) {
-      const checked = updateIdentity(existing.identity, { type: identity.type })
-      if (!checked.ok) throw checked.error
-    }
-    const inboxes = identity.email.inboxes.map((inbox) => inbox.address.toLowerCase())
-    const record: IdentityRecord = {
-      id: identity.id,
-      identity,
-      linkedinConnected: existing?.linkedinConnected ?? true,
-      disconnectedInboxes: (existing?.disconnectedInboxes ?? []).filter((inbox) => inboxes.includes(inbox)),
-    }
-    await store.put('identities', identity.id, record)
-    if (existing === undefined) {
-      await markFreshWorkspace(store)
-      return []
-    }
-    // Leads ready in a lane the identity lost (a removed inbox, LinkedIn removed) go back through the
-    // runner, which puts them in the matching error: a lead keeps its sender or waits for a person.
-    // (Leads still waiting in such a lane are caught when their time comes.)
-    const kept = new Set(lanesOf(record))
-    const out: EngineEvent[] = []
-    const now = context.now()
-    // Leads waiting at an email step for the identity's first inbox continue now that it has one.
-    if (identity.email.inboxes.length > 0) {
-      for (const enrolment of await store.query('enrolments', {
-        index: 'ready',
-        equals: [identity.id, AWAITING_INBOX_LANE],
-      })) {
-        out.push(...(await progressLead(context, store, enrolment, now)).events)
-      }
-    }
-    for (const lane of lanesOf(existing)) {
-      if (kept.has(lane)) continue
-      for (const enrolment of await store.query('enrolments', {
-        index: 'ready',
-        equals: [identity.id, lane],
-      })) {
-        out.push(...(await progressLead(context, store, enrolment, now)).events)
-      }
-    }
-    return out
-  })
+  const events = await inTransaction(context, (store) => storeIdentity(context, store, identity))
   context.emit(events)
   context.wake(identity.id)
   return identity
+}
+
+/**
+ * Writes a valid identity inside a transaction (see `putIdentity`) and returns the events to emit after
+ * commit.
+ */
+export async function storeIdentity(
+  context: EngineContext,
+  store: Store,
+  identity: Identity,
+): Promise<EngineEvent[]> {
+  const existing = await store.get('identities', identity.id)
+  if (existing !== undefined) {
+    const checked = updateIdentity(existing.identity, { type: identity.type })
+    if (!checked.ok) throw checked.error
+  }
+  const inboxes = identity.email.inboxes.map((inbox) => inbox.address.toLowerCase())
+  const record: IdentityRecord = {
+    id: identity.id,
+    identity,
+    linkedinConnected: existing?.linkedinConnected ?? true,
+    disconnectedInboxes: (existing?.disconnectedInboxes ?? []).filter((inbox) => inboxes.includes(inbox)),
+  }
+  await store.put('identities', identity.id, record)
+  if (existing === undefined) {
+    await markFreshWorkspace(store)
+    return []
+  }
+  // Leads ready in a lane the identity lost (a removed inbox, LinkedIn removed) go back through the
+  // runner, which puts them in the matching error: a lead keeps its sender or waits for a person.
+  // (Leads still waiting in such a lane are caught when their time comes.)
+  const kept = new Set(lanesOf(record))
+  const out: EngineEvent[] = []
+  const now = context.now()
+  // Leads waiting at an email step for the identity's first inbox continue now that it has one.
+  if (identity.email.inboxes.length > 0) {
+    for (const enrolment of await store.query('enrolments', {
+      index: 'ready',
+      equals: [identity.id, AWAITING_INBOX_LANE],
+    })) {
+      out.push(...(await progressLead(context, store, enrolment, now)).events)
+    }
+  }
+  for (const lane of lanesOf(existing)) {
+    if (kept.has(lane)) continue
+    for (const enrolment of await store.query('enrolments', {
+      index: 'ready',
+      equals: [identity.id, lane],
+    })) {
+      out.push(...(await progressLead(context, store, enrolment, now)).events)
+    }
+  }
+  return out
 }
 
 export async function getIdentity(context: EngineContext, id: string): Promise<Identity> {
@@ -203,6 +214,7 @@ export async function launch(context: EngineContext, id: string): Promise<Launch
     id,
     (campaign, store) =>
       store.get('identities', campaign.identityId).then((identity) => {
+        unwrapOrThrow(identityGone(campaign, 'launch'))
         if (identity === undefined) throw notFound('identity', campaign.identityId)
         warnings = campaignWarnings(campaign, identity.identity)
         return launchModel(campaign, { identity: identity.identity, at: context.now() })
@@ -221,6 +233,7 @@ export async function schedule(
   let warnings: readonly CampaignWarning[] = []
   const campaign = await transition(context, id, (campaign, store) =>
     store.get('identities', campaign.identityId).then((identity) => {
+      unwrapOrThrow(identityGone(campaign, 'schedule'))
       if (identity === undefined) throw notFound('identity', campaign.identityId)
       warnings = campaignWarnings(campaign, identity.identity)
       return scheduleModel(campaign, { identity: identity.identity, at: context.now(), startAt })
@@ -244,7 +257,7 @@ export async function archive(context: EngineContext, id: string): Promise<Campa
 export async function duplicate(
   context: EngineContext,
   id: string,
-  copy: { id: string; name?: string },
+  copy: { id: string; name?: string; identityId?: string },
 ): Promise<Campaign> {
   const source = await getCampaign(context, id)
   const draft = duplicateModel(source, copy)

@@ -1,7 +1,7 @@
 import { type DeletionSweep, deleteCampaignBatch } from './campaign-deletion-sweep'
 import { type EngineContext, inTransaction } from './engine-context'
 import type { EngineEvent } from './engine-events'
-import { progressLead } from './progress'
+import { progressLead, stopForDeletedIdentity } from './progress'
 import { parked } from './sequence-runner'
 import type { Store } from './store'
 
@@ -13,8 +13,9 @@ const BATCH = 200
  * one transaction should touch, so the work goes in batches; the sweep is recorded in the same transaction
  * as the status change (or the deletion) and advanced with every batch, so a process killed half-way leaves
  * a record the next tick (of any worker) finishes from.
+ * `detach` stops the leads of a campaign whose identity was deleted (error `identity_deleted`).
  */
-export type SweepKind = 'start' | 'park'
+export type SweepKind = 'start' | 'park' | 'detach'
 
 type Sweep =
   | {
@@ -92,6 +93,11 @@ export async function runSweep(context: EngineContext, campaignId: string): Prom
         ...(sweep.afterLeadId === null ? {} : { range: { gt: sweep.afterLeadId } }),
       })
       for (const enrolment of batch) {
+        if (sweep.kind === 'detach') {
+          const stopped = stopForDeletedIdentity(enrolment, now)
+          if (stopped !== enrolment) await store.put('enrolments', stopped.key, stopped)
+          continue
+        }
         const status = enrolment.state.status
         if (status !== 'not_started' && status !== 'in_progress') continue
         if (sweep.kind === 'start') {

@@ -8,6 +8,7 @@ import type { Campaign } from '../model/campaign/campaign'
 import type { CampaignInput } from '../model/campaign/define-campaign'
 import type { CampaignChanges } from '../model/campaign/update-campaign'
 import type { Identity, IdentityInput } from '../model/identity/identity-schema'
+import type { ShareLinkOptions, ShareLinkRedemption } from '../model/identity/share-link'
 import type { InstantInput } from '../model/instant'
 import type { LeadInput } from '../model/lead/lead'
 import type { AiProviderV1 } from '../ports/ai-provider'
@@ -53,6 +54,8 @@ import type { AudienceExportOptions } from './exports/audience-export'
 import type { CampaignsExportOptions } from './exports/campaigns-export'
 import type { IdentitiesExportOptions, IdentityExportOptions } from './exports/identity-export'
 import type { MetricsExportOptions } from './exports/metrics-export'
+import type { DeletedIdentity } from './identities/delete-identity'
+import type { RedeemedShareLink, ShareLink } from './identities/share-links'
 import type { InboxComplaints } from './inbox-complaints'
 import type { IngestResult } from './ingest'
 import type { ActivityListOptions } from './lists/activity-list'
@@ -95,6 +98,26 @@ export interface Engine {
     list(): Promise<Identity[]>
     /** Spam complaints per inbox of the identity (mailbox providers throttle senders that collect them). */
     complaints(id: string): Promise<InboxComplaints[]>
+    /**
+     * Deletes an identity, in one transaction: its campaigns stop (running ones pause, scheduled ones go
+     * back to draft) and are detached for good (`identityDeletedAt`; putting an identity with the same id
+     * again does not reattach them), its secrets (`identitySecretName`) are deleted, and its campaigns'
+     * leads stop in error `identity_deleted`. Nothing is sent from it afterwards.
+     */
+    delete(id: string): Promise<DeletedIdentity>
+    /**
+     * Issues a link for someone outside the workspace: `create` lets them add their own identity,
+     * `reconnect` (with `identityId`) lets them refresh an identity's LinkedIn account and inboxes and hand
+     * over credentials. It works once, for `validForHours` (24 at most, and by default). The token is
+     * returned this once; only its SHA-256 hash is stored.
+     */
+    createShareLink(options: ShareLinkOptions): Promise<ShareLink>
+    /**
+     * Uses a share link with what the person brought. Exactly one of any number of concurrent redemptions
+     * succeeds; a link that is unknown, expired or used is refused with `share_link_unknown`,
+     * `share_link_expired` or `share_link_used`; input refused with `invalid_share_link` leaves it usable.
+     */
+    redeemShareLink(token: string, input: ShareLinkRedemption): Promise<RedeemedShareLink>
   }
   readonly campaigns: {
     create(input: CampaignInput): Promise<Campaign>
@@ -111,7 +134,8 @@ export interface Engine {
     pause(id: string): Promise<Campaign>
     resume(id: string): Promise<Campaign>
     archive(id: string): Promise<Campaign>
-    duplicate(id: string, copy: { id: string; name?: string }): Promise<Campaign>
+    /** A new draft with the same sequence, priority and settings; on `copy.identityId` when given. */
+    duplicate(id: string, copy: { id: string; name?: string; identityId?: string }): Promise<Campaign>
     /**
      * Deletes a campaign for good and returns it as it was. Drafts, scheduled and archived campaigns go at
      * once; a running or paused one only when none of its leads is unfinished (not started, in progress,
@@ -340,6 +364,9 @@ export function createEngine(options: CreateEngineOptions): Engine {
       get: (id) => run(api.getIdentity(id)),
       complaints: (id) => run(api.identityComplaints(id)),
       list: () => run(api.listIdentities),
+      delete: (id) => run(api.deleteIdentity(id)),
+      createShareLink: (shareOptions) => run(api.createShareLink(shareOptions)),
+      redeemShareLink: (token, input) => run(api.redeemShareLink(token, input)),
     },
     campaigns: {
       create: (input) => run(api.createCampaign(input)),

@@ -43,6 +43,10 @@ export const ENGINE_EVENT_TYPES = [
    * leads were still unfinished. The campaign's earlier entries stay in the log.
    */
   'campaign-deleted',
+  /** An identity was deleted: `detail.campaigns` lost it, `detail.secrets` credentials went with it. */
+  'identity-deleted',
+  /** Someone outside the workspace used a share link: `detail.purpose` is `create` or `reconnect`. */
+  'share-link-redeemed',
 ] as const
 
 export type EngineEventType = (typeof ENGINE_EVENT_TYPES)[number]

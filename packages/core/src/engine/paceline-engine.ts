@@ -17,6 +17,7 @@ import type { Campaign } from '../model/campaign/campaign'
 import type { CampaignInput } from '../model/campaign/define-campaign'
 import type { CampaignChanges } from '../model/campaign/update-campaign'
 import type { Identity, IdentityInput } from '../model/identity/identity-schema'
+import type { ShareLinkOptions, ShareLinkRedemption } from '../model/identity/share-link'
 import type { InstantInput } from '../model/instant'
 import type { LeadInput } from '../model/lead/lead'
 import type { InboundEvent } from '../ports/inbound-event'
@@ -62,6 +63,13 @@ import {
 } from './exports/identity-export'
 import { exportMetrics, type MetricsExportOptions } from './exports/metrics-export'
 import { type FairShareState, retireWorker } from './fair-share'
+import { type DeletedIdentity, deleteIdentity } from './identities/delete-identity'
+import {
+  createShareLink,
+  type RedeemedShareLink,
+  redeemShareLink,
+  type ShareLink,
+} from './identities/share-links'
 import { type InboxComplaints, identityComplaints } from './inbox-complaints'
 import { type IngestResult, ingest } from './ingest'
 import { identityLeaseKey } from './leases'
@@ -168,6 +176,15 @@ export interface PacelineEngineApi {
   readonly getIdentity: (id: string) => Effect.Effect<Identity, PacelineError>
   readonly listIdentities: Effect.Effect<Identity[], PacelineError>
   readonly identityComplaints: (id: string) => Effect.Effect<InboxComplaints[], PacelineError>
+  /** Deletes an identity: its campaigns stop and are detached for good, its secrets are deleted. */
+  readonly deleteIdentity: (id: string) => Effect.Effect<DeletedIdentity, PacelineError>
+  /** Issues a single-use link (24 hours at most) for someone outside the workspace to connect an identity. */
+  readonly createShareLink: (options: ShareLinkOptions) => Effect.Effect<ShareLink, PacelineError>
+  /** Uses a share link; of concurrent redemptions exactly one succeeds. */
+  readonly redeemShareLink: (
+    token: string,
+    input: ShareLinkRedemption,
+  ) => Effect.Effect<RedeemedShareLink, PacelineError>
   readonly createCampaign: (input: CampaignInput) => Effect.Effect<Campaign, PacelineError>
   readonly getCampaign: (id: string) => Effect.Effect<Campaign, PacelineError>
   readonly listCampaigns: (options?: CampaignListOptions) => Effect.Effect<Page<Campaign>, PacelineError>
@@ -195,7 +212,7 @@ export interface PacelineEngineApi {
   }
   readonly duplicateCampaign: (
     id: string,
-    copy: { id: string; name?: string },
+    copy: { id: string; name?: string; identityId?: string },
   ) => Effect.Effect<Campaign, PacelineError>
   readonly campaignStats: (id: string) => Effect.Effect<queries.CampaignStats, PacelineError>
   readonly addLeads: (
@@ -501,6 +518,9 @@ function makeEngineEffect(): Effect.Effect<PacelineEngineApi, never, StorageServ
       getIdentity: (id) => lift(() => admin.getIdentity(engineContext, id)),
       listIdentities: lift(() => admin.listIdentities(engineContext)),
       identityComplaints: (id) => lift(() => identityComplaints(engineContext, id)),
+      deleteIdentity: (id) => lift(() => deleteIdentity(engineContext, id)),
+      createShareLink: (options) => lift(() => createShareLink(engineContext, options)),
+      redeemShareLink: (token, input) => lift(() => redeemShareLink(engineContext, token, input)),
       createCampaign: (input) => lift(() => admin.createCampaign(engineContext, input)),
       getCampaign: (id) => lift(() => admin.getCampaign(engineContext, id)),
       listCampaigns: (options) => lift(() => listCampaigns(engineContext, options)),

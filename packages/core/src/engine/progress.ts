@@ -92,6 +92,13 @@ export async function progressLead(
   loaded?: LeadContext,
 ): Promise<{ enrolment: EnrolmentRecord; events: EngineEvent[] }> {
   const lead = loaded ?? (await loadLeadContext(store, enrolment))
+  // A campaign whose identity was deleted never acts again, even if an identity comes back under that id.
+  const campaign = lead?.campaign ?? (await store.get('campaigns', enrolment.campaignId))
+  if (campaign?.campaign.identityDeletedAt !== undefined) {
+    const stopped = stopForDeletedIdentity(enrolment, now)
+    if (stopped !== enrolment) await store.put('enrolments', stopped.key, stopped)
+    return { enrolment: stopped, events: [] }
+  }
   if (lead === undefined) {
     const broken = failed(
       enrolment,
@@ -206,6 +213,18 @@ export async function progressLead(
   events.push(...(await logActions(context, store, now, entries)))
   context.wake(enrolment.identityId)
   return { enrolment: next, events }
+}
+
+/**
+ * A lead of a campaign whose identity was deleted: in error (`identity_deleted`) unless it had already
+ * finished or replied, out of every queue either way. Returns the same record when there is nothing to change.
+ */
+export function stopForDeletedIdentity(enrolment: EnrolmentRecord, now: number): EnrolmentRecord {
+  const status = enrolment.state.status
+  if (status === 'finished' || status === 'replied')
+    return enrolment.lane === null && enrolment.claimKey === null ? enrolment : parked(enrolment, now)
+  if (status === 'error' && enrolment.state.substatus === 'identity_deleted') return enrolment
+  return failed(enrolment, 'identity_deleted', now)
 }
 
 function statusChanged(before: EnrolmentRecord, after: EnrolmentRecord): boolean {

@@ -21,8 +21,21 @@ export const PacelineErrorCodes = {
   sequenceLocked: 'sequence_locked',
   /** An identity's type (standard or engagement) is fixed at creation. */
   identityTypeFixed: 'identity_type_fixed',
+  /**
+   * The campaign's identity was deleted: it keeps the id as a record but can no longer launch, resume or be
+   * scheduled. Duplicate it with another identity to run it again.
+   */
+  identityDeleted: 'identity_deleted',
   /** A campaign needs a channel its identity does not have (LinkedIn account or email inbox). */
   identityMissingChannel: 'identity_missing_channel',
+  /** A share link's options, or what its redemption brings, failed validation; `issues` name the fields. */
+  invalidShareLink: 'invalid_share_link',
+  /** No share link has this token in this workspace (mistyped, cut short, or never issued here). */
+  shareLinkUnknown: 'share_link_unknown',
+  /** The share link's time ran out (`details.expiredAt`); ask for a new one. */
+  shareLinkExpired: 'share_link_expired',
+  /** The share link was already used (`details.usedAt`); a link works once. Ask for a new one. */
+  shareLinkUsed: 'share_link_used',
   /** The lead is already enrolled in this campaign. */
   leadAlreadyEnrolled: 'lead_already_enrolled',
   /** The lead was removed from this campaign before and can never be added back to it. */

@@ -37,6 +37,11 @@ describe('PacelineError', () => {
       crmNotConfigured: 'crm_not_configured',
       campaignHasActiveLeads: 'campaign_has_active_leads',
       invalidCampaignTemplate: 'invalid_campaign_template',
+      identityDeleted: 'identity_deleted',
+      invalidShareLink: 'invalid_share_link',
+      shareLinkUnknown: 'share_link_unknown',
+      shareLinkExpired: 'share_link_expired',
+      shareLinkUsed: 'share_link_used',
     })
   })
 

@@ -308,7 +308,7 @@ describe('status table', () => {
       'outside_working_hours',
       'waiting_for_email_account',
     ])
-    expect(Object.keys(ERROR_SUBSTATUSES)).toHaveLength(20)
+    expect(Object.keys(ERROR_SUBSTATUSES)).toHaveLength(21)
     // Unreachable in paceline, so left out (the reasons are in the status table's documentation).
     for (const unreachable of [
       'missing_subject',
@@ -330,6 +330,7 @@ describe('status table', () => {
     expect(LEAD_SUBSTATUSES.delivery_unknown.status).toBe('error')
     expect(LEAD_SUBSTATUSES.unsafe_lead_data.label).toBe('Unsafe characters in lead data')
     expect(LEAD_SUBSTATUSES.invalid_linkedin_id.label).toBe('Invalid LinkedIn ID')
+    expect(LEAD_SUBSTATUSES.identity_deleted.status).toBe('error')
   })
 })
 

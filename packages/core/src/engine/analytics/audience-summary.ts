@@ -1,4 +1,4 @@
-import type { Campaign } from '../../model/campaign/campaign'
+import { type Campaign, pausesLeads } from '../../model/campaign/campaign'
 import { LEAD_STATUSES, type LeadStatus, type LeadSubstatus } from '../../model/lead/lead-status'
 
 /**
@@ -21,7 +21,7 @@ export function audienceFrom(
   campaign: Campaign,
   prefix = 'status:',
 ): AudienceSummary {
-  const paused = campaign.status === 'paused'
+  const paused = pausesLeads(campaign)
   const statuses = Object.fromEntries(LEAD_STATUSES.map((status) => [status, 0])) as Record<
     LeadStatus,
     number

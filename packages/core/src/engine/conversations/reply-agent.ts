@@ -158,7 +158,12 @@ async function take(context: EngineContext, conversationId: string, now: number)
     )
       return undefined
     const campaign = await store.get('campaigns', pending.campaignId)
-    if (campaign === undefined || conversation.agent.status !== 'active') {
+    // A campaign whose identity was deleted no longer answers anyone, whoever holds that id now.
+    if (
+      campaign === undefined ||
+      campaign.campaign.identityDeletedAt !== undefined ||
+      conversation.agent.status !== 'active'
+    ) {
       await saveConversation(
         store,
         { ...conversation, agent: { ...conversation.agent, pending: null }, agentDueAt: null },

@@ -25,6 +25,7 @@ import {
 
 export interface CampaignListOptions {
   readonly status?: Campaign['status'] | readonly Campaign['status'][]
+  /** Campaigns of this identity (not those that lost it when it was deleted). */
   readonly identityId?: string
   readonly priority?: Campaign['priority']
   /** Campaigns in this folder; `null` for campaigns in no folder. */
@@ -118,7 +119,12 @@ export async function listCampaigns(
     .map((record) => record.campaign)
     .filter((campaign) => {
       if (statuses !== undefined && !statuses.includes(campaign.status)) return false
-      if (filter.identityId !== undefined && campaign.identityId !== filter.identityId) return false
+      // A campaign that lost its identity is no longer that identity's, even if the id is used again.
+      if (
+        filter.identityId !== undefined &&
+        (campaign.identityId !== filter.identityId || campaign.identityDeletedAt !== undefined)
+      )
+        return false
       if (filter.priority !== undefined && campaign.priority !== filter.priority) return false
       if (filter.folder !== undefined && (campaignFolder(campaign) ?? null) !== filter.folder) return false
       if (tag !== undefined && !campaignTags(campaign).some((each) => each.toLowerCase() === tag))

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { PacelineErrorCodes } from '../../errors/error-codes'
 import { parseInput } from '../../errors/parse-input'
+import { pausesLeads } from '../../model/campaign/campaign'
 import { LEAD_STATUSES, LEAD_SUBSTATUSES, type LeadSubstatus } from '../../model/lead/lead-status'
 import { notFound } from '../admin'
 import { type Engagement, engagementKey } from '../analytics/action-metrics'
@@ -146,7 +147,7 @@ async function* candidates(
   limit: number,
 ): AsyncGenerator<Candidate[]> {
   const order = filter.order === 'oldest' ? 'asc' : 'desc'
-  const paused = campaign.campaign.status === 'paused'
+  const paused = pausesLeads(campaign.campaign)
   // Filters the index does not answer drop some candidates: read ahead then. Otherwise a page and one more
   // (to know whether there is a next page) is all a page needs.
   const narrowed =

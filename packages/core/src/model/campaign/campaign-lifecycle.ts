@@ -29,6 +29,8 @@ export interface LaunchOptions {
 
 /** Starts a draft or scheduled campaign now: draft/scheduled -> running. */
 export function launchCampaign(campaign: Campaign, options: LaunchOptions): Result<Campaign> {
+  const detached = identityGone(campaign, 'launch')
+  if (!detached.ok) return detached
   const moved = transition(campaign, 'running', 'launch')
   if (!moved.ok) return moved
   const at = instant(campaign, options.at, 'at')
@@ -46,6 +48,8 @@ export interface ScheduleOptions extends LaunchOptions {
 
 /** Sets a draft campaign to start at a later time: draft -> scheduled (or moves the start of a scheduled one). */
 export function scheduleCampaign(campaign: Campaign, options: ScheduleOptions): Result<Campaign> {
+  const detached = identityGone(campaign, 'schedule')
+  if (!detached.ok) return detached
   if (campaign.status !== 'scheduled') {
     const moved = transition(campaign, 'scheduled', 'schedule')
     if (!moved.ok) return moved
@@ -99,6 +103,8 @@ export function pauseCampaign(campaign: Campaign, options: { readonly at: Instan
 }
 
 export function resumeCampaign(campaign: Campaign): Result<Campaign> {
+  const detached = identityGone(campaign, 'resume')
+  if (!detached.ok) return detached
   const moved = transition(campaign, 'running', 'resume')
   if (!moved.ok) return moved
   const { pausedAt: _pausedAt, ...rest } = campaign
@@ -117,15 +123,18 @@ export function archiveCampaign(
   return ok({ ...campaign, status: 'archived', archivedAt: at.value })
 }
 
-/** A copy of any campaign (even archived) as a new draft with the same sequence, priority and settings. */
+/**
+ * A copy of any campaign (even archived, or one whose identity was deleted) as a new draft with the same
+ * sequence, priority and settings, on the same identity or on `identityId`.
+ */
 export function duplicateCampaign(
   campaign: Campaign,
-  options: { readonly id: string; readonly name?: string },
+  options: { readonly id: string; readonly name?: string; readonly identityId?: string },
 ): Campaign {
   return {
     id: options.id,
     name: options.name ?? `${campaign.name} (copy)`,
-    identityId: campaign.identityId,
+    identityId: options.identityId ?? campaign.identityId,
     priority: campaign.priority,
     status: 'draft',
     sequence: structuredClone(campaign.sequence),
@@ -134,6 +143,36 @@ export function duplicateCampaign(
     tags: [...campaignTags(campaign)],
     duplicatedFrom: campaign.id,
   }
+}
+
+/**
+ * Stops a campaign whose identity was deleted and detaches it: a running one pauses, a scheduled one goes
+ * back to draft; `identityId` stays as the record of its sender. Archived campaigns only take the mark.
+ */
+export function detachCampaign(campaign: Campaign, options: { readonly at: InstantInput }): Result<Campaign> {
+  const at = instant(campaign, options.at, 'at')
+  if (!at.ok) return at
+  if (campaign.status === 'running')
+    return ok({ ...campaign, status: 'paused', pausedAt: at.value, identityDeletedAt: at.value })
+  if (campaign.status === 'scheduled') {
+    const { startAt: _startAt, ...rest } = campaign
+    return ok({ ...rest, status: 'draft', identityDeletedAt: at.value })
+  }
+  return ok({ ...campaign, identityDeletedAt: at.value })
+}
+
+/** A campaign whose identity was deleted never runs again: it is kept as a record. */
+export function identityGone(campaign: Campaign, action: string): Result<true> {
+  if (campaign.identityDeletedAt === undefined) return ok(true)
+  return err(
+    new PacelineError(
+      PacelineErrorCodes.identityDeleted,
+      `Cannot ${action} campaign '${campaign.id}': its identity '${campaign.identityId}' was deleted at ${campaign.identityDeletedAt}, and a campaign never goes back to a deleted identity (not even one put again under the same id). Duplicate it with another identity: engine.campaigns.duplicate('${campaign.id}', { id, identityId }).`,
+      {
+        details: { id: campaign.id, identityId: campaign.identityId, deletedAt: campaign.identityDeletedAt },
+      },
+    ),
+  )
 }
 
 function transition(campaign: Campaign, to: CampaignStatus, action: string): Result<true> {

@@ -29,6 +29,12 @@ export interface Campaign {
   readonly archivedAt?: string
   /** The campaign this one was duplicated from. */
   readonly duplicatedFrom?: string
+  /**
+   * When its identity was deleted (ISO 8601). `identityId` stays as the record of the sender it had, but
+   * the campaign no longer uses it: an identity put again under that id is not reattached, and the
+   * campaign cannot launch, resume, be scheduled or take another identity (duplicate it instead).
+   */
+  readonly identityDeletedAt?: string
 }
 
 /**
@@ -41,4 +47,12 @@ export function campaignTags(campaign: Campaign): readonly string[] {
 
 export function campaignFolder(campaign: Campaign): string | undefined {
   return campaign.folder ?? (campaign.settings as { readonly folder?: string }).folder
+}
+
+/**
+ * Whether the campaign's pause is what its active leads show (as paused, until it resumes). A campaign
+ * paused because its identity was deleted never resumes: its leads show why they stopped instead.
+ */
+export function pausesLeads(campaign: Campaign): boolean {
+  return campaign.status === 'paused' && campaign.identityDeletedAt === undefined
 }

@@ -4,6 +4,7 @@ import { err, ok, type Result } from '../../errors/result'
 import { issue } from '../../errors/validation-issue'
 import type { ParseSequenceOptions } from '../sequence/parse-sequence'
 import type { Campaign } from './campaign'
+import { identityGone } from './campaign-lifecycle'
 import type { CampaignSettingsInput } from './campaign-settings'
 import { type CampaignInput, validateCampaign } from './define-campaign'
 import { missingRecordings } from './launch-readiness'
@@ -26,7 +27,7 @@ export interface CampaignChanges {
  * Edits a campaign. Drafts may change anything. Once launched (no longer a draft) the sequence's shape is
  * locked: delays, message content and condition settings stay editable and apply to future steps only,
  * but adding, removing or re-linking steps fails with `sequence_locked`, and the identity cannot change.
- * Archived campaigns cannot be edited.
+ * Archived campaigns cannot be edited; one whose identity was deleted cannot take another (`identity_deleted`).
  */
 export function updateCampaign(
   campaign: Campaign,
@@ -43,6 +44,10 @@ export function updateCampaign(
         },
       ),
     )
+  }
+  if (changes.identityId !== undefined && changes.identityId !== campaign.identityId) {
+    const detached = identityGone(campaign, 'change the identity of')
+    if (!detached.ok) return detached
   }
   const launched = campaign.status !== 'draft'
   if (launched && changes.identityId !== undefined && changes.identityId !== campaign.identityId) {

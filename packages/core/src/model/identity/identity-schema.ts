@@ -159,6 +159,8 @@ const contactSchema = z.strictObject({
   email: z.email().optional(),
   phone: z.string().max(50).optional(),
   meetingUrl: z.url().optional(),
+  /** The sender's profile picture, as an http(s) URL the host serves it from. */
+  pictureUrl: z.url({ protocol: /^https?$/ }).optional(),
 })
 
 export const identitySchema = z.strictObject({

@@ -2,7 +2,7 @@ import { PacelineErrorCodes } from '../../errors/error-codes'
 import { PacelineError } from '../../errors/paceline-error'
 import { err, ok, type Result } from '../../errors/result'
 import { issue } from '../../errors/validation-issue'
-import type { Campaign } from '../campaign/campaign'
+import { type Campaign, pausesLeads } from '../campaign/campaign'
 import { type InstantInput, toIsoInstant } from '../instant'
 import type {
   ActiveLeadState,
@@ -236,6 +236,6 @@ function illegalLeadTransition(
  */
 export function effectiveLeadState(campaign: Campaign, enrolment: Enrolment): LeadState {
   const state = enrolment.state
-  if (campaign.status === 'paused' && isActive(state)) return { status: 'paused', resumeTo: state }
+  if (pausesLeads(campaign) && isActive(state)) return { status: 'paused', resumeTo: state }
   return state
 }

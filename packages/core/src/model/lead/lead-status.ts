@@ -1,9 +1,10 @@
 /**
  * Statuses and substatuses of a lead in a campaign: the lead status table of outreach tools (not started;
- * in progress, paused, error, finished and replied, each with its substatuses), plus three of paceline's
+ * in progress, paused, error, finished and replied, each with its substatuses), plus paceline's
  * own: `delivery_unknown` (the at-most-once rule: a send whose outcome cannot be known waits for a person
  * instead of being retried), `unsafe_lead_data` (a name or address that would break a message header),
- * `skipped` (the setting "skip contacts with prior conversations" found one), `moved` (an "Add to
+ * `skipped` (the setting "skip contacts with prior conversations" found one), `identity_deleted` (the
+ * campaign's sender was deleted), `moved` (an "Add to
  * another campaign" step moved the lead; `detail` says where) and `waiting_for_email_account` (an email
  * step on an identity without an inbox yet).
  *
@@ -173,6 +174,12 @@ export const ERROR_SUBSTATUSES = {
     label: 'Unsafe characters in lead data',
     description:
       "A lead field that goes into a message header (the name or email address) holds a line break or another control character. Fix the lead's data, then retry.",
+  },
+  identity_deleted: {
+    status: 'error',
+    label: 'Identity deleted',
+    description:
+      "The campaign's identity was deleted, so this lead is no longer contacted. Duplicate the campaign with another identity to reach it again.",
   },
   delivery_unknown: {
     status: 'error',
