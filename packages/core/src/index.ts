@@ -83,6 +83,15 @@ export { idempotencyKey, messageIdFor } from './engine/idempotency-key'
 export { parseInboundEvent } from './engine/inbound-event-schema'
 export type { InboxComplaints } from './engine/inbox-complaints'
 export type { IngestResult } from './engine/ingest'
+export type {
+  InvitationListOptions,
+  PendingInvitation,
+  Withdrawal,
+} from './engine/invitations/invitation-lists'
+export type {
+  WithdrawInvitationsInput,
+  WithdrawInvitationsResult,
+} from './engine/invitations/withdraw-invitations'
 export type { ActivityListOptions } from './engine/lists/activity-list'
 export type { CampaignListOptions } from './engine/lists/campaign-list'
 export { LEAD_ENGAGEMENTS, type LeadEngagement, type LeadListOptions } from './engine/lists/lead-list'
@@ -99,6 +108,7 @@ export type {
   TaskRecord,
 } from './engine/records'
 export type { TickReport } from './engine/tick'
+export type { WithdrawalTrigger } from './engine/withdraw-invitation'
 export { type PacelineErrorCode, PacelineErrorCodes } from './errors/error-codes'
 export { PacelineError, type PacelineErrorOptions } from './errors/paceline-error'
 export { isPermanentRejection } from './errors/permanent-rejection'
