@@ -40,12 +40,28 @@ export type {
 export { profileHandleOf, samePerson } from './provider/same-person'
 export { createEdgesProvider, type EdgesProvider } from './providers/edges/create-edges-provider'
 export { EDGES_ACTIONS } from './providers/edges/edges-actions'
+export type {
+  EdgesConnect,
+  EdgesIdentity,
+  EdgesIdentityInput,
+  EdgesIntegration,
+  EdgesIntegrationInput,
+} from './providers/edges/edges-identities'
 export type { CreateEdgesProviderOptions } from './providers/edges/edges-options'
 export {
   createUnipileProvider,
   UNIPILE_MAX_NOTE_LENGTH,
   type UnipileProvider,
 } from './providers/unipile/create-unipile-provider'
+export {
+  UNIPILE_NOTIFY_TOKEN_PARAMETER,
+  type UnipileAccountConnected,
+  type UnipileConnect,
+  type UnipileHostedLink,
+  type UnipileHostedLinkInput,
+  type UnipileNotificationRefused,
+  type UnipileNotificationRequest,
+} from './providers/unipile/unipile-hosted-auth'
 export type { CreateUnipileProviderOptions } from './providers/unipile/unipile-options'
 export { UNIPILE_WEBHOOK_SECRET_HEADER } from './providers/unipile/unipile-webhook'
 export {

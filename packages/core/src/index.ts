@@ -89,6 +89,15 @@ export type { RedeemedShareLink, ShareLink } from './engine/identities/share-lin
 export { parseInboundEvent } from './engine/inbound-event-schema'
 export type { InboxComplaints } from './engine/inbox-complaints'
 export type { IngestResult } from './engine/ingest'
+export type {
+  InvitationListOptions,
+  PendingInvitation,
+  Withdrawal,
+} from './engine/invitations/invitation-lists'
+export type {
+  WithdrawInvitationsInput,
+  WithdrawInvitationsResult,
+} from './engine/invitations/withdraw-invitations'
 export type { ActivityListOptions } from './engine/lists/activity-list'
 export type { CampaignListOptions } from './engine/lists/campaign-list'
 export { LEAD_ENGAGEMENTS, type LeadEngagement, type LeadListOptions } from './engine/lists/lead-list'
@@ -105,6 +114,7 @@ export type {
   TaskRecord,
 } from './engine/records'
 export type { TickReport } from './engine/tick'
+export type { WithdrawalTrigger } from './engine/withdraw-invitation'
 export type {
   BuiltInTemplateEntry,
   SaveTemplateInput,

@@ -1,12 +1,15 @@
 import { PacelineError } from '@paceline/core'
 import { STORAGE_COLLECTIONS } from '@paceline/core/ports'
-import { simulate } from '@paceline/core/testing'
+import { createMemoryStorage, simulate } from '@paceline/core/testing'
 import fc from 'fast-check'
+import { Kysely, Migrator, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import { scenario } from '../../../test-support/storage-scenario'
+import { withdrawalScenario } from '../../../test-support/withdrawal-scenario'
 import { createPostgresStorage, type PostgresStorage } from '../src/index'
 import { encodeIndexValue } from '../src/index-key'
+import { initialMigration } from '../src/migrations/001-initial'
 import { postgresUrl, temporarySchemas } from './support/schemas'
 
 // Real server round trips: a busy CI machine can take seconds where a quiet one takes milliseconds.
@@ -104,9 +107,9 @@ describe('migrations', () => {
     const { rows } = await (stores[0] as PostgresStorage).pool.query(
       `select name from "${name}".paceline_migration`,
     )
-    expect(rows.map((row) => row.name)).toEqual(['001_initial'])
+    expect(rows.map((row) => row.name)).toEqual(['001_initial', '002_withdrawals'])
     const again = await (stores[1] as PostgresStorage).migrate()
-    expect(again).toEqual({ applied: [], version: '001_initial' })
+    expect(again).toEqual({ applied: [], version: '002_withdrawals' })
   })
 
   it('can leave migrations to an explicit call', async () => {
@@ -115,8 +118,53 @@ describe('migrations', () => {
     await storage.ready
     const missing = await storage.transaction('ws', (tx) => tx.get('leads', 'x')).catch((error) => error)
     expect(String(missing)).toMatch(/does not exist/)
-    expect(await storage.migrate()).toEqual({ applied: ['001_initial'], version: '001_initial' })
+    expect(await storage.migrate()).toEqual({
+      applied: ['001_initial', '002_withdrawals'],
+      version: '002_withdrawals',
+    })
     expect(await storage.transaction('ws', (tx) => tx.get('leads', 'x'))).toBeUndefined()
+  })
+
+  it('lists log entries written before 002 by identity and type once migrated', async () => {
+    const name = schema()
+    const pool = new pg.Pool({ connectionString: postgresUrl(), max: 2 })
+    const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) })
+    await pool.query(`create schema if not exists "${name}"`)
+    const first = await new Migrator({
+      db,
+      provider: { getMigrations: async () => ({ '001_initial': initialMigration(name) }) },
+      migrationTableName: 'paceline_migration',
+      migrationLockTableName: 'paceline_migration_lock',
+      migrationTableSchema: name,
+    }).migrateToLatest()
+    expect(first.error).toBeUndefined()
+    const entries = [
+      { key: 'a1', at: 1000, type: 'invitation-withdrawn', identityId: 'ana', leadId: 'eva' },
+      { key: 'a2', at: 2000, type: 'invitation-sent', identityId: 'ana', leadId: 'eva' },
+      { key: 'a3', at: 3000, type: 'invitation-withdrawn', identityId: 'ana', leadId: 'max' },
+    ]
+    for (const entry of entries)
+      await pool.query(
+        `insert into "${name}".paceline_actions (workspace_id, key, doc, "f_identityId", "f_at") values ($1, $2, $3, $4, $5)`,
+        [
+          'ws',
+          entry.key,
+          JSON.stringify(entry),
+          encodeIndexValue(entry.identityId),
+          encodeIndexValue(entry.at),
+        ],
+      )
+    await db.destroy()
+    const storage = open({ schema: name })
+    expect(await storage.migrate()).toEqual({ applied: [], version: '002_withdrawals' })
+    const withdrawn = await storage.transaction('ws', (tx) =>
+      tx.query('actions', {
+        index: 'byIdentityType',
+        equals: ['ana', 'invitation-withdrawn'],
+        order: 'desc',
+      }),
+    )
+    expect(withdrawn.map((entry) => entry.key)).toEqual(['a3', 'a1'])
   })
 
   it('refuses a schema migrated by a newer version, without touching it', async () => {
@@ -207,6 +255,10 @@ describe('workspaces and indexes', () => {
     const seen = new Set<string>()
     const pool = recordingPool(seen)
     const storage = createPostgresStorage({ pool, schema: schema(), ...quiet })
+    // Migrations work on the whole schema (a backfill updates every workspace's rows): only what the
+    // store does afterwards is judged.
+    await storage.ready
+    seen.clear()
     await simulate({ ...scenario({ leads: 20, days: 5 }), storage })
     await storage.close()
     await pool.end()
@@ -259,6 +311,23 @@ describe('the engine on PostgreSQL', () => {
     expect(onPostgres.leads).toEqual(inMemory.leads)
     expect(onPostgres.summary).toEqual(inMemory.summary)
     expect(inMemory.events.length).toBeGreaterThan(100)
+  })
+})
+
+describe('invitation withdrawals on PostgreSQL', () => {
+  it('withdraws by hand and lists the history as the in-memory store does', async () => {
+    const inMemory = await withdrawalScenario(createMemoryStorage())
+    const onPostgres = await withdrawalScenario(open())
+    expect(onPostgres).toEqual(inMemory)
+    expect(inMemory.withdrawCalls).toBe(6)
+    expect(inMemory.history.map((entry) => entry.reason)).toEqual([
+      'automatic',
+      'automatic',
+      'automatic',
+      'manual',
+      'manual',
+      'manual',
+    ])
   })
 })
 

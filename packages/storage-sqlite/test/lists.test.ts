@@ -269,8 +269,31 @@ describe('lists on SQLite', () => {
     const migrated = createSqliteStorage({ filename: old, ...quiet })
     await migrated.ready
     expect(migrated.database.prepare('select max(name) from paceline_migration').pluck().get()).toBe(
-      '006_lists',
+      '007_withdrawals',
     )
+    // Entries logged before 007 are in the index by identity and type, filled from their documents.
+    const logged = migrated.database
+      .prepare("select count(*) from paceline_actions where json_extract(doc, '$.identityId') is not null")
+      .pluck()
+      .get()
+    const indexed = await migrated.transaction('default', async (tx) => {
+      const identities = await tx.query('identities')
+      let count = 0
+      for (const identity of identities) {
+        const types = new Set(
+          (await tx.query('actions', { index: 'byIdentity', equals: [identity.id as string] })).map(
+            (action) => action.type as string,
+          ),
+        )
+        for (const type of types)
+          count += (
+            await tx.query('actions', { index: 'byIdentityType', equals: [identity.id as string, type] })
+          ).length
+      }
+      return count
+    })
+    expect(indexed).toBeGreaterThan(0)
+    expect(indexed).toBe(logged)
     const clock = new VirtualClock(run.simulatedUntil)
     const engine = createEngine({ storage: migrated, clock })
     const got = await listsOf(engine)

@@ -26,6 +26,7 @@ describe('migrations', () => {
       '004_conversations',
       '005_analytics',
       '006_lists',
+      '007_withdrawals',
     ])
     const identity = await storage.transaction('default', (tx) => tx.get('identities', 'ana'))
     expect(identity).toMatchObject({ id: 'ana', identity: { name: 'Ana Ruiz' } })
@@ -46,7 +47,7 @@ describe('migrations', () => {
       key: 'smtp',
       value: 'app-password',
     })
-    expect(await storage.migrate()).toEqual({ applied: [], version: '006_lists' })
+    expect(await storage.migrate()).toEqual({ applied: [], version: '007_withdrawals' })
     await storage.close()
   })
 
@@ -58,8 +59,15 @@ describe('migrations', () => {
     })
     await storage.ready
     expect(await storage.migrate()).toEqual({
-      applied: ['002_secrets', '003_paceline_names', '004_conversations', '005_analytics', '006_lists'],
-      version: '006_lists',
+      applied: [
+        '002_secrets',
+        '003_paceline_names',
+        '004_conversations',
+        '005_analytics',
+        '006_lists',
+        '007_withdrawals',
+      ],
+      version: '007_withdrawals',
     })
     await storage.close()
   })
@@ -112,9 +120,9 @@ describe('migrations', () => {
     const reports = results.map(
       (result) => JSON.parse(result.stdout) as { applied: string[]; version: string },
     )
-    expect(reports.every((report) => report.version === '006_lists' && report.applied.length === 0)).toBe(
-      true,
-    )
+    expect(
+      reports.every((report) => report.version === '007_withdrawals' && report.applied.length === 0),
+    ).toBe(true)
     const database = new Database(file)
     expect(database.prepare('select name from paceline_migration order by name').pluck().all()).toEqual([
       '001_initial',
@@ -123,6 +131,7 @@ describe('migrations', () => {
       '004_conversations',
       '005_analytics',
       '006_lists',
+      '007_withdrawals',
     ])
     expect(database.prepare('select count(*) from paceline_state').pluck().get()).toBe(4)
     database.close()

@@ -46,12 +46,13 @@ describe('a database written before the rename', () => {
       '004_conversations',
       '005_analytics',
       '006_lists',
+      '007_withdrawals',
     ])
-    expect(await storage.migrate()).toEqual({ applied: [], version: '006_lists' })
+    expect(await storage.migrate()).toEqual({ applied: [], version: '007_withdrawals' })
     await engine.close()
     // Opening it again changes nothing more.
     const again = createSqliteStorage({ filename: file, encryptionKey, ...quiet })
-    expect(await again.migrate()).toEqual({ applied: [], version: '006_lists' })
+    expect(await again.migrate()).toEqual({ applied: [], version: '007_withdrawals' })
     await again.close()
   })
 

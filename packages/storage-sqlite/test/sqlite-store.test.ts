@@ -1,9 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { PacelineError } from '@paceline/core'
-import { simulate } from '@paceline/core/testing'
+import { createMemoryStorage, simulate } from '@paceline/core/testing'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { scenario } from '../../../test-support/storage-scenario'
+import { withdrawalScenario } from '../../../test-support/withdrawal-scenario'
 import { createSqliteStorage } from '../src/index'
 import { quiet, temporaryFolder } from './helpers'
 
@@ -353,6 +354,30 @@ describe('the engine on SQLite', () => {
     expect(onSqlite.leads).toEqual(inMemory.leads)
     expect(onSqlite.summary).toEqual(inMemory.summary)
     expect(inMemory.events.length).toBeGreaterThan(100)
+  })
+
+  it('withdraws invitations by hand and lists the withdrawal history as the in-memory store does', async () => {
+    const inMemory = await withdrawalScenario(createMemoryStorage())
+    const storage = createSqliteStorage({ filename: path('withdrawals.sqlite'), ...quiet })
+    const onSqlite = await withdrawalScenario(storage)
+    await storage.close()
+    expect(onSqlite).toEqual(inMemory)
+    expect(inMemory).toMatchObject({
+      queued: ['l0', 'l2', 'l4'],
+      repeated: { queued: [], alreadyQueued: ['l0', 'l2'] },
+      withdrawCalls: 6,
+      pending: [],
+    })
+    expect(inMemory.pendingWhileQueued.filter((each) => each.dueAt !== undefined)).toHaveLength(3)
+    // Newest first: the three automatic ones (after 5 days), then the three asked for by hand.
+    expect(inMemory.history.map((entry) => entry.reason)).toEqual([
+      'automatic',
+      'automatic',
+      'automatic',
+      'manual',
+      'manual',
+      'manual',
+    ])
   })
 
   it('resumes a stopped simulation from the file and ends where an uninterrupted run ends', async () => {

@@ -14,7 +14,12 @@ import type {
 } from '../provider/linkedin-provider'
 import { pollAccount } from './account-poller'
 import { type DeliveryResult, deliverToSubscribers } from './inbound-delivery'
-import { type CreateLinkedInChannelOptions, parseLinkedInChannelOptions } from './linkedin-channel-options'
+import {
+  type CreateLinkedInChannelOptions,
+  type LinkedInAccount,
+  parseLinkedInAccount,
+  parseLinkedInChannelOptions,
+} from './linkedin-channel-options'
 import { peopleDirectory } from './people-directory'
 import { memoryPollCursors, type PollCursorStore, storagePollCursors } from './poll-cursor'
 import { inboundEventOf } from './provider-events'
@@ -39,6 +44,13 @@ export interface LinkedInChannel extends LinkedInChannelV1 {
    * and call `handleWebhook`. The webhook handlers call it, so a forged delivery is never read.
    */
   screenWebhook(headers: ProviderWebhookRequest['headers']): WebhookResponse | undefined
+  /**
+   * Starts reporting an account's replies and acceptances as the identity's (an account connected while the
+   * app runs: a Unipile hosted auth notification, an Edges integration), or moves it to another identity.
+   */
+  addAccount(account: LinkedInAccount): void
+  /** Stops reporting an account's events (disconnected for good, or the identity deleted). */
+  removeAccount(accountId: string): void
   /** Polls every account now (replies and acceptances), whatever the polling settings. */
   pollNow(): Promise<{ readonly events: number }>
   /** Stops polling. */
@@ -317,6 +329,15 @@ export function createLinkedInChannel(input: CreateLinkedInChannelOptions): Link
       }),
 
     screenWebhook: (headers) => screenWebhook(provider, headers, subscribers.size > 0),
+
+    addAccount(account) {
+      const added = parseLinkedInAccount(account)
+      accounts.set(added.accountId, added.identityId)
+    },
+
+    removeAccount(accountId) {
+      accounts.delete(accountId)
+    },
 
     pollNow: pollAll,
 

@@ -43,6 +43,20 @@ export interface CreateLinkedInChannelOptions {
 
 const isFunction = (value: unknown) => typeof value === 'function'
 
+const accountSchema = z.strictObject({
+  accountId: z.string().min(1),
+  // The engine's limit for identity ids: a longer one would make every event of the account refused.
+  identityId: z.string().min(1).max(200),
+})
+
+/** Checks an account given to `channel.addAccount`, naming the field that is wrong. */
+export function parseLinkedInAccount(account: unknown): LinkedInAccount {
+  const result = accountSchema.safeParse(account, { reportInput: true })
+  if (!result.success)
+    throw PacelineError.fromZod(PacelineErrorCodes.invalidOptions, 'channel.addAccount account', result.error)
+  return result.data
+}
+
 const optionsSchema = z.strictObject({
   provider: z.custom<LinkedInProviderV1>(
     (value) =>
@@ -50,15 +64,7 @@ const optionsSchema = z.strictObject({
       isFunction((value as LinkedInProviderV1).sendMessage),
     { message: 'must be a LinkedIn provider (specificationVersion v1), e.g. createEdgesProvider(...)' },
   ),
-  accounts: z
-    .array(
-      z.strictObject({
-        accountId: z.string().min(1),
-        // The engine's limit for identity ids: a longer one would make every event of the account refused.
-        identityId: z.string().min(1).max(200),
-      }),
-    )
-    .optional(),
+  accounts: z.array(accountSchema).optional(),
   storage: z
     .custom<StorageV1>((value) => isFunction((value as StorageV1 | undefined)?.transaction), {
       message: 'must be a paceline Storage (for example the engine storage)',

@@ -9,6 +9,10 @@ import type { AddressInfo } from 'node:net'
  * `error_ref`, `message`, `status_code`, `params`) with the labels of the error reference, `postponed_until`
  * on the labels the reference says to retry at it (LIMIT_REACHED, STATUS_429, PROXY_ERROR), Smart Limits
  * (per identity and action, on a sliding 24 h window: LIMIT_REACHED as a 429), and 429s with Retry-After.
+ * Identities are created with `POST /v1/identities` (`name`, `timezone`, `type`; the reference's canonical
+ * IANA zones only) and get LinkedIn through `POST /v1/identities/{identity_uid}/integrations/linkedin` with
+ * session cookies (`auth_data.cookies.li_at`, `li_a`): a session the fake knows connects its member (`VALID`),
+ * an unknown one is `INVALID`; connecting again updates the same integration.
  * Behind it, a small LinkedIn: members, connections, invitations, conversations.
  */
 
@@ -28,6 +32,16 @@ export interface EdgesIdentity {
   inMailCredits: number
   /** Smart Limits: runs of an action allowed in any 24 h (none: no limit). */
   limits?: Partial<Record<string, number>>
+}
+
+/** An integration connected through the API. */
+export interface EdgesIntegrationRecord {
+  readonly uid: string
+  readonly identityUid: string
+  readonly status: 'VALID' | 'INVALID'
+  readonly name: string
+  readonly liAt: string
+  readonly liA?: string
 }
 
 export interface EdgesRun {
@@ -71,6 +85,8 @@ export interface EdgesServerOptions {
 
 const DAY = 86_400_000
 const WITHDRAW_COOLDOWN_MS = 21 * DAY
+/** The canonical IANA zones (this Node's list): aliases such as Europe/Kiev are refused, as Edges does. */
+const CANONICAL_ZONES: ReadonlySet<string> = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC'])
 
 export class FakeEdges {
   readonly runs: EdgesRun[] = []
@@ -91,6 +107,13 @@ export class FakeEdges {
   readonly dropAfterRunning = new Set<string>()
   /** Files served at `/files/<name>` (no API key), for attachments the provider downloads. */
   readonly files = new Map<string, Buffer>()
+  /** LinkedIn sessions a browser holds: `li_at` cookie -> the member logged in. */
+  readonly sessions = new Map<string, string>()
+  /** Integrations connected through the API, by identity uid. */
+  readonly integrations = new Map<string, EdgesIntegrationRecord>()
+  /** Every request to the identity routes, in order. */
+  readonly setupRequests: Array<{ readonly method: string; readonly path: string; readonly body: unknown }> =
+    []
   private server: Server | undefined
   private readonly now: () => number
   private readonly pageSize: number
@@ -212,6 +235,12 @@ export class FakeEdges {
     }
     if (request.headers['x-api-key'] !== this.options.apiKey)
       return send(401, errorBody('UNAUTHORIZED', 'auth', 'Invalid or missing API key', 401))
+    if (url.pathname.startsWith('/v1/identities')) {
+      const scripted = this.scripted.get('identities')?.shift()
+      if (scripted !== undefined) return send(scripted.status, scripted.body ?? '', scripted.headers)
+      const result = this.setup(request.method ?? '', url.pathname, Buffer.concat(chunks).toString('utf8'))
+      return send(result.status, result.body, result.headers)
+    }
     const match = /^\/v1\/actions\/([a-z-]+)\/run\/live$/.exec(url.pathname)
     if (request.method !== 'POST' || match?.[1] === undefined)
       return send(404, errorBody('NOT_FOUND', 'input', `No route ${request.method} ${url.pathname}`, 404))
@@ -249,6 +278,79 @@ export class FakeEdges {
       return
     }
     return send(result.status, result.body, result.headers)
+  }
+
+  /** Create an Identity, and Connect an Identity's Integration (LinkedIn, by cookies). */
+  private setup(method: string, path: string, text: string): ScriptedAnswer {
+    let body: Record<string, unknown>
+    try {
+      body = JSON.parse(text) as Record<string, unknown>
+    } catch {
+      return { status: 400, body: errorBody('BAD_INPUT', 'input', 'Body is not JSON', 400) }
+    }
+    this.setupRequests.push({ method, path, body })
+    const bad = (message: string) => ({ status: 400, body: errorBody('BAD_INPUT', 'input', message, 400) })
+    if (method === 'POST' && path === '/v1/identities') {
+      const {
+        name,
+        timezone,
+        type = 'standard',
+      } = body as { name?: unknown; timezone?: unknown; type?: unknown }
+      if (typeof name !== 'string' || name.trim() === '') return bad('name is required')
+      // "Only canonical names are accepted. Deprecated or alias entries are currently not supported."
+      if (typeof timezone !== 'string' || !CANONICAL_ZONES.has(timezone))
+        return bad(`timezone '${String(timezone)}' is not a canonical IANA time zone`)
+      if (type !== 'standard' && type !== 'engagement') return bad("type must be 'standard' or 'engagement'")
+      const uid = randomUUID()
+      this.identities.set(uid, { id: uid, type, inMailCredits: 5 })
+      return {
+        status: 201,
+        body: { uid, name, timezone, type, created_at: new Date(this.now()).toISOString() },
+      }
+    }
+    const connect = /^\/v1\/identities\/([^/]+)\/integrations\/linkedin$/.exec(path)
+    if (method === 'POST' && connect?.[1] !== undefined) {
+      const identityUid = decodeURIComponent(connect[1])
+      const identity = this.identities.get(identityUid)
+      if (identity === undefined)
+        return { status: 404, body: errorBody('NOT_FOUND', 'input', `No identity ${identityUid}`, 404) }
+      const auth = body.auth_data as { cookies?: { li_at?: unknown; li_a?: unknown } } | undefined
+      const liAt = auth?.cookies?.li_at
+      if (typeof liAt !== 'string' || liAt === '') return bad('auth_data.cookies.li_at is required')
+      const handle = this.sessions.get(liAt)
+      if (handle !== undefined) identity.linkedin = this.member(handle)
+      const existing = this.integrations.get(identityUid)
+      const record: EdgesIntegrationRecord = {
+        uid: existing?.uid ?? randomUUID(),
+        identityUid,
+        status: handle === undefined ? 'INVALID' : 'VALID',
+        name:
+          typeof body.account_name === 'string'
+            ? body.account_name
+            : `${handle ?? 'Unknown'} LinkedIn Account`,
+        liAt,
+        ...(typeof auth?.cookies?.li_a === 'string' ? { liA: auth.cookies.li_a } : {}),
+      }
+      this.integrations.set(identityUid, record)
+      return {
+        status: 200,
+        body: {
+          auth_type: 'COOKIES',
+          setup_source: 'API',
+          auth_method: 'COOKIES',
+          is_shared: false,
+          name: record.name,
+          uid: record.uid,
+          integration_permalink: 'linkedin',
+          created_at: new Date(this.now()).toISOString(),
+          level: record.liA === undefined ? 'Classic' : 'Sales Navigator',
+          identity_uid: identityUid,
+          meta: {},
+          status: record.status,
+        },
+      }
+    }
+    return { status: 404, body: errorBody('NOT_FOUND', 'input', `No route ${method} ${path}`, 404) }
   }
 
   private run(

@@ -15,7 +15,11 @@ import relationWebhookFixture from './unipile-fixtures/webhook-new-relation.json
  * (`paging.cursor` for reactions), the documented query checks (`after`/`before` as
  * `YYYY-MM-DDTHH:MM:SS.sssZ`, `limit` ranges), RFC 7807 errors of type `errors/*` (the reference's titles and
  * details, in `unipile-fixtures/error-types.json`), 429s with Retry-After, and the "New messages" / "New
- * relation" webhook payloads (including the account's own messages, as Unipile sends them). Posts carry no
+ * relation" webhook payloads (including the account's own messages, as Unipile sends them). Hosted auth:
+ * `POST /hosted/accounts/link` (`type`, `providers`, `api_url`, `expiresOn`, `notify_url`, `name`, redirect
+ * URLs, `reconnect_account`) answers `{ object: 'HostedAuthURL', url }`; `completeHostedAuth` plays the
+ * person finishing the wizard and posts `{ status, account_id, name }` to the link's `notify_url`;
+ * `GET /accounts/:id` answers the account. Posts carry no
  * `user_reacted` unless `reportsUserReacted` is set: the reference's `Post` schema has no such field. Behind
  * it, a small LinkedIn: accounts, members with provider ids and public identifiers, relations, invitations,
  * 1:1 and group chats with messages, posts with reactions.
@@ -105,6 +109,17 @@ export interface ScriptedAnswer {
   readonly headers?: Record<string, string>
 }
 
+/** A hosted auth link as requested (`POST /hosted/accounts/link`). */
+export interface HostedLink {
+  readonly url: string
+  readonly type: 'create' | 'reconnect'
+  readonly name: string | undefined
+  readonly notifyUrl: string | undefined
+  readonly expiresAt: number
+  readonly reconnectAccount: string | undefined
+  used: boolean
+}
+
 export interface UnipileWebhookDelivery {
   readonly source: 'messaging' | 'users'
   readonly body: Record<string, unknown>
@@ -126,6 +141,8 @@ const WITHDRAW_COOLDOWN_MS = 21 * DAY
 /** The reference's pattern for `before` and `after`: "an ISO 8601 UTC datetime (YYYY-MM-DDTHH:MM:SS.sssZ)". */
 const DATETIME_PARAM = /^[1-2]\d{3}-[0-1]\d-[0-3]\dT\d{2}:\d{2}:\d{2}.\d{3}Z$/
 const ROUTES: ReadonlyArray<readonly [method: string, pattern: RegExp, route: string]> = [
+  ['POST', /^\/hosted\/accounts\/link$/, 'POST /hosted/accounts/link'],
+  ['GET', /^\/accounts\/([^/]+)$/, 'GET /accounts/:account_id'],
   ['GET', /^\/users\/invite\/sent$/, 'GET /users/invite/sent'],
   ['DELETE', /^\/users\/invite\/sent\/([^/]+)$/, 'DELETE /users/invite/sent/:invitation_id'],
   ['POST', /^\/users\/invite$/, 'POST /users/invite'],
@@ -190,6 +207,8 @@ export class FakeUnipile {
   readonly dropAfterHandling = new Set<string>()
   /** Files served at `/files/<name>` (no API key), for attachments the provider downloads. */
   readonly files = new Map<string, { readonly bytes: Buffer; readonly type: string }>()
+  /** Hosted auth links handed out, by the token in their URL. */
+  readonly hostedLinks = new Map<string, HostedLink>()
   private server: Server | undefined
   private readonly now: () => number
   private readonly pageSize: number
@@ -245,6 +264,41 @@ export class FakeUnipile {
     const account: UnipileAccount = { id: accountId, me: this.member(owner), inMailCredits: 5 }
     this.accounts.set(accountId, account)
     return account
+  }
+
+  /**
+   * The person finishes the wizard of a hosted auth link, logged in as `owner`: the account is created (or,
+   * for a reconnection, its failure cleared) and Unipile posts the outcome to the link's `notify_url`.
+   * Returns what the notify URL answered.
+   */
+  async completeHostedAuth(linkUrl: string, owner: string): Promise<{ accountId: string; status: number }> {
+    const token = new URL(linkUrl).pathname.split('/').pop() ?? ''
+    const link = this.hostedLinks.get(token)
+    if (link === undefined) throw new Error(`no hosted auth link ${linkUrl}`)
+    if (link.used || link.expiresAt <= this.now()) throw new Error('the hosted auth link is used or expired')
+    link.used = true
+    let accountId: string
+    if (link.type === 'reconnect') {
+      const existing = this.accounts.get(link.reconnectAccount ?? '')
+      if (existing === undefined) throw new Error(`no account ${link.reconnectAccount} to reconnect`)
+      delete existing.failure
+      accountId = existing.id
+    } else {
+      accountId = id()
+      this.account(accountId, owner)
+    }
+    if (link.notifyUrl === undefined) return { accountId, status: 0 }
+    const delivered = await fetch(link.notifyUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        status: link.type === 'reconnect' ? 'RECONNECTED' : 'CREATION_SUCCESS',
+        account_id: accountId,
+        name: link.name,
+      }),
+    })
+    await delivered.arrayBuffer()
+    return { accountId, status: delivered.status }
   }
 
   connect(accountId: string, member: UnipileMember, at = this.now()): void {
@@ -416,6 +470,12 @@ export class FakeUnipile {
       return answer(errorBody('errors/resource_not_found', `No route ${url.pathname}`))
     const scripted = this.scripted.get(received.route)?.shift() ?? this.scripted.get('*')?.shift()
     if (scripted !== undefined) return answer(scripted)
+    if (received.route === 'POST /hosted/accounts/link') return answer(this.hostedLink(json))
+    if (received.route === 'GET /accounts/:account_id') {
+      const found = this.accounts.get(decodeURIComponent(matched.match[1] ?? ''))
+      if (found === undefined) return answer(errorBody('errors/resource_not_found', 'Account not found'))
+      return answer({ status: 200, body: this.accountObject(found) })
+    }
     // `account_id` is optional here (every account's chats without it) and may list several accounts.
     if (received.route === 'GET /chats') return answer(this.listChats(url))
     const param = decodeURIComponent(matched.match[1] ?? '')
@@ -441,6 +501,69 @@ export class FakeUnipile {
       )
     if (account.failure !== undefined) return answer(errorBody(account.failure))
     answer(this.route(received.route, account, param, url, json, form))
+  }
+
+  /** `POST /hosted/accounts/link`, with the checks of the reference's request body. */
+  private hostedLink(json: Record<string, unknown> | undefined): ScriptedAnswer {
+    const invalid = (detail: string) => errorBody('errors/invalid_parameters', detail)
+    const body = json ?? {}
+    if (body.type !== 'create' && body.type !== 'reconnect')
+      return invalid("type must be 'create' or 'reconnect'")
+    const providers = body.providers
+    if (providers !== '*' && !(Array.isArray(providers) && providers.length > 0))
+      return invalid("providers must be '*' or a non-empty list")
+    if (typeof body.api_url !== 'string' || !/^https?:\/\//.test(body.api_url))
+      return invalid('api_url is required')
+    const expiresAt = typeof body.expiresOn === 'string' ? Date.parse(body.expiresOn) : Number.NaN
+    if (!Number.isFinite(expiresAt) || !DATETIME_PARAM.test(String(body.expiresOn)))
+      return invalid('expiresOn must be a YYYY-MM-DDTHH:MM:SS.sssZ datetime')
+    if (expiresAt <= this.now()) return invalid('expiresOn must be in the future')
+    for (const field of ['notify_url', 'success_redirect_url', 'failure_redirect_url'])
+      if (
+        body[field] !== undefined &&
+        (typeof body[field] !== 'string' || !URL.canParse(body[field] as string))
+      )
+        return invalid(`${field} must be a URL`)
+    if (body.type === 'reconnect') {
+      if (typeof body.reconnect_account !== 'string')
+        return invalid('reconnect_account is required to reconnect')
+      if (!this.accounts.has(body.reconnect_account))
+        return errorBody('errors/resource_not_found', 'Account not found')
+    }
+    const token = id()
+    const url = `https://account.unipile.com/${token}`
+    this.hostedLinks.set(token, {
+      url,
+      type: body.type,
+      name: typeof body.name === 'string' ? body.name : undefined,
+      notifyUrl: typeof body.notify_url === 'string' ? body.notify_url : undefined,
+      expiresAt,
+      reconnectAccount: typeof body.reconnect_account === 'string' ? body.reconnect_account : undefined,
+      used: false,
+    })
+    return { status: 201, body: { object: 'HostedAuthURL', url } }
+  }
+
+  /** The reference's `Account` object, for a LinkedIn account. */
+  private accountObject(account: UnipileAccount): Record<string, unknown> {
+    return {
+      object: 'Account',
+      type: 'LINKEDIN',
+      id: account.id,
+      name: `${account.me.firstName} ${account.me.lastName}`,
+      created_at: new Date(this.now()).toISOString(),
+      connection_params: {
+        im: {
+          id: account.me.providerId,
+          publicIdentifier: account.me.publicIdentifier,
+          username: account.me.firstName,
+        },
+      },
+      sources: [
+        { id: `${account.id}_MESSAGING`, status: account.failure === undefined ? 'OK' : 'CREDENTIALS' },
+      ],
+      groups: [],
+    }
   }
 
   private route(

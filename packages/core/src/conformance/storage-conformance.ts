@@ -517,6 +517,39 @@ export function storageConformance(options: StorageConformanceOptions): void {
           `${queryCall('messages', { index: 'byConversation', equals: ['c1'] })} must return c1's messages by time — got ${list(messages.map((each) => each.key))}`,
         ).toEqual(['m1', 'm2'])
       })
+
+      it('keeps the withdrawal indexes: requested withdrawals by due time; log entries by identity and type', async () => {
+        const relation = (key: string, identityId: string, due: number | null) =>
+          doc({ key, identityId, leadId: key, pendingSince: 1, withdrawDueAt: due })
+        const entry = (key: string, identityId: string, type: string, at: number) =>
+          doc({ key, identityId, type, at, leadId: key })
+        await tx(async (t) => {
+          await t.put('relations', 'r1', relation('r1', 'ana', 300))
+          await t.put('relations', 'r2', relation('r2', 'ana', null))
+          await t.put('relations', 'r3', relation('r3', 'ana', 100))
+          await t.put('relations', 'r4', relation('r4', 'ben', 50))
+          await t.put('actions', 'a1', entry('a1', 'ana', 'invitation-withdrawn', 10))
+          await t.put('actions', 'a2', entry('a2', 'ana', 'invitation-sent', 20))
+          await t.put('actions', 'a3', entry('a3', 'ana', 'invitation-withdrawn', 30))
+          await t.put('actions', 'a4', entry('a4', 'ben', 'invitation-withdrawn', 40))
+        })
+        const dueQuery = { index: 'withdrawalsDue', equals: ['ana'], range: { lte: 300 } }
+        const due = await tx<StoredDocument[]>(async (t) => t.query('relations', dueQuery))
+        expect(
+          due.map((each) => each.key),
+          `${queryCall('relations', dueQuery)} must return ana's relations whose withdrawDueAt is set, earliest first — got ${list(due.map((each) => each.key))}`,
+        ).toEqual(['r3', 'r1'])
+        const historyQuery = {
+          index: 'byIdentityType',
+          equals: ['ana', 'invitation-withdrawn'],
+          order: 'desc' as const,
+        }
+        const history = await tx<StoredDocument[]>(async (t) => t.query('actions', historyQuery))
+        expect(
+          history.map((each) => each.key),
+          `${queryCall('actions', historyQuery)} must return ana's entries of that type, newest first — got ${list(history.map((each) => each.key))}`,
+        ).toEqual(['a3', 'a1'])
+      })
     })
   })
 }

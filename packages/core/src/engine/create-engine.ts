@@ -58,6 +58,8 @@ import type { DeletedIdentity } from './identities/delete-identity'
 import type { RedeemedShareLink, ShareLink } from './identities/share-links'
 import type { InboxComplaints } from './inbox-complaints'
 import type { IngestResult } from './ingest'
+import type { InvitationListOptions, PendingInvitation, Withdrawal } from './invitations/invitation-lists'
+import type { WithdrawInvitationsInput, WithdrawInvitationsResult } from './invitations/withdraw-invitations'
 import type { ActivityListOptions } from './lists/activity-list'
 import type { CampaignListOptions } from './lists/campaign-list'
 import type { LeadListOptions } from './lists/lead-list'
@@ -229,6 +231,22 @@ export interface Engine {
     /** The copilot's draft for the lead's latest message, if there is one. */
     suggestion(id: string): Promise<Suggestion | undefined>
     discardSuggestion(id: string): Promise<void>
+  }
+  /**
+   * An identity's pending LinkedIn invitations. Withdrawing one means LinkedIn refuses a new invitation to
+   * the same person for 3 weeks (the engine waits that out before inviting again).
+   */
+  readonly invitations: {
+    /**
+     * Queues the pending invitations chosen by `leadIds`, `sentBefore` or `olderThanDays` for withdrawal.
+     * The worker withdraws them paced like automatic withdrawals (and before them); an invitation already
+     * queued or no longer pending is left alone, so none is withdrawn twice.
+     */
+    withdraw(input: WithdrawInvitationsInput): Promise<WithdrawInvitationsResult>
+    /** Pending invitations, oldest first, with any withdrawal asked for them; a page at a time. */
+    pending(options: InvitationListOptions): Promise<Page<PendingInvitation>>
+    /** Withdrawn invitations, newest first: when, which lead, and why (manual, automatic, external). */
+    history(options: InvitationListOptions): Promise<Page<Withdrawal>>
   }
   /**
    * Inbound events a channel delivered that the engine refused for good (a malformed webhook payload, a
@@ -435,6 +453,11 @@ export function createEngine(options: CreateEngineOptions): Engine {
     },
     aiUsage: (query) => run(api.aiUsage(query)),
     preview: (campaignId, input) => run(api.preview(campaignId, input)),
+    invitations: {
+      withdraw: (input) => run(api.invitations.withdraw(input)),
+      pending: (listOptions) => run(api.invitations.pending(listOptions)),
+      history: (listOptions) => run(api.invitations.history(listOptions)),
+    },
     deadLetters: {
       list: (listOptions) => run(api.deadLetters.list(listOptions)),
       get: (id) => run(api.deadLetters.get(id)),

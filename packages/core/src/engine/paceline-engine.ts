@@ -72,6 +72,18 @@ import {
 } from './identities/share-links'
 import { type InboxComplaints, identityComplaints } from './inbox-complaints'
 import { type IngestResult, ingest } from './ingest'
+import {
+  type InvitationListOptions,
+  listPendingInvitations,
+  listWithdrawals,
+  type PendingInvitation,
+  type Withdrawal,
+} from './invitations/invitation-lists'
+import {
+  type WithdrawInvitationsInput,
+  type WithdrawInvitationsResult,
+  withdrawInvitations,
+} from './invitations/withdraw-invitations'
 import { identityLeaseKey } from './leases'
 import { type ActivityListOptions, listActivity } from './lists/activity-list'
 import { type CampaignListOptions, listCampaigns } from './lists/campaign-list'
@@ -166,6 +178,16 @@ export interface PacelineEngineApi {
   readonly preview: (campaignId: string, input: PreviewInput) => Effect.Effect<Preview, PacelineError>
   /** AI calls and tokens per campaign and day (UTC), to meter cost. */
   readonly aiUsage: (query?: AiUsageQuery) => Effect.Effect<AiUsageDay[], PacelineError>
+  /** An identity's pending LinkedIn invitations: withdraw some by hand, list them, and the withdrawal history. */
+  readonly invitations: {
+    readonly withdraw: (
+      input: WithdrawInvitationsInput,
+    ) => Effect.Effect<WithdrawInvitationsResult, PacelineError>
+    readonly pending: (
+      options: InvitationListOptions,
+    ) => Effect.Effect<Page<PendingInvitation>, PacelineError>
+    readonly history: (options: InvitationListOptions) => Effect.Effect<Page<Withdrawal>, PacelineError>
+  }
   /** Inbound events refused for good, newest first, for a person to look at. */
   readonly deadLetters: {
     readonly list: (options?: DeadLetterListOptions) => Effect.Effect<DeadLetterPage, PacelineError>
@@ -488,6 +510,11 @@ function makeEngineEffect(): Effect.Effect<PacelineEngineApi, never, StorageServ
       },
       aiUsage: (query) => lift(() => listAiUsage(engineContext, query)),
       preview: (campaignId, input) => lift(() => previewCampaign(engineContext, campaignId, input)),
+      invitations: {
+        withdraw: (input) => lift(() => withdrawInvitations(engineContext, input)),
+        pending: (options) => lift(() => listPendingInvitations(engineContext, options)),
+        history: (options) => lift(() => listWithdrawals(engineContext, options)),
+      },
       deadLetters: {
         list: (options) => lift(() => deadLetters.listDeadLetters(engineContext, options)),
         get: (id) => lift(() => deadLetters.getDeadLetter(engineContext, id)),

@@ -59,6 +59,9 @@ export function newRelation(identityId: string, leadId: string): RelationRecord 
     pendingSince: null,
     lastCheckedAt: null,
     conversationWith: null,
+    withdrawDueAt: null,
+    withdrawRequestedAt: null,
+    withdrawFailure: null,
   }
 }
 

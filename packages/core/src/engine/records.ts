@@ -95,6 +95,26 @@ export interface RelationRecord {
   readonly lastCheckedAt: number | null
   /** Who started the conversation with the lead: a campaign id, `inbound`, or null for none. */
   readonly conversationWith: string | null
+  /**
+   * Index field: a person asked to withdraw this invitation (`engine.invitations.withdraw`) and the next
+   * attempt is due then; null or absent when nobody asked, or once it is done or given up.
+   */
+  readonly withdrawDueAt?: number | null
+  /** When a person asked to withdraw the invitation, while the request stands. */
+  readonly withdrawRequestedAt?: number | null
+  /** Why the last attempt at a requested withdrawal failed, if it did. */
+  readonly withdrawFailure?: WithdrawalFailure | null
+}
+
+/** A failed attempt at withdrawing an invitation a person asked to withdraw. */
+export interface WithdrawalFailure {
+  /** Epoch milliseconds. */
+  readonly at: number
+  /** The channel's reason (`transient`, `unsupported`, ...) or `timeout` / `threw` when it did not answer. */
+  readonly reason: string
+  readonly message: string
+  /** Whether it is tried again (at `withdrawDueAt`) or given up. */
+  readonly retrying: boolean
 }
 
 /** One entry of the action log: every executed action, inbound event and status change. */

@@ -1,7 +1,7 @@
 import { isCampaignDue, launchCampaign } from '../model/campaign/campaign-lifecycle'
-import type { Lane } from '../scheduler/lanes'
+import { type Lane, LINKEDIN_QUEUE_GAP_MS } from '../scheduler/lanes'
 import { pickNext } from '../scheduler/pick-next'
-import { nextWithdrawal, nextWithdrawalAt, withdrawInvitation } from './auto-withdraw'
+import { nextWithdrawal, nextWithdrawalAt } from './auto-withdraw'
 import { hasPendingSweeps, recordSweep, runPendingSweeps, runSweep } from './campaign-leads'
 import { runAgentWork } from './conversations/reply-agent'
 import { type EngineContext, inTransaction } from './engine-context'
@@ -19,8 +19,9 @@ import {
 } from './leases'
 import { progressLead } from './progress'
 import { enrolmentKey } from './record-factory'
-import type { CounterRecord, EnrolmentRecord, IdentityRecord, RelationRecord } from './records'
+import type { CounterRecord, EnrolmentRecord, IdentityRecord } from './records'
 import type { Store } from './store'
+import { withdrawInvitation } from './withdraw-invitation'
 
 export interface TickReport {
   /** When the tick ran. */
@@ -279,7 +280,7 @@ export async function processIdentity(
         const heads = await openHeads(context, store, fresh, linkedinLanes, at, counters, opens, skipped)
         opens.delete('linkedin:withdraw')
         const stale = skipped.has('linkedin:withdraw') ? undefined : await nextWithdrawal(store, fresh, at)
-        let due: RelationRecord | undefined
+        let due: Awaited<ReturnType<typeof nextWithdrawal>>
         if (stale !== undefined) {
           const gate = gateFrom(context, fresh, 'linkedin:withdraw', at, counters)
           opens.set('linkedin:withdraw', gate.opensAt)
@@ -298,7 +299,7 @@ export async function processIdentity(
       continue
     }
     if (withdrawal !== undefined) {
-      const out = await withdrawInvitation(context, fresh, withdrawal, token)
+      const out = await withdrawInvitation(context, fresh, withdrawal.relation, token, withdrawal.trigger)
       if (out.length === 0) skipped.add('linkedin:withdraw')
       events.push(...out)
       executed++
@@ -339,7 +340,11 @@ export async function processIdentity(
         if (head !== undefined) next = Math.min(next, context.now())
       }
       const withdrawAt = await nextWithdrawalAt(store, fresh)
-      if (withdrawAt !== undefined && !opens.has('linkedin:withdraw')) next = Math.min(next, withdrawAt)
+      // A withdrawal that did nothing this tick (a failure, a closed lane) is looked at again a queue gap
+      // later at the soonest, never in a loop at the same instant.
+      if (withdrawAt !== undefined && skipped.has('linkedin:withdraw'))
+        next = Math.min(next, Math.max(withdrawAt, context.now() + LINKEDIN_QUEUE_GAP_MS))
+      else if (withdrawAt !== undefined && !opens.has('linkedin:withdraw')) next = Math.min(next, withdrawAt)
       return Number.isFinite(next) ? Math.max(next, context.now()) : undefined
     },
     { readOnly: true },

@@ -13,6 +13,11 @@ export const PacelineErrorCodes = {
   invalidLead: 'invalid_lead',
   /** An inbound event (`engine.ingest`) is malformed; `issues` name the field. */
   invalidEvent: 'invalid_event',
+  /**
+   * A request to withdraw LinkedIn invitations (`engine.invitations.withdraw`) is malformed: no filter, both
+   * `sentBefore` and `olderThanDays`, too many leads; `issues` name the field.
+   */
+  invalidWithdrawal: 'invalid_withdrawal',
   /** A template has a syntax error (an unclosed `{{`, a malformed fallback). */
   invalidTemplate: 'invalid_template',
   /** A state machine was asked for a transition its current state does not allow. */

@@ -128,6 +128,8 @@ export const STORAGE_COLLECTIONS = {
     indexes: [
       { name: 'byLead', fields: ['leadId', 'identityId'] },
       { name: 'pendingInvitations', fields: ['identityId', 'pendingSince'] },
+      /** Invitations a person asked to withdraw, by when the next attempt is due. */
+      { name: 'withdrawalsDue', fields: ['identityId', 'withdrawDueAt'] },
     ],
   },
   actions: {
@@ -135,6 +137,8 @@ export const STORAGE_COLLECTIONS = {
       { name: 'byCampaign', fields: ['campaignId', 'at'] },
       { name: 'byLead', fields: ['leadId', 'at'] },
       { name: 'byIdentity', fields: ['identityId', 'at'] },
+      /** One identity's entries of one type, by time (its withdrawal history, for one). */
+      { name: 'byIdentityType', fields: ['identityId', 'type', 'at'] },
       { name: 'byMessageId', fields: ['messageId'] },
       /** The workspace's whole activity log, by time. */
       { name: 'byTime', fields: ['at'] },

@@ -112,6 +112,10 @@ const broken: ReadonlyArray<{
         "query('conversations', { index: 'needsAnswer', order: 'desc' }) must return only conversations whose needsAnswerAt is set, highest first",
         '— got keys [c1, c3]',
       ],
+      'keeps the withdrawal indexes: requested withdrawals by due time; log entries by identity and type': [
+        "must return ana's entries of that type, newest first",
+        '— got [a1, a3]',
+      ],
     },
   },
   {

@@ -42,6 +42,7 @@ describe('PacelineError', () => {
       shareLinkUnknown: 'share_link_unknown',
       shareLinkExpired: 'share_link_expired',
       shareLinkUsed: 'share_link_used',
+      invalidWithdrawal: 'invalid_withdrawal',
     })
   })
 

@@ -2,11 +2,13 @@ import { PacelineError, PacelineErrorCodes } from '@paceline/core'
 import { type Kysely, type Migration, type MigrationResultSet, Migrator, sql } from 'kysely'
 import type pg from 'pg'
 import { initialMigration } from './001-initial'
+import { withdrawalsMigration } from './002-withdrawals'
 
 /** Every schema version this package knows, in order. Released migrations never change. */
 export function migrationsFor(schema: string): Readonly<Record<string, Migration>> {
   return {
     '001_initial': initialMigration(schema),
+    '002_withdrawals': withdrawalsMigration(schema),
   }
 }
 

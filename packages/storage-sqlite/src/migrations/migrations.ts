@@ -6,6 +6,7 @@ import { LEGACY_MIGRATION_TABLE, pacelineNamesMigration, renameLegacyTables } fr
 import { conversationsMigration } from './004-conversations'
 import { analyticsMigration } from './005-analytics'
 import { listsMigration } from './006-lists'
+import { withdrawalsMigration } from './007-withdrawals'
 
 /** Every schema version this package knows, in order. Released migrations never change. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -15,6 +16,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '004_conversations': conversationsMigration,
   '005_analytics': analyticsMigration,
   '006_lists': listsMigration,
+  '007_withdrawals': withdrawalsMigration,
 }
 
 export const MIGRATION_TABLE = 'paceline_migration'

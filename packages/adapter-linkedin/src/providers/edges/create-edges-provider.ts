@@ -16,6 +16,7 @@ import {
   type EdgesRunBody,
 } from './edges-actions'
 import { edgesFailure, IDENTITY_RATE_LIMITS, labelOf } from './edges-errors'
+import { type EdgesConnect, edgesConnect } from './edges-identities'
 import { type CreateEdgesProviderOptions, parseEdgesProviderOptions } from './edges-options'
 import { conversationsOf, invitationsOf, relationsOf } from './edges-rows'
 
@@ -23,6 +24,8 @@ type Failure = Extract<LinkedInOutcome, { ok: false }>
 type Run = { readonly ok: true; readonly body: unknown; readonly next?: string } | Failure
 
 export interface EdgesProvider extends LinkedInProviderV1 {
+  /** Creating Edges identities and connecting LinkedIn accounts to them. */
+  readonly connect: EdgesConnect
   /** Stops the transport; queued requests end as not sent. */
   close(): Promise<void>
 }
@@ -223,6 +226,7 @@ export function createEdgesProvider(input: CreateEdgesProviderOptions): EdgesPro
   return {
     specificationVersion: 'v1',
     name: 'edges',
+    connect: edgesConnect(http),
     supports: {
       visitProfile: true,
       // Edges' Like Post needs the post's URL, and no included action finds a person's latest post.

@@ -11,6 +11,7 @@ import { profileHandleOf, samePerson } from '../../provider/same-person'
 import { createProviderHttp, type ProviderHttp, type ProviderRequest } from '../../transport/provider-http'
 import { isWrite, LINKEDIN_THROTTLE_MS, type UnipileOperation, unipileFailure } from './unipile-errors'
 import { type DownloadedFile, download } from './unipile-files'
+import { type UnipileConnect, unipileConnect } from './unipile-hosted-auth'
 import {
   type CreateUnipileProviderOptions,
   parseUnipileProviderOptions,
@@ -44,6 +45,8 @@ type Answer = { readonly ok: true; readonly body: unknown } | Failure
 type Rows<T> = { readonly ok: true; readonly rows: T[] } | Failure
 
 export interface UnipileProvider extends LinkedInProviderV1 {
+  /** Connecting accounts: hosted auth links, and the notification Unipile posts once one is connected. */
+  readonly connect: UnipileConnect
   /** Stops the transport; queued requests end as not sent. */
   close(): Promise<void>
 }
@@ -331,6 +334,12 @@ export function createUnipileProvider(input: CreateUnipileProviderOptions): Unip
   const provider: UnipileProvider = {
     specificationVersion: 'v1',
     name: 'unipile',
+    connect: unipileConnect({
+      http,
+      baseUrl: unipileBaseUrl(options.dsn) as string,
+      secret: options.connectSecret ?? options.webhookSecret,
+      now: Date.now,
+    }),
     supports: {
       visitProfile: true,
       reactToLastPost: true,

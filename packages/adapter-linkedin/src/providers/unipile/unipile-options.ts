@@ -17,6 +17,11 @@ export interface CreateUnipileProviderOptions {
    * webhooks and the channel polls instead. At least 16 characters.
    */
   readonly webhookSecret?: string
+  /**
+   * Signs the token `connect.createHostedLink` puts in the notify URL, which `connect.readNotification`
+   * checks (Unipile signs nothing). Default `webhookSecret`. At least 16 characters.
+   */
+  readonly connectSecret?: string
   /** The header that carries `webhookSecret`. Default `Unipile-Auth`. */
   readonly webhookSecretHeader?: string
   /**
@@ -65,6 +70,13 @@ const schema = z.strictObject({
     .min(
       16,
       'must be at least 16 characters: use a long random value, it is all that proves a webhook is Unipile',
+    )
+    .optional(),
+  connectSecret: z
+    .string()
+    .min(
+      16,
+      'must be at least 16 characters: use a long random value, it is what proves a notification genuine',
     )
     .optional(),
   webhookSecretHeader: z
