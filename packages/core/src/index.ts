@@ -33,6 +33,13 @@ export { DAILY_SERIES, type DailyActivity, type DailyActivityName } from './engi
 export type { SentVsAllowed } from './engine/analytics/identity-dashboard'
 export type { PeriodOptions, PeriodView } from './engine/analytics/period'
 export type { StepProgress } from './engine/analytics/progress-by-action'
+export type { BlocklistEntry, BlocklistKind, BlocklistReason } from './engine/blocklist'
+export type {
+  AddContactsResult,
+  ContactListContactsOptions,
+  ContactListListOptions,
+  ListEnrolmentResult,
+} from './engine/contact-lists'
 export { conversationId } from './engine/conversations/conversation-log'
 export type {
   ConversationListOptions,
@@ -73,6 +80,7 @@ export {
   StorageService,
 } from './engine/engine-services'
 export { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './engine/engine-settings'
+export type { EnrolSkip } from './engine/enrol-lead'
 export type { ActivityExportOptions } from './engine/exports/activity-export'
 export type { AudienceExportOptions } from './engine/exports/audience-export'
 export type { CampaignsExportOptions } from './engine/exports/campaigns-export'
@@ -98,7 +106,13 @@ export type {
   TagCategory,
   TaskRecord,
 } from './engine/records'
+export type { ManualTaskInput } from './engine/task-commands'
 export type { TickReport } from './engine/tick'
+export type {
+  BlocklistAddResult,
+  BlocklistEntryInput,
+  BlocklistListOptions,
+} from './engine/workspace-blocklist'
 export { type PacelineErrorCode, PacelineErrorCodes } from './errors/error-codes'
 export { PacelineError, type PacelineErrorOptions } from './errors/paceline-error'
 export { isPermanentRejection } from './errors/permanent-rejection'
@@ -179,6 +193,7 @@ export {
 } from './model/identity/working-hours'
 export type { InstantInput } from './model/instant'
 // Leads
+export type { ContactList, ContactListChanges, ContactListInput } from './model/lead/contact-list'
 export {
   applyLeadEvent,
   type Enrolment,
