@@ -34,7 +34,14 @@ export { DAILY_SERIES, type DailyActivity, type DailyActivityName } from './engi
 export type { SentVsAllowed } from './engine/analytics/identity-dashboard'
 export type { PeriodOptions, PeriodView } from './engine/analytics/period'
 export type { StepProgress } from './engine/analytics/progress-by-action'
+export type { BlocklistEntry, BlocklistKind, BlocklistReason } from './engine/blocklist'
 export type { DeleteCampaignOptions } from './engine/campaign-deletion'
+export type {
+  AddContactsResult,
+  ContactListContactsOptions,
+  ContactListListOptions,
+  ListEnrolmentResult,
+} from './engine/contact-lists'
 export { conversationId } from './engine/conversations/conversation-log'
 export type {
   ConversationListOptions,
@@ -76,6 +83,7 @@ export {
   StorageService,
 } from './engine/engine-services'
 export { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './engine/engine-settings'
+export type { EnrolSkip } from './engine/enrol-lead'
 export type { ActivityExportOptions } from './engine/exports/activity-export'
 export type { AudienceExportOptions } from './engine/exports/audience-export'
 export type { CampaignsExportOptions } from './engine/exports/campaigns-export'
@@ -113,8 +121,14 @@ export type {
   TagCategory,
   TaskRecord,
 } from './engine/records'
+export type { ManualTaskInput } from './engine/task-commands'
 export type { TickReport } from './engine/tick'
 export type { WithdrawalTrigger } from './engine/withdraw-invitation'
+export type {
+  BlocklistAddResult,
+  BlocklistEntryInput,
+  BlocklistListOptions,
+} from './engine/workspace-blocklist'
 export type {
   BuiltInTemplateEntry,
   SaveTemplateInput,
@@ -214,6 +228,7 @@ export {
 } from './model/identity/working-hours'
 export type { InstantInput } from './model/instant'
 // Leads
+export type { ContactList, ContactListChanges, ContactListInput } from './model/lead/contact-list'
 export {
   applyLeadEvent,
   type Enrolment,

@@ -156,6 +156,8 @@ describe('migrations', () => {
       )
     await db.destroy()
     const storage = open({ schema: name })
+    // Opening applies 002 (waiting for it first: a migrate() racing it could be the one that applies it).
+    await storage.ready
     expect(await storage.migrate()).toEqual({ applied: [], version: '002_withdrawals' })
     const withdrawn = await storage.transaction('ws', (tx) =>
       tx.query('actions', {

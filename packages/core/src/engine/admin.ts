@@ -18,22 +18,22 @@ import { type CampaignChanges, updateCampaign as updateModel } from '../model/ca
 import { defineIdentity, updateIdentity } from '../model/identity/define-identity'
 import type { Identity, IdentityInput } from '../model/identity/identity-schema'
 import type { InstantInput } from '../model/instant'
-import { applyLeadEvent, type Enrolment, enrolLead, type LeadEvent } from '../model/lead/enrolment'
+import { applyLeadEvent, type LeadEvent } from '../model/lead/enrolment'
 import { type Lead, type LeadInput, validateLead } from '../model/lead/lead'
 import { profileWarnings } from '../model/lead/profile-warnings'
 import { AWAITING_INBOX_LANE } from '../scheduler/lanes'
 import { logActions } from './action-log'
 import { markFreshWorkspace } from './analytics/analytics-rebuild'
-import { blocklisted } from './blocklist'
 import { campaignNotFound, deletedCampaign } from './campaign-deletion'
 import { recordSweep, runSweep, type SweepKind } from './campaign-leads'
 import { type EngineContext, inTransaction } from './engine-context'
 import type { EngineEvent } from './engine-events'
+import { enrolOne, toModel } from './enrol-lead'
 import { idempotencyKey } from './idempotency-key'
 import { lanesOf } from './lane-gates'
 import { progressLead } from './progress'
-import { enrolmentKey, newEnrolment, withPriority } from './record-factory'
-import type { CampaignRecord, EnrolmentRecord, IdentityRecord, LeadRecord } from './records'
+import { enrolmentKey, withPriority } from './record-factory'
+import type { CampaignRecord, EnrolmentRecord, IdentityRecord } from './records'
 import { parked } from './sequence-runner'
 import type { Store } from './store'
 
@@ -307,7 +307,33 @@ export interface AddLeadsResult {
   readonly warnings: readonly { readonly leadId: string; readonly field: string; readonly message: string }[]
 }
 
-const LEAD_BATCH = 500
+export const LEAD_BATCH = 500
+
+/** Validates leads; one invalid lead rejects them all, naming it by its place in the input. */
+export function validateLeads(inputs: readonly LeadInput[]): Lead[] {
+  const leads: Lead[] = []
+  const problems: ValidationIssue[] = []
+  inputs.forEach((input, index) => {
+    const result = validateLead(input)
+    if (result.ok) leads.push(result.value)
+    else
+      for (const each of result.error.issues)
+        problems.push(issue(each.rule, [index, ...each.path], each.message))
+  })
+  if (problems.length > 0) throw PacelineError.fromIssues(PacelineErrorCodes.invalidLead, 'Leads', problems)
+  return leads
+}
+
+/** The warnings of `addLeads` about profile fields that look misnamed. */
+export function leadWarnings(leads: readonly Lead[]): AddLeadsResult['warnings'] {
+  return leads.flatMap((lead) =>
+    profileWarnings(lead.profile).map((each) => ({
+      leadId: lead.id,
+      field: each.field,
+      message: each.message,
+    })),
+  )
+}
 
 /**
  * Stores leads (creating or updating their profiles) and adds them to a campaign. Every lead is
@@ -319,25 +345,10 @@ export async function addLeads(
   campaignId: string,
   inputs: readonly LeadInput[],
 ): Promise<AddLeadsResult> {
-  const leads: Lead[] = []
-  const problems: ValidationIssue[] = []
-  inputs.forEach((input, index) => {
-    const result = validateLead(input)
-    if (result.ok) leads.push(result.value)
-    else
-      for (const each of result.error.issues)
-        problems.push(issue(each.rule, [index, ...each.path], each.message))
-  })
-  if (problems.length > 0) throw PacelineError.fromIssues(PacelineErrorCodes.invalidLead, 'Leads', problems)
+  const leads = validateLeads(inputs)
   const added: string[] = []
   const skipped: { leadId: string; code: string; message: string }[] = []
-  const warnings = leads.flatMap((lead) =>
-    profileWarnings(lead.profile).map((each) => ({
-      leadId: lead.id,
-      field: each.field,
-      message: each.message,
-    })),
-  )
+  const warnings = leadWarnings(leads)
   const events: EngineEvent[] = []
   for (let offset = 0; offset < leads.length; offset += LEAD_BATCH) {
     // What a batch did comes back as its result: a store may run the callback again after a conflict.
@@ -349,38 +360,11 @@ export async function addLeads(
       const skipped: { leadId: string; code: string; message: string }[] = []
       const events: EngineEvent[] = []
       for (const lead of leads.slice(offset, offset + LEAD_BATCH)) {
-        const blocked = await blocklisted(store, lead.id, lead.profile.professionalEmail)
-        if (blocked !== undefined) {
-          skipped.push({
-            leadId: lead.id,
-            code: PacelineErrorCodes.leadBlocklisted,
-            message: `Lead '${lead.id}' ${blocked.reason === 'opt_out' ? 'asked not to be contacted again' : 'reported a message as spam'} on ${new Date(blocked.at).toISOString().slice(0, 10)}; it is blocklisted for this workspace and is never contacted again.`,
-          })
-          continue
-        }
-        await store.put('leads', lead.id, leadRecord(lead))
-        const existing = await store.get('enrolments', enrolmentKey(campaignId, lead.id))
-        const allowed = enrolLead(campaign, lead.id, {
-          at: now,
-          ...(existing === undefined ? {} : { existing: toModel(existing) }),
-        })
-        if (!allowed.ok) {
-          if (allowed.error.code === 'illegal_transition') throw allowed.error
-          skipped.push({ leadId: lead.id, code: allowed.error.code, message: allowed.error.message })
-          continue
-        }
-        const enrolment = newEnrolment({
-          campaignId,
-          leadId: lead.id,
-          identityId: campaign.identityId,
-          priority: campaign.priority,
-          seed: context.settings.seed,
-          at: now,
-        })
-        if (campaign.status === 'running')
-          events.push(...(await progressLead(context, store, enrolment, now)).events)
-        else await store.put('enrolments', enrolment.key, enrolment)
-        added.push(lead.id)
+        const outcome = await enrolOne(context, store, campaign, lead, now, { storeLead: true })
+        if (outcome.added) {
+          added.push(lead.id)
+          events.push(...outcome.events)
+        } else skipped.push(outcome.skip)
       }
       context.wake(campaign.identityId)
       return { added, skipped, events }
@@ -393,26 +377,7 @@ export async function addLeads(
   return { added, skipped, warnings }
 }
 
-export function leadRecord(lead: Lead): LeadRecord {
-  return {
-    id: lead.id,
-    lead,
-    emailKey: lead.profile.professionalEmail?.toLowerCase() ?? null,
-    linkedinProfileId: lead.profile.linkedinProfileId ?? null,
-  }
-}
-
-/** The model's view of an enrolment, for its state machine. */
-export function toModel(record: EnrolmentRecord): Enrolment {
-  return {
-    campaignId: record.campaignId,
-    leadId: record.leadId,
-    state: record.state,
-    stepId: record.stepId,
-    enrolledAt: new Date(record.enrolledAt).toISOString(),
-    updatedAt: new Date(record.updatedAt).toISOString(),
-  }
-}
+export { leadRecord, toModel } from './enrol-lead'
 
 /**
  * Applies a host command to one lead of a campaign (`lead-removed`, `lead-paused`, `lead-resumed`,

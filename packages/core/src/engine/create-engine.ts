@@ -10,7 +10,8 @@ import type { CampaignChanges } from '../model/campaign/update-campaign'
 import type { Identity, IdentityInput } from '../model/identity/identity-schema'
 import type { ShareLinkOptions, ShareLinkRedemption } from '../model/identity/share-link'
 import type { InstantInput } from '../model/instant'
-import type { LeadInput } from '../model/lead/lead'
+import type { ContactList, ContactListChanges, ContactListInput } from '../model/lead/contact-list'
+import type { Lead, LeadInput } from '../model/lead/lead'
 import type { AiProviderV1 } from '../ports/ai-provider'
 import type { CrmV1 } from '../ports/crm'
 import type { EmailChannelV1 } from '../ports/email-channel'
@@ -26,7 +27,14 @@ import type {
   IdentityDashboardOptions,
 } from './analytics/analytics-queries'
 import type { PeriodOptions } from './analytics/period'
+import type { BlocklistEntry } from './blocklist'
 import type { DeleteCampaignOptions } from './campaign-deletion'
+import type {
+  AddContactsResult,
+  ContactListContactsOptions,
+  ContactListListOptions,
+  ListEnrolmentResult,
+} from './contact-lists'
 import type {
   ConversationListOptions,
   ConversationMessage,
@@ -68,7 +76,9 @@ import type { TaskListOptions } from './lists/task-list'
 import { PacelineEngine, type PacelineEngineApi } from './paceline-engine'
 import type { ActionFilter, CampaignStats, LeadView } from './queries'
 import type { TaskRecord } from './records'
+import type { ManualTaskInput } from './task-commands'
 import type { TickReport } from './tick'
+import type { BlocklistAddResult, BlocklistEntryInput, BlocklistListOptions } from './workspace-blocklist'
 import type { SaveTemplateInput, TemplateEntry, WorkspaceTemplate } from './workspace-templates'
 
 /** A host's clock, for tests and simulations; the engine reads time only through it. */
@@ -147,6 +157,14 @@ export interface Engine {
      */
     delete(id: string, options?: DeleteCampaignOptions): Promise<Campaign>
     stats(id: string): Promise<CampaignStats>
+    /**
+     * Makes a contact list the campaign's audience: its contacts are enrolled now and those added to the list
+     * later as they are added, through the list's filters, skipping blocklisted leads and leads already in
+     * another campaign of the same identity (`lead_in_other_campaign`). A campaign may use several lists.
+     */
+    useList(campaignId: string, listId: string): Promise<ListEnrolmentResult>
+    /** The campaign stops taking contacts added to the list from now on; the leads it took stay. */
+    dropList(campaignId: string, listId: string): Promise<void>
   }
   /**
    * Campaign templates: the built-in ones and those saved in this workspace. Create a campaign from any of
@@ -181,8 +199,53 @@ export interface Engine {
     ): Promise<{ readonly retried: readonly { campaignId: string; leadId: string }[] }>
   }
   readonly tasks: {
-    /** A campaign's tasks, a page at a time: open or completed, of a lead, newest or oldest first. */
+    /**
+     * A campaign's tasks (from task steps and made by hand), a page at a time: open or completed, of a lead,
+     * newest or oldest first.
+     */
     list(campaignId: string, options?: TaskListOptions): Promise<Page<TaskRecord>>
+    /**
+     * Creates a task by hand on a lead of the campaign, beside those its task steps create (`origin:
+     * 'manual'`): listed, counted and synced to the CRM like them; the lead's sequence is not touched.
+     */
+    create(campaignId: string, leadId: string, input: ManualTaskInput): Promise<TaskRecord>
+    /** Marks a task done (and, through the CRM sync, the CRM's task); one done already is returned as it is. */
+    complete(taskId: string): Promise<TaskRecord>
+  }
+  /**
+   * The workspace blocklist: leads (by email, LinkedIn profile id or URL, lead id) and whole companies (by
+   * domain, any extension: `acme.com` blocks `acme.fr`) that no campaign contacts. Matching leads are refused
+   * by `leads.add` and lists (`lead_blocklisted`), and a lead already in a campaign is finished as "blocked"
+   * before the engine's next action for it. Spam complaints and opt-outs are entries too.
+   */
+  readonly blocklist: {
+    add(entries: readonly BlocklistEntryInput[]): Promise<BlocklistAddResult>
+    /** Removes entries, given as they were added. Leads finished as blocked stay finished. */
+    remove(entries: readonly BlocklistEntryInput[]): Promise<BlocklistEntry[]>
+    /** By kind then value, a page at a time. */
+    list(options?: BlocklistListOptions): Promise<Page<BlocklistEntry>>
+  }
+  /** Contact lists of the workspace: audiences for campaigns, with filters, to which contacts are added any time. */
+  readonly lists: {
+    create(input: ContactListInput): Promise<ContactList>
+    get(id: string): Promise<ContactList>
+    /** By id, a page at a time; `search` finds lists by name. */
+    list(options?: ContactListListOptions): Promise<Page<ContactList>>
+    /** Renames it, or changes its tags or filters (`filters: null` removes them). */
+    update(id: string, changes: ContactListChanges): Promise<ContactList>
+    /** Deletes the list; its leads and their places in campaigns stay. */
+    remove(id: string): Promise<void>
+    /**
+     * Adds leads to the list (creating or updating their profiles) and enrols them at once in the campaigns
+     * that use it.
+     */
+    addContacts(listId: string, leads: readonly LeadInput[]): Promise<AddContactsResult>
+    removeContacts(
+      listId: string,
+      leadIds: readonly string[],
+    ): Promise<{ readonly removed: readonly string[] }>
+    /** The list's contacts by lead id, a page at a time. */
+    contacts(listId: string, options?: ContactListContactsOptions): Promise<Page<Lead>>
   }
   /** The activity log, a page at a time: by campaign, lead, identity, type, step and period. */
   readonly activity: {
@@ -399,6 +462,8 @@ export function createEngine(options: CreateEngineOptions): Engine {
       duplicate: (id, copy) => run(api.duplicateCampaign(id, copy)),
       delete: (id, deleteOptions) => run(api.deleteCampaign(id, deleteOptions)),
       stats: (id) => run(api.campaignStats(id)),
+      useList: (campaignId, listId) => run(api.useList(campaignId, listId)),
+      dropList: (campaignId, listId) => run(api.dropList(campaignId, listId)),
     },
     leads: {
       add: (campaignId, leads) => run(api.addLeads(campaignId, leads)),
@@ -411,7 +476,26 @@ export function createEngine(options: CreateEngineOptions): Engine {
       block: (campaignId, leadId) => run(api.blockLead(campaignId, leadId)),
       retryErrors: (leadIds, campaignId) => run(api.retryErrors(leadIds, campaignId)),
     },
-    tasks: { list: (campaignId, listOptions) => run(api.tasks(campaignId, listOptions)) },
+    tasks: {
+      list: (campaignId, listOptions) => run(api.tasks(campaignId, listOptions)),
+      create: (campaignId, leadId, input) => run(api.createTask(campaignId, leadId, input)),
+      complete: (taskId) => run(api.completeTask(taskId)),
+    },
+    blocklist: {
+      add: (entries) => run(api.blocklist.add(entries)),
+      remove: (entries) => run(api.blocklist.remove(entries)),
+      list: (listOptions) => run(api.blocklist.list(listOptions)),
+    },
+    lists: {
+      create: (input) => run(api.lists.create(input)),
+      get: (id) => run(api.lists.get(id)),
+      list: (listOptions) => run(api.lists.list(listOptions)),
+      update: (id, changes) => run(api.lists.update(id, changes)),
+      remove: (id) => run(api.lists.remove(id)),
+      addContacts: (listId, leads) => run(api.lists.addContacts(listId, leads)),
+      removeContacts: (listId, leadIds) => run(api.lists.removeContacts(listId, leadIds)),
+      contacts: (listId, listOptions) => run(api.lists.contacts(listId, listOptions)),
+    },
     activity: { list: (listOptions) => run(api.activity(listOptions)) },
     crm: {
       configure: (input) => run(api.crm.configure(input)),

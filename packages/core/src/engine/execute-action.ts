@@ -7,6 +7,8 @@ import type { Lane } from '../scheduler/lanes'
 import { type ActionInput, logActions } from './action-log'
 import { type AiOperation, recordAiUsage } from './ai-usage'
 import { aiVariableCache } from './ai-variable-cache'
+import { blocklisted } from './blocklist'
+import { stopIfBlocklisted } from './blocklist-stop'
 import { chargeAction, mayActNow } from './charge-action'
 import { recordMessage } from './conversations/conversation-log'
 import { outboundText } from './conversations/outbound-text'
@@ -122,6 +124,9 @@ async function prepare(
   if (lead === undefined || lead.campaign.campaign.status !== 'running') {
     return { kind: 'resolved', events: (await progressLead(context, store, enrolment, now, lead)).events }
   }
+  // Checked here, not only at enrolment: an entry added since (a whole company) must stop the next send.
+  const stopped = await stopIfBlocklisted(context, store, enrolment, lead.lead.lead, now)
+  if (stopped !== undefined) return { kind: 'resolved', events: stopped.events }
   const step = lead.campaign.campaign.sequence.steps[enrolment.stepId ?? '']
   if (step === undefined) {
     return {
@@ -221,6 +226,8 @@ async function claim(
   // The campaign may have been paused or deleted since the step was prepared: re-read it in the claim's
   // transaction, so that change and this claim cannot both commit.
   if ((await store.get('campaigns', enrolment.campaignId))?.status !== 'running') return undefined
+  // An entry added while the message was being written: the next pass finishes the lead as blocked.
+  if ((await blocklisted(store, lead.lead.lead)) !== undefined) return undefined
   const existing = await store.get('claims', key)
   if (existing !== undefined && existing.status !== 'released' && existing.status !== 'failed')
     return undefined

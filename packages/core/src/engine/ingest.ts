@@ -18,6 +18,7 @@ import { newRelation, relationKey } from './record-factory'
 import type { EnrolmentRecord, RelationRecord } from './records'
 import { wakeRelationDependents } from './relation-dependents'
 import type { Store } from './store'
+import { markCompleted } from './task-commands'
 
 export interface IngestResult {
   /** False when no lead (or identity, task) matched the event; nothing changed then. */
@@ -289,21 +290,8 @@ async function apply(
     case 'task-completed': {
       const task = await store.get('tasks', event.taskId)
       if (task === undefined) return unmatched
-      if (task.status === 'completed')
-        return { result: { matched: true, duplicate: true, affected: [] }, events: [] }
-      await store.put('tasks', task.key, { ...task, status: 'completed', completedAt: now })
-      const events = await logActions(context, store, now, [
-        {
-          type: 'task-completed',
-          identityId: task.identityId,
-          campaignId: task.campaignId,
-          leadId: task.leadId,
-          stepId: task.stepId,
-          channel: 'tasks',
-          detail: { taskId: task.taskId },
-        },
-      ])
-      return { result: { matched: true, duplicate: false, affected: [] }, events }
+      const { events, changed } = await markCompleted(context, store, task, now)
+      return { result: { matched: true, duplicate: !changed, affected: [] }, events }
     }
     case 'channel-disconnected':
     case 'channel-reconnected': {

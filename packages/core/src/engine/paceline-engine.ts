@@ -19,13 +19,16 @@ import type { CampaignChanges } from '../model/campaign/update-campaign'
 import type { Identity, IdentityInput } from '../model/identity/identity-schema'
 import type { ShareLinkOptions, ShareLinkRedemption } from '../model/identity/share-link'
 import type { InstantInput } from '../model/instant'
-import type { LeadInput } from '../model/lead/lead'
+import type { ContactList, ContactListChanges, ContactListInput } from '../model/lead/contact-list'
+import type { Lead, LeadInput } from '../model/lead/lead'
 import type { InboundEvent } from '../ports/inbound-event'
 import * as admin from './admin'
 import { type AiUsageDay, type AiUsageQuery, listAiUsage } from './ai-usage'
 import * as analytics from './analytics/analytics-queries'
 import type { PeriodOptions } from './analytics/period'
+import type { BlocklistEntry } from './blocklist'
 import { type DeleteCampaignOptions, deleteCampaign } from './campaign-deletion'
+import * as contactLists from './contact-lists'
 import {
   type ConversationListOptions,
   type ConversationMessage,
@@ -93,7 +96,16 @@ import { listTasks, type TaskListOptions } from './lists/task-list'
 import * as queries from './queries'
 import type { TaskRecord } from './records'
 import * as secrets from './secrets'
+import { completeTask, createManualTask, type ManualTaskInput } from './task-commands'
 import { type HeldLeases, type TickReport, tick, type WakeTable } from './tick'
+import {
+  addToBlocklist,
+  type BlocklistAddResult,
+  type BlocklistEntryInput,
+  type BlocklistListOptions,
+  listBlocklist,
+  removeFromBlocklist,
+} from './workspace-blocklist'
 import {
   deleteTemplate,
   getTemplate,
@@ -261,6 +273,53 @@ export interface PacelineEngineApi {
     campaignId: string,
     options?: TaskListOptions,
   ) => Effect.Effect<Page<TaskRecord>, PacelineError>
+  /** Creates a task by hand on a lead of a campaign (`origin: 'manual'`). */
+  readonly createTask: (
+    campaignId: string,
+    leadId: string,
+    input: ManualTaskInput,
+  ) => Effect.Effect<TaskRecord, PacelineError>
+  /** Marks a task done; one done already is returned as it is. */
+  readonly completeTask: (taskId: string) => Effect.Effect<TaskRecord, PacelineError>
+  /** The workspace blocklist: leads (by email, LinkedIn profile, id) and companies (by domain) never contacted. */
+  readonly blocklist: {
+    readonly add: (
+      entries: readonly BlocklistEntryInput[],
+    ) => Effect.Effect<BlocklistAddResult, PacelineError>
+    readonly remove: (
+      entries: readonly BlocklistEntryInput[],
+    ) => Effect.Effect<BlocklistEntry[], PacelineError>
+    readonly list: (options?: BlocklistListOptions) => Effect.Effect<Page<BlocklistEntry>, PacelineError>
+  }
+  /** Contact lists of the workspace, to be campaigns' audiences. */
+  readonly lists: {
+    readonly create: (input: ContactListInput) => Effect.Effect<ContactList, PacelineError>
+    readonly get: (id: string) => Effect.Effect<ContactList, PacelineError>
+    readonly list: (
+      options?: contactLists.ContactListListOptions,
+    ) => Effect.Effect<Page<ContactList>, PacelineError>
+    readonly update: (id: string, changes: ContactListChanges) => Effect.Effect<ContactList, PacelineError>
+    readonly remove: (id: string) => Effect.Effect<void, PacelineError>
+    readonly addContacts: (
+      listId: string,
+      leads: readonly LeadInput[],
+    ) => Effect.Effect<contactLists.AddContactsResult, PacelineError>
+    readonly removeContacts: (
+      listId: string,
+      leadIds: readonly string[],
+    ) => Effect.Effect<{ readonly removed: readonly string[] }, PacelineError>
+    readonly contacts: (
+      listId: string,
+      options?: contactLists.ContactListContactsOptions,
+    ) => Effect.Effect<Page<Lead>, PacelineError>
+  }
+  /** Makes a contact list a campaign's audience (its contacts now, and those added later). */
+  readonly useList: (
+    campaignId: string,
+    listId: string,
+  ) => Effect.Effect<contactLists.ListEnrolmentResult, PacelineError>
+  /** The campaign stops taking the list's new contacts. */
+  readonly dropList: (campaignId: string, listId: string) => Effect.Effect<void, PacelineError>
   /** Stores a credential; stores that can encrypt at rest do. */
   readonly putSecret: (name: string, value: string) => Effect.Effect<void, PacelineError>
   readonly getSecret: (name: string) => Effect.Effect<string | undefined, PacelineError>
@@ -576,6 +635,27 @@ function makeEngineEffect(): Effect.Effect<PacelineEngineApi, never, StorageServ
       retryErrors: (leadIds, campaignId) => lift(() => admin.retryErrors(engineContext, leadIds, campaignId)),
       actions: (filter) => lift(() => queries.listActions(engineContext, filter)),
       tasks: (campaignId, options) => lift(() => listTasks(engineContext, campaignId, options)),
+      createTask: (campaignId, leadId, input) =>
+        lift(() => createManualTask(engineContext, campaignId, leadId, input)),
+      completeTask: (taskId) => lift(() => completeTask(engineContext, taskId)),
+      blocklist: {
+        add: (entries) => lift(() => addToBlocklist(engineContext, entries)),
+        remove: (entries) => lift(() => removeFromBlocklist(engineContext, entries)),
+        list: (options) => lift(() => listBlocklist(engineContext, options)),
+      },
+      lists: {
+        create: (input) => lift(() => contactLists.createList(engineContext, input)),
+        get: (id) => lift(() => contactLists.getList(engineContext, id)),
+        list: (options) => lift(() => contactLists.listLists(engineContext, options)),
+        update: (id, changes) => lift(() => contactLists.updateList(engineContext, id, changes)),
+        remove: (id) => lift(() => contactLists.removeList(engineContext, id)),
+        addContacts: (listId, leads) => lift(() => contactLists.addContacts(engineContext, listId, leads)),
+        removeContacts: (listId, leadIds) =>
+          lift(() => contactLists.removeContacts(engineContext, listId, leadIds)),
+        contacts: (listId, options) => lift(() => contactLists.listContacts(engineContext, listId, options)),
+      },
+      useList: (campaignId, listId) => lift(() => contactLists.useList(engineContext, campaignId, listId)),
+      dropList: (campaignId, listId) => lift(() => contactLists.dropList(engineContext, campaignId, listId)),
       putSecret: (name, value) => lift(() => secrets.putSecret(engineContext, name, value)),
       getSecret: (name) => lift(() => secrets.getSecret(engineContext, name)),
       deleteSecret: (name) => lift(() => secrets.deleteSecret(engineContext, name)),

@@ -2,6 +2,7 @@ import type { Lead } from '../model/lead/lead'
 import { renderMessage } from '../model/personalisation/render-message'
 import { channelsOf } from '../model/sequence/channels-of'
 import { type ActionInput, logActions } from './action-log'
+import { stopIfBlocklisted } from './blocklist-stop'
 import { counterKeys } from './counters'
 import type { EngineContext } from './engine-context'
 import type { EngineEvent } from './engine-events'
@@ -114,6 +115,11 @@ export async function progressLead(
     await store.put('enrolments', resting.key, resting)
     return { enrolment: resting, events: [] }
   }
+  const starting = enrolment.state.status === 'not_started'
+  if (starting || enrolment.state.status === 'in_progress') {
+    const stopped = await stopIfBlocklisted(context, store, enrolment, lead.lead.lead, now)
+    if (stopped !== undefined) return stopped
+  }
   const output = advance({
     now,
     campaign: lead.campaign.campaign,
@@ -155,6 +161,7 @@ export async function progressLead(
           campaignId: enrolment.campaignId,
           leadId: enrolment.leadId,
           identityId: enrolment.identityId,
+          origin: 'step',
           stepId: effect.stepId,
           title: personalised(effect.step.title, lead.lead.lead),
           body: effect.step.body === undefined ? null : personalised(effect.step.body, lead.lead.lead),

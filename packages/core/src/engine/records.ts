@@ -133,13 +133,17 @@ export interface ActionRecord {
   readonly detail: Readonly<Record<string, unknown>> | null
 }
 
+/** A to-do for a person about one lead of a campaign: made by a task step, or by hand (`engine.tasks.create`). */
 export interface TaskRecord {
   readonly key: string
   readonly taskId: string
   readonly campaignId: string
   readonly leadId: string
   readonly identityId: string
-  readonly stepId: string
+  /** `step` when a task step made it, `manual` when a person did. */
+  readonly origin: 'step' | 'manual'
+  /** The task step that made it; null for a task made by hand. */
+  readonly stepId: string | null
   readonly title: string
   readonly body: string | null
   readonly type: string

@@ -45,8 +45,24 @@ export const PacelineErrorCodes = {
   leadAlreadyEnrolled: 'lead_already_enrolled',
   /** The lead was removed from this campaign before and can never be added back to it. */
   leadPreviouslyRemoved: 'lead_previously_removed',
-  /** The lead reported a message as spam: it is blocklisted for the workspace and no campaign may enrol it. */
+  /**
+   * The lead is on the workspace blocklist (by id, email, LinkedIn profile or company domain, or because it
+   * reported a message as spam or asked not to be contacted): no campaign may enrol or contact it.
+   */
   leadBlocklisted: 'lead_blocklisted',
+  /**
+   * Enrolling from a contact list: the lead is already in another campaign of the same identity, so it is not
+   * contacted twice by the same sender.
+   */
+  leadInOtherCampaign: 'lead_in_other_campaign',
+  /** Enrolling from a contact list: the lead does not match the list's filters. */
+  leadFilteredOut: 'lead_filtered_out',
+  /** A blocklist entry (`engine.blocklist.add` / `remove`) is malformed; `issues` name the field. */
+  invalidBlocklistEntry: 'invalid_blocklist_entry',
+  /** A contact list input (name, filters, id) failed validation; `issues` name the field. */
+  invalidContactList: 'invalid_contact_list',
+  /** A task created by hand (`engine.tasks.create`) failed validation; `issues` name the field. */
+  invalidTask: 'invalid_task',
   /**
    * An identity's limit for this action is used up (a manual answer is refused rather than sent over it);
    * `details.reopensAt` says when it reopens.

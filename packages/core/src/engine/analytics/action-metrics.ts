@@ -43,8 +43,10 @@ function flagsOf(record: ActionRecord): string[] {
   const detail = record.detail ?? {}
   const channel = record.channel
   const flags: string[] = []
-  if (ACTIONS.has(record.type)) flags.push('started')
-  if (channel === 'linkedin' && ACTIONS.has(record.type)) flags.push('engaged')
+  // A task a person made by hand is not a step of the sequence: the lead has not started because of it.
+  const ranStep = ACTIONS.has(record.type) && detail.origin !== 'manual'
+  if (ranStep) flags.push('started')
+  if (channel === 'linkedin' && ranStep) flags.push('engaged')
   switch (record.type) {
     case 'invitation-sent':
       flags.push('invited')

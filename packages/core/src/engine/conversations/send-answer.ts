@@ -4,6 +4,7 @@ import type { LinkedInOutcome } from '../../ports/linkedin-channel'
 import { emailLane, type Lane } from '../../scheduler/lanes'
 import type { WaitReason } from '../../scheduler/wait-reason'
 import { logActions } from '../action-log'
+import { blocklisted } from '../blocklist'
 import { chargeAction } from '../charge-action'
 import { refund } from '../counters'
 import { type EngineContext, inTransaction } from '../engine-context'
@@ -92,6 +93,11 @@ export async function sendAnswer(
     const lane = laneOf(conversation, identity)
     const problem = unavailable(conversation, identity, lead, lane)
     if (problem !== undefined) return { status: 'unavailable', message: problem }
+    if (answer.author === 'agent' && (await blocklisted(store, lead.lead)) !== undefined)
+      return {
+        status: 'unavailable',
+        message: 'the lead is on the workspace blocklist: the agent does not write to it',
+      }
     const counters = await loadCounters(store, identity.id)
     const gate = answer.paced
       ? gateFrom(context, identity, lane as Lane, now, counters)

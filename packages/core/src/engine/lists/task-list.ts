@@ -4,6 +4,7 @@ import { parseInput } from '../../errors/parse-input'
 import { notFound } from '../admin'
 import { type EngineContext, inTransaction } from '../engine-context'
 import type { TaskRecord } from '../records'
+import { withOrigin } from '../task-commands'
 import { scanIndex } from './index-scan'
 import { type ListPosition, type Page, queryId, readCursor, writeCursor } from './list-cursor'
 
@@ -27,7 +28,7 @@ const listSchema = z.strictObject({
   limit: z.number().int().min(1).max(500).optional(),
 })
 
-/** The tasks a campaign created, a page at a time. */
+/** A campaign's tasks (from its task steps and made by hand), a page at a time. */
 export async function listTasks(
   context: EngineContext,
   campaignId: string,
@@ -57,7 +58,7 @@ export async function listTasks(
         if (filter.status !== undefined && document.status !== filter.status) continue
         if (filter.leadId !== undefined && document.leadId !== filter.leadId) continue
         if (items.length === limit) return { items, next: writeCursor(query, last as ListPosition) }
-        items.push(document)
+        items.push(withOrigin(document))
         last = position
       }
       return { items }

@@ -238,8 +238,9 @@ const NUMERIC = new Set(['greater_than', 'greater_or_equal', 'less_than', 'less_
 const TEXTUAL = new Set(['contains', 'not_contains', 'starts_with', 'ends_with'])
 const LISTS = new Set(['in', 'not_in'])
 
-function customRuleIssues(
-  stepId: string,
+/** What is wrong with the values of custom rules (a number for `greater_than`, a list for `in`, ...). */
+export function customRuleIssues(
+  stepId: string | undefined,
   rule: CustomRule | CustomRuleGroup,
   path: readonly (string | number)[],
 ): ValidationIssue[] {
