@@ -81,6 +81,7 @@ export {
   EngineSettingsService,
   LinkedInService,
   StorageService,
+  WarmupService,
 } from './engine/engine-services'
 export { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './engine/engine-settings'
 export type { EnrolSkip } from './engine/enrol-lead'
@@ -123,6 +124,15 @@ export type {
 } from './engine/records'
 export type { ManualTaskInput } from './engine/task-commands'
 export type { TickReport } from './engine/tick'
+export {
+  holdsCampaignMail,
+  type InboxWarmup,
+  type InboxWarmupView,
+  WARMUP_REFRESH_MS,
+  type WarmupPolicy,
+  type WarmupRefresh,
+  warmupAllowance,
+} from './engine/warmup'
 export type { WithdrawalTrigger } from './engine/withdraw-invitation'
 export type {
   BlocklistAddResult,

@@ -11,3 +11,7 @@ export {
 } from './linkedin-channel-conformance'
 export { type ShareLinkRaceConformanceOptions, shareLinkRaceConformance } from './share-link-race-conformance'
 export { type StorageConformanceOptions, storageConformance } from './storage-conformance'
+export {
+  type WarmupProviderConformanceOptions,
+  warmupProviderConformance,
+} from './warmup-provider-conformance'

@@ -69,6 +69,14 @@ export async function storeIdentity(
     identity,
     linkedinConnected: existing?.linkedinConnected ?? true,
     disconnectedInboxes: (existing?.disconnectedInboxes ?? []).filter((inbox) => inboxes.includes(inbox)),
+    // Warm-ups of inboxes the identity keeps stay on; a removed inbox's is forgotten.
+    ...(existing?.warmup === undefined
+      ? {}
+      : {
+          warmup: Object.fromEntries(
+            Object.entries(existing.warmup).filter(([inbox]) => inboxes.includes(inbox)),
+          ),
+        }),
   }
   await store.put('identities', identity.id, record)
   if (existing === undefined) {

@@ -18,6 +18,7 @@ import type { EmailChannelV1 } from '../ports/email-channel'
 import type { InboundEvent } from '../ports/inbound-event'
 import type { LinkedInChannelV1 } from '../ports/linkedin-channel'
 import type { StorageV1 } from '../ports/storage'
+import type { WarmupProviderV1 } from '../ports/warmup-provider'
 import type { AddLeadsResult, LaunchedCampaign } from './admin'
 import type { AiUsageDay, AiUsageQuery } from './ai-usage'
 import type {
@@ -55,6 +56,7 @@ import {
   EngineSettingsService,
   LinkedInService,
   StorageService,
+  WarmupService,
 } from './engine-services'
 import { checkEngineSettings, type EngineSettings } from './engine-settings'
 import type { ActivityExportOptions } from './exports/activity-export'
@@ -78,6 +80,7 @@ import type { ActionFilter, CampaignStats, LeadView } from './queries'
 import type { TaskRecord } from './records'
 import type { ManualTaskInput } from './task-commands'
 import type { TickReport } from './tick'
+import type { InboxWarmupView, WarmupRefresh } from './warmup'
 import type { BlocklistAddResult, BlocklistEntryInput, BlocklistListOptions } from './workspace-blocklist'
 import type { SaveTemplateInput, TemplateEntry, WorkspaceTemplate } from './workspace-templates'
 
@@ -93,6 +96,8 @@ export interface CreateEngineOptions {
   readonly ai?: AiProviderV1
   /** The workspace's CRM (one at a time): `createHubspotCrm(...)`, `createSalesforceCrm(...)`, or your own `CrmV1`. */
   readonly crm?: CrmV1
+  /** An email warm-up service (`WarmupProviderV1`): `engine.warmup` starts and stops inboxes' warm-ups. */
+  readonly warmup?: WarmupProviderV1
   /** Default: the system clock. */
   readonly clock?: EngineClock
   /** Seed of tie-breaks and pacing jitter (a number, or `{ seed }`). Default 0. */
@@ -252,6 +257,19 @@ export interface Engine {
     list(options?: ActivityListOptions): Promise<Page<EngineEvent>>
   }
   /** The CRM sync: configure matching, field, campaign and user mapping once, then sync and export. */
+  /**
+   * Email warm-up per inbox, through the warm-up provider. While an inbox warms, campaign mail from it
+   * waits (`settings.warmupPolicy: 'exclude'`, the default) or stays within the provider's daily allowance
+   * (`'limit'`); answers by hand are not held. The running engine reads the provider every 30 minutes.
+   */
+  readonly warmup: {
+    start(identityId: string, address: string): Promise<InboxWarmupView>
+    stop(identityId: string, address: string): Promise<InboxWarmupView>
+    /** Every inbox of the identity with its warm-up as the engine applies it (the provider is not asked). */
+    status(identityId: string): Promise<InboxWarmupView[]>
+    /** Reads every warm-up that holds mail from the provider now: how many, and when the next read is due. */
+    refresh(): Promise<WarmupRefresh>
+  }
   readonly crm: {
     /** Checks the configuration against the CRM's fields and saves it; mappings that cannot work are an error. */
     configure(
@@ -418,6 +436,7 @@ export function createEngine(options: CreateEngineOptions): Engine {
       Layer.succeed(EmailService, options.email),
       Layer.succeed(AiService, options.ai),
       Layer.succeed(CrmService, options.crm),
+      Layer.succeed(WarmupService, options.warmup),
       Layer.succeed(EngineSettingsService, {
         ...options.settings,
         seed,
@@ -497,6 +516,12 @@ export function createEngine(options: CreateEngineOptions): Engine {
       contacts: (listId, listOptions) => run(api.lists.contacts(listId, listOptions)),
     },
     activity: { list: (listOptions) => run(api.activity(listOptions)) },
+    warmup: {
+      start: (identityId, address) => run(api.warmup.start(identityId, address)),
+      stop: (identityId, address) => run(api.warmup.stop(identityId, address)),
+      status: (identityId) => run(api.warmup.status(identityId)),
+      refresh: () => run(api.warmup.refresh),
+    },
     crm: {
       configure: (input) => run(api.crm.configure(input)),
       checkMappings: (input) => run(api.crm.checkMappings(input)),

@@ -2,6 +2,7 @@ import type { AiProviderV1 } from '../ports/ai-provider'
 import type { EmailChannelV1 } from '../ports/email-channel'
 import type { LinkedInChannelV1 } from '../ports/linkedin-channel'
 import type { StorageV1 } from '../ports/storage'
+import type { WarmupProviderV1 } from '../ports/warmup-provider'
 import type { EngineEvent } from './engine-events'
 import type { EngineSettings } from './engine-settings'
 import { Store } from './store'
@@ -27,6 +28,8 @@ export interface EngineContext {
    * it may have reached the provider.
    */
   readonly callChannel: <T>(call: () => Promise<T>) => Promise<GuardedCall<T>>
+  /** The email warm-up provider, when the host gave one. */
+  readonly warmup?: WarmupProviderV1
 }
 
 export type GuardedCall<T> =

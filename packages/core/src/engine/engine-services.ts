@@ -4,6 +4,7 @@ import type { CrmV1 } from '../ports/crm'
 import type { EmailChannelV1 } from '../ports/email-channel'
 import type { LinkedInChannelV1 } from '../ports/linkedin-channel'
 import type { StorageV1 } from '../ports/storage'
+import type { WarmupProviderV1 } from '../ports/warmup-provider'
 import type { EngineSettings } from './engine-settings'
 
 /** The storage adapter, provided as a layer: `Layer.succeed(StorageService, createSqliteStorage(...))`. */
@@ -26,6 +27,11 @@ export const AiService = Context.Reference<AiProviderV1 | undefined>('@paceline/
 
 /** The workspace's CRM; absent by default (`engine.crm` then says how to add one). */
 export const CrmService = Context.Reference<CrmV1 | undefined>('@paceline/core/Crm', {
+  defaultValue: () => undefined,
+})
+
+/** The email warm-up provider; absent by default (`engine.warmup` then says how to add one). */
+export const WarmupService = Context.Reference<WarmupProviderV1 | undefined>('@paceline/core/Warmup', {
   defaultValue: () => undefined,
 })
 

@@ -2,6 +2,7 @@ import { PacelineErrorCodes } from '../errors/error-codes'
 import { PacelineError } from '../errors/paceline-error'
 import { issue } from '../errors/validation-issue'
 import { DEFAULT_TEXT_LIMITS, type TextLimits } from '../model/sequence/text-limits'
+import type { WarmupPolicy } from './warmup'
 
 /** Tunables of the engine; every one has a default that suits production. */
 export interface EngineSettings {
@@ -30,6 +31,11 @@ export interface EngineSettings {
    * minute. Workers sharing a store run each interval's sync once between them.
    */
   readonly crmSyncIntervalMs: number
+  /**
+   * Campaign mail from an inbox in warm-up: `exclude` (default) sends none, as warm-up services ask;
+   * `limit` sends up to the provider's daily allowance (`campaignEmailsPerDay`).
+   */
+  readonly warmupPolicy: WarmupPolicy
 }
 
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
@@ -44,10 +50,16 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   acceptanceCheckIntervalMs: 24 * 3_600_000,
   textLimits: DEFAULT_TEXT_LIMITS,
   crmSyncIntervalMs: 15 * 60_000,
+  warmupPolicy: 'exclude',
 }
 
 /** Settings whose values the engine cannot run with are refused when it is created. */
 export function checkEngineSettings(settings: Partial<EngineSettings>): void {
+  const policy = settings.warmupPolicy
+  if (policy !== undefined && policy !== 'exclude' && policy !== 'limit')
+    throw PacelineError.fromIssues(PacelineErrorCodes.invalidOptions, 'The engine settings', [
+      issue('invalid_value', ['warmupPolicy'], `must be 'exclude' or 'limit', got ${JSON.stringify(policy)}`),
+    ])
   const interval = settings.crmSyncIntervalMs
   if (interval !== undefined && !(Number.isInteger(interval) && interval >= 60_000))
     throw PacelineError.fromIssues(PacelineErrorCodes.invalidOptions, 'The engine settings', [

@@ -1,8 +1,11 @@
 import { type LaneGate, laneCapacity, laneGate } from '../scheduler/lane-gate'
 import {
   emailLane,
+  inboxOfLane,
+  isEmailLane,
   isLinkedInLane,
   type Lane,
+  type LaneLimits,
   LINKEDIN_LANES,
   LINKEDIN_QUEUE_GAP_MS,
   laneLimits,
@@ -12,6 +15,25 @@ import { counterKeys, usageOf } from './counters'
 import type { EngineContext } from './engine-context'
 import type { CounterRecord, IdentityRecord } from './records'
 import type { Store } from './store'
+import { type WarmupPolicy, warmupAllowance } from './warmup'
+
+/**
+ * A lane's limits with its inbox's warm-up applied: campaign mail from an inbox in warm-up waits (policy
+ * `exclude`) or stays within the provider's daily allowance (policy `limit`). Answers by hand
+ * (`capacityFrom`) are not campaign mail and are not held.
+ */
+export function withWarmup(
+  limits: LaneLimits,
+  identity: IdentityRecord,
+  lane: Lane,
+  policy: WarmupPolicy,
+): LaneLimits {
+  if (!isEmailLane(lane)) return limits
+  const allowance = warmupAllowance(identity.warmup?.[inboxOfLane(lane)], policy)
+  if (allowance === undefined) return limits
+  if (allowance === 0) return { ...limits, perDay: 0, closedReason: 'warming_up' }
+  return { ...limits, perDay: Math.min(limits.perDay ?? allowance, allowance) }
+}
 
 const calendars = new Map<string, WorkingCalendar>()
 const byObject = new WeakMap<object, WorkingCalendar>()
@@ -55,7 +77,7 @@ export function gateFrom(
   const queue = isLinkedInLane(lane) ? counters.get(counterKeys.queue(identityId, 'linkedin')) : undefined
   return laneGate({
     now,
-    limits: laneLimits(identity.identity, lane),
+    limits: withWarmup(laneLimits(identity.identity, lane), identity, lane, context.settings.warmupPolicy),
     usage: usageOf(usage),
     calendar: calendarOf(identity),
     ...(isLinkedInLane(lane)

@@ -53,6 +53,7 @@ import {
   EngineSettingsService,
   LinkedInService,
   StorageService,
+  WarmupService,
 } from './engine-services'
 import { checkEngineSettings, DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './engine-settings'
 import { type ActivityExportOptions, exportActivity } from './exports/activity-export'
@@ -98,6 +99,21 @@ import type { TaskRecord } from './records'
 import * as secrets from './secrets'
 import { completeTask, createManualTask, type ManualTaskInput } from './task-commands'
 import { type HeldLeases, type TickReport, tick, type WakeTable } from './tick'
+import {
+  type InboxWarmupView,
+  refreshWarmups,
+  startWarmup,
+  stopWarmup,
+  type WarmupRefresh,
+  warmupStatus,
+} from './warmup'
+
+/** A tick's report, waking no later than the next read of the warm-ups that hold mail. */
+function wakeForWarmups(report: TickReport, nextAt: number): TickReport {
+  const current = report.nextWakeAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(report.nextWakeAt)
+  return nextAt >= current ? report : { ...report, nextWakeAt: new Date(nextAt).toISOString() }
+}
+
 import {
   addToBlocklist,
   type BlocklistAddResult,
@@ -325,6 +341,13 @@ export interface PacelineEngineApi {
   readonly getSecret: (name: string) => Effect.Effect<string | undefined, PacelineError>
   readonly deleteSecret: (name: string) => Effect.Effect<void, PacelineError>
   /** The CRM sync; fails with `crm_not_configured` when the engine has no CRM. */
+  /** Email warm-up per inbox, through the engine's warm-up provider (`warmup_not_configured` without one). */
+  readonly warmup: {
+    readonly start: (identityId: string, address: string) => Effect.Effect<InboxWarmupView, PacelineError>
+    readonly stop: (identityId: string, address: string) => Effect.Effect<InboxWarmupView, PacelineError>
+    readonly status: (identityId: string) => Effect.Effect<InboxWarmupView[], PacelineError>
+    readonly refresh: Effect.Effect<WarmupRefresh, PacelineError>
+  }
   readonly crm: {
     readonly configure: (
       input: CrmConfigInput,
@@ -379,6 +402,7 @@ function makeEngineEffect(): Effect.Effect<PacelineEngineApi, never, StorageServ
     const email = yield* EmailService
     const ai = yield* AiService
     const crmAdapter = yield* CrmService
+    const warmupProvider = yield* WarmupService
     const overrides = yield* EngineSettingsService
     const clock = yield* Clock.Clock
     const services = yield* Effect.context<never>()
@@ -397,6 +421,7 @@ function makeEngineEffect(): Effect.Effect<PacelineEngineApi, never, StorageServ
       linkedin,
       email,
       ai,
+      ...(warmupProvider === undefined ? {} : { warmup: warmupProvider }),
       settings,
       now: () => clock.currentTimeMillisUnsafe(),
       emit: (events) => {
@@ -432,9 +457,11 @@ function makeEngineEffect(): Effect.Effect<PacelineEngineApi, never, StorageServ
       Effect.tryPromise({ try: work, catch: asPacelineError })
 
     const tickEffect = lift(async () => {
+      // Warm-up allowances are read before the tick, so no send decision waits on the provider.
+      const warmups = await refreshWarmups(context)
       const { report, events } = await tick(context, wakes, leases, fairness)
       context.emit(events)
-      return report
+      return warmups.nextAt === undefined ? report : wakeForWarmups(report, warmups.nextAt)
     })
 
     const MAX_IDLE_MS = 60_000
@@ -578,6 +605,12 @@ function makeEngineEffect(): Effect.Effect<PacelineEngineApi, never, StorageServ
         list: (options) => lift(() => deadLetters.listDeadLetters(engineContext, options)),
         get: (id) => lift(() => deadLetters.getDeadLetter(engineContext, id)),
         discard: (id) => lift(() => deadLetters.discardDeadLetter(engineContext, id)),
+      },
+      warmup: {
+        start: (identityId, address) => lift(() => startWarmup(engineContext, identityId, address)),
+        stop: (identityId, address) => lift(() => stopWarmup(engineContext, identityId, address)),
+        status: (identityId) => lift(() => warmupStatus(engineContext, identityId)),
+        refresh: lift(() => refreshWarmups(engineContext, { force: true })),
       },
       crm: {
         configure: (input) =>

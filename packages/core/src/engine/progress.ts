@@ -10,6 +10,7 @@ import { newEnrolment, newRelation, relationKey, withPriority } from './record-f
 import type { CampaignRecord, EnrolmentRecord, IdentityRecord, LeadRecord, RelationRecord } from './records'
 import { advance, failed, parked } from './sequence-runner'
 import { compoundKey, type Store } from './store'
+import { warmupAllowance } from './warmup'
 
 /** Everything about one lead in one campaign, read in one go. */
 export interface LeadContext {
@@ -62,6 +63,7 @@ function needsContactHistory(campaign: CampaignRecord): boolean {
 
 /** The least used inbox a new lead of this campaign may write from (lead continuity starts here). */
 async function chooseInbox(
+  context: EngineContext,
   store: Store,
   campaign: CampaignRecord,
   identity: IdentityRecord,
@@ -72,8 +74,11 @@ async function chooseInbox(
     .map((inbox) => inbox.address.toLowerCase())
     .filter((address) => named === 'shuffle' || named.some((name) => name.toLowerCase() === address))
     .filter((address) => !identity.disconnectedInboxes.includes(address))
+  // An inbox in warm-up is given new leads only when every candidate is: they wait for it there.
+  const policy = context.settings.warmupPolicy
+  const free = candidates.filter((address) => warmupAllowance(identity.warmup?.[address], policy) !== 0)
   let best: { address: string; count: number } | undefined
-  for (const address of candidates) {
+  for (const address of free.length > 0 ? free : candidates) {
     const counter = await store.get('counters', counterKeys.inboxAssignments(identity.id, address))
     const count = counter?.count ?? 0
     if (best === undefined || count < best.count) best = { address, count }
@@ -128,7 +133,8 @@ export async function progressLead(
     relation: lead.relation,
     enrolment,
     lastContactAt: needsContactHistory(lead.campaign) ? await lastContactAt(store, enrolment.leadId) : {},
-    inboxForLead: enrolment.inbox === null ? await chooseInbox(store, lead.campaign, lead.identity) : null,
+    inboxForLead:
+      enrolment.inbox === null ? await chooseInbox(context, store, lead.campaign, lead.identity) : null,
     pushesEvents: context.linkedin?.capabilities?.pushesEvents === true,
     acceptanceCheckIntervalMs: context.settings.acceptanceCheckIntervalMs,
   })

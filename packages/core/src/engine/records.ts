@@ -4,6 +4,7 @@ import type { Lead } from '../model/lead/lead'
 import type { LeadState } from '../model/lead/lead-status'
 import type { Lane } from '../scheduler/lanes'
 import type { WaitReason } from '../scheduler/wait-reason'
+import type { InboxWarmup } from './warmup'
 
 /**
  * The documents the engine keeps in storage (one type per collection of `STORAGE_COLLECTIONS`). Times are
@@ -16,6 +17,8 @@ export interface IdentityRecord {
   readonly linkedinConnected: boolean
   /** Inboxes (lower case) whose credentials stopped working. */
   readonly disconnectedInboxes: readonly string[]
+  /** Warm-ups of its inboxes (lower case) that are on, as the provider last reported them. */
+  readonly warmup?: Readonly<Record<string, InboxWarmup>>
 }
 
 export interface CampaignRecord {

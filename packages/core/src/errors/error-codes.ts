@@ -110,6 +110,8 @@ export const PacelineErrorCodes = {
   crmAlreadyActive: 'crm_already_active',
   /** The engine was created without a CRM, or the CRM sync is not configured yet. */
   crmNotConfigured: 'crm_not_configured',
+  /** A warm-up operation on an engine without a warm-up provider: pass one to `createEngine({ warmup })`. */
+  warmupNotConfigured: 'warmup_not_configured',
   /**
    * A launched campaign still has leads in progress (not started, running or paused), so deleting it would
    * stop them: wait until they finish, or delete with `{ force: true }`. `details.activeLeads` counts them.

@@ -67,3 +67,4 @@ export {
   type TableLayout,
   tableName,
 } from './table-layout'
+export type { WarmupInbox, WarmupProviderV1, WarmupState, WarmupStatus } from './warmup-provider'

@@ -55,7 +55,8 @@ export function laneGate(input: LaneGateInput): LaneGate {
     }
   }
   // A lane with a zero limit never opens (for example LinkedIn on an identity without a LinkedIn account).
-  if (limits.perDay === 0) return { opensAt: Number.POSITIVE_INFINITY, reason: 'daily_limit' }
+  if (limits.perDay === 0)
+    return { opensAt: Number.POSITIVE_INFINITY, reason: limits.closedReason ?? 'daily_limit' }
   if (limits.window !== undefined && limits.window.max <= 0) {
     return { opensAt: Number.POSITIVE_INFINITY, reason: limits.window.reason ?? 'window_limit' }
   }

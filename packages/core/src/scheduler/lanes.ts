@@ -75,6 +75,8 @@ export function laneOfStep(step: SequenceStep, inbox: string | undefined): Lane 
 export interface LaneLimits {
   /** Most actions per local day; absent means no daily cap. */
   readonly perDay?: number
+  /** Why a lane with `perDay` 0 is closed, when it is not its daily limit (an inbox in warm-up). */
+  readonly closedReason?: WaitReason
   /** Spread the daily cap evenly through the working day instead of sending at the start. */
   readonly paced: boolean
   /** Least time between two actions of this lane. */

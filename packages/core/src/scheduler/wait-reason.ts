@@ -34,6 +34,8 @@ export type WaitReason =
   | 'campaign_not_started'
   /** The next step is an email, and the identity has no email inbox yet. */
   | 'waiting_for_email_account'
+  /** The lead's inbox is warming up, and the warm-up allows no campaign mail now. */
+  | 'warming_up'
 
 export interface WaitReasonInfo {
   /** A sentence for people: why the lead waits. */
@@ -97,6 +99,11 @@ export const WAIT_REASONS: Readonly<Record<WaitReason, WaitReasonInfo>> = {
     sentence: 'The campaign is scheduled and has not started',
     nextEligibleAt: "the campaign's start time",
   },
+  warming_up: {
+    sentence: "The lead's inbox is warming up, and campaign mail from it waits",
+    nextEligibleAt:
+      'none while the warm-up holds it: the lead continues when the warm-up ends or allows mail',
+  },
   waiting_for_email_account: {
     sentence: "The next step is an email, and the campaign's identity has no email account yet",
     nextEligibleAt: 'none: the lead continues as soon as an inbox is added to the identity',
@@ -124,6 +131,7 @@ export function substatusForWait(reason: WaitReason): InProgressSubstatus {
     case 'daily_limit':
     case 'window_limit':
     case 'weekly_limit':
+    case 'warming_up':
       return 'identity_limits'
     case 'outside_working_hours':
       return 'outside_working_hours'

@@ -19,6 +19,11 @@ export {
 } from './memory-linkedin-channel'
 export { createMemoryStorage, type MemoryStorage } from './memory-storage'
 export {
+  createMemoryWarmupProvider,
+  type MemoryWarmupOptions,
+  type MemoryWarmupProvider,
+} from './memory-warmup-provider'
+export {
   type LeadBehavior,
   type SimulatedLead,
   type SimulationEvent,

@@ -336,6 +336,7 @@ describe('the identity dashboard', () => {
       replied: count((e) => e.type === 'reply-received' && e.detail?.outOfOffice !== true),
       bounced,
       bounceRate: bounced / emails,
+      warmup: [],
     })
     expect(invitations).toBeGreaterThan(0)
     expect(bounced).toBeGreaterThan(0)

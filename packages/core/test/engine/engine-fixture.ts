@@ -5,7 +5,7 @@ import {
   type Sequence,
   type SequenceInput,
 } from '../../src/index'
-import type { StorageV1 } from '../../src/ports'
+import type { StorageV1, WarmupProviderV1 } from '../../src/ports'
 import {
   createDeterministicAi,
   createMemoryEmailChannel,
@@ -42,6 +42,8 @@ export interface FixtureOptions {
   readonly campaign?: Partial<Parameters<Engine['campaigns']['create']>[0]>
   readonly launch?: boolean
   readonly ai?: Parameters<typeof createEngine>[0]['ai'] | null
+  /** A warm-up provider, given the fixture's clock. */
+  readonly warmup?: (clock: VirtualClock) => WarmupProviderV1
 }
 
 /** An engine with one identity `ana`, one campaign `c`, and `leads` leads `l0`, `l1`, ... */
@@ -58,6 +60,7 @@ export async function fixture(options: FixtureOptions): Promise<Fixture> {
     clock,
     random: 1,
     ...(options.workerId === undefined ? {} : { workerId: options.workerId }),
+    ...(options.warmup === undefined ? {} : { warmup: options.warmup(clock) }),
     ...(options.settings === undefined ? {} : { settings: options.settings }),
   })
   if (options.storage === undefined || (await engine.identities.list()).length === 0) {

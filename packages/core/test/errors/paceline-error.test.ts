@@ -40,6 +40,7 @@ describe('PacelineError', () => {
       invalidCrmConfig: 'invalid_crm_config',
       crmAlreadyActive: 'crm_already_active',
       crmNotConfigured: 'crm_not_configured',
+      warmupNotConfigured: 'warmup_not_configured',
       campaignHasActiveLeads: 'campaign_has_active_leads',
       invalidCampaignTemplate: 'invalid_campaign_template',
       identityDeleted: 'identity_deleted',

@@ -209,7 +209,7 @@ async function dashboardOf(
       : await countsOver(store, 'identity', record.id, period.from, period.to)
   // Without a start, the working days are counted from the first activity.
   const first = period.from === null ? await edgeHour(store, 'identity', record.id, 0, period.to) : undefined
-  return identityDashboard(record.identity, counts, period, first ?? period.to - 1)
+  return identityDashboard(record.identity, counts, period, first ?? period.to - 1, record.warmup)
 }
 
 /** A campaign query's id and period, checked, once the counters cover the workspace's history. */

@@ -1,7 +1,9 @@
 import type { Identity } from '../../model/identity/identity-schema'
 import type { WorkingHours } from '../../model/identity/working-hours'
+import type { WarmupState } from '../../ports/warmup-provider'
 import type { LocalDay } from '../../scheduler/working-calendar'
 import { WorkingCalendar } from '../../scheduler/working-calendar'
+import type { InboxWarmup } from '../warmup'
 import { type PeriodView, periodView, type ResolvedPeriod } from './period'
 
 /** Sent against what the identity's daily limits allowed over the period. */
@@ -34,6 +36,12 @@ export interface IdentityDashboard {
   readonly bounced: number
   /** Bounced ÷ emails sent, 0 to 1 (null when no email was sent). */
   readonly bounceRate: number | null
+  /** Inboxes whose warm-up is on (warming, ready or in error), as the provider last reported it. */
+  readonly warmup: readonly {
+    readonly address: string
+    readonly state: WarmupState
+    readonly campaignEmailsPerDay?: number
+  }[]
 }
 
 const SENT = ['message-sent', 'reply-sent', 'auto-reply-sent']
@@ -44,6 +52,7 @@ export function identityDashboard(
   counts: Readonly<Record<string, number>>,
   period: ResolvedPeriod,
   firstActivity: number,
+  warmup: Readonly<Record<string, InboxWarmup>> = {},
 ): IdentityDashboard {
   const n = (name: string) => Math.max(0, counts[name] ?? 0)
   const sentOn = (channel: string) => SENT.reduce((total, type) => total + n(`event:${type}:${channel}`), 0)
@@ -72,6 +81,11 @@ export function identityDashboard(
     replied: n('event:reply-received'),
     bounced,
     bounceRate: emails === 0 ? null : bounced / emails,
+    warmup: Object.entries(warmup).map(([address, each]) => ({
+      address,
+      state: each.state,
+      ...(each.campaignEmailsPerDay === undefined ? {} : { campaignEmailsPerDay: each.campaignEmailsPerDay }),
+    })),
   }
 }
 
