@@ -467,6 +467,27 @@ export function storageConformance(options: StorageConformanceOptions): void {
         ).toEqual(['a@x.io', 'a@x.iox', 'ab@x.io', 'b@x.io'])
       })
 
+      it('orders text by code point (its UTF-8 bytes), not by locale or by UTF-16 unit', async () => {
+        // Case, punctuation and accents order by code point; a character beyond U+FFFF after U+FF21.
+        const texts = ['B', 'a', 'a-b', 'a_b', 'ab', 'z', 'é', '\uFF21', '\u{1F600}']
+        await tx(async (t) => {
+          for (const text of [...texts].reverse()) {
+            await t.put('leads', `k${text}`, doc({ id: `k${text}`, emailKey: text }))
+            await t.put('state', `k${text}`, doc({ key: `k${text}`, value: text }))
+          }
+        })
+        const byEmail = await tx<StoredDocument[]>(async (t) => t.query('leads', { index: 'byEmail' }))
+        expect(
+          byEmail.map((each) => each.emailKey),
+          `${queryCall('leads', { index: 'byEmail' })} must order text by code point — got ${list(byEmail.map((each) => String(each.emailKey)))}`,
+        ).toEqual(texts)
+        const byKey = await tx<StoredDocument[]>(async (t) => t.query('state', { after: 'k\uFF21' }))
+        expect(
+          byKey.map((each) => each.value),
+          `${queryCall('state', { after: 'k\uFF21' })} must continue in code point order, where U+1F600 sorts after U+FF21 — got ${list(byKey.map((each) => String(each.value)))}`,
+        ).toEqual(['\u{1F600}'])
+      })
+
       it('rejects an index the collection does not declare', async () => {
         const expectation = `${queryCall('enrolments', { index: 'nope' })} must reject: 'nope' is not an index of enrolments (STORAGE_COLLECTIONS)`
         const error = await rejectionOf(

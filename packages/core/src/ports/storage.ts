@@ -65,7 +65,9 @@ export interface StorageTransaction {
  * A query over one index. Documents are ordered by the index's fields, then by key. `equals` fixes the
  * first fields; `range` bounds the field after them; `after` continues a previous page after the document
  * with that key. Without `index`, the order is by key alone. A document is in an index only when every
- * field of the index is a string or a number.
+ * field of the index is a string or a number. Numbers come before strings and order by value; strings and
+ * keys order by code point (the order of their UTF-8 bytes: SQLite's BINARY, PostgreSQL's collation "C"),
+ * never by a locale's collation, so a page ends at the same place in every store.
  *
  * With an index, `after` must name a document that is in that index (the last one of the previous page);
  * a key that is not (deleted, or its fields changed since) is an error with code `invalid_query`, never a

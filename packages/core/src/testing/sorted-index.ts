@@ -5,6 +5,10 @@ import type { IndexQuery, IndexValue } from '../ports/storage'
  * string comparison. A value is `n` + 16 hex digits of its IEEE-754 bits arranged to sort numerically, or
  * `s` + the text with NUL escaped as NUL 0x01; values are separated by NUL NUL, which sorts before
  * anything a value can contain. Numbers sort before strings.
+ *
+ * Text orders by code point, as SQLite (BINARY) and PostgreSQL (collation "C", `bytea`) order UTF-8 text. A
+ * native comparison goes by UTF-16 code unit instead, which puts characters beyond U+FFFF (surrogate pairs,
+ * D800–DFFF) before U+E000–U+FFFF; the encoding moves those two ranges so the native comparison agrees.
  */
 const SEPARATOR = '\u0000\u0000'
 /** Sorts after every entry that starts with a prefix ending in SEPARATOR, and before the next prefix. */
@@ -16,9 +20,21 @@ const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
 const HIGH = littleEndian ? 1 : 0
 const LOW = littleEndian ? 0 : 1
 
+const HIGH_UNIT = /[\uD800-\uFFFF]/
+const HIGH_UNITS = /[\uD800-\uFFFF]/g
+/** U+E000–U+FFFF move down to D800–F7FF and surrogates up to F800–FFFF; every other unit stays. */
+const codePointOrdered = (unit: string) => {
+  const code = unit.charCodeAt(0)
+  return String.fromCharCode(code >= 0xe000 ? code - 0x800 : code + 0x2000)
+}
+
+function encodeText(value: string): string {
+  const escaped = value.includes('\u0000') ? value.replaceAll('\u0000', '\u0000\u0001') : value
+  return HIGH_UNIT.test(escaped) ? escaped.replace(HIGH_UNITS, codePointOrdered) : escaped
+}
+
 function encodeValue(value: IndexValue): string {
-  if (typeof value === 'string')
-    return `s${value.includes('\u0000') ? value.replaceAll('\u0000', '\u0000\u0001') : value}`
+  if (typeof value === 'string') return `s${encodeText(value)}`
   // -0 is 0, as in JSON and in databases.
   float[0] = value === 0 ? 0 : value
   let high = words[HIGH] as number
