@@ -19,7 +19,10 @@ export async function mayActNow(
   at: number,
 ): Promise<boolean> {
   if (!(await holdsLease(context, store, identityLeaseKey(identity.id), token, at))) return false
-  return (await gateOf(context, store, identity, lane, at)).opensAt <= at
+  // The identity as it is now, in this transaction: a limit lowered or a warm-up started since the
+  // action was prepared holds this claim back.
+  const current = (await store.get('identities', identity.id)) ?? identity
+  return (await gateOf(context, store, current, lane, at)).opensAt <= at
 }
 
 /** Charges one action to its lane (and, for LinkedIn, to the queue); returns the counter keys charged. */
