@@ -31,6 +31,7 @@ import type { EngineEvent } from './engine-events'
 import { enrolOne, toModel } from './enrol-lead'
 import { idempotencyKey } from './idempotency-key'
 import { lanesOf } from './lane-gates'
+import { notFound } from './not-found'
 import { progressLead } from './progress'
 import { enrolmentKey, withPriority } from './record-factory'
 import type { CampaignRecord, EnrolmentRecord, IdentityRecord } from './records'
@@ -478,12 +479,6 @@ export async function retryErrors(
   return { retried }
 }
 
-export function notFound(what: string, id: string): PacelineError {
-  return new PacelineError(PacelineErrorCodes.notFound, `No ${what} '${id}' in this workspace.`, {
-    details: { what, id },
-  })
-}
-
 /**
  * Why a (campaign, lead) pair has no enrolment, said precisely: the campaign does not exist, the lead does
  * not exist, or both exist and the lead was never added to that campaign.
@@ -506,3 +501,5 @@ function unwrapOrThrow<T>(result: Result<T>): T {
   if (!result.ok) throw result.error
   return result.value
 }
+
+export { notFound }

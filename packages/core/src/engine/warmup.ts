@@ -4,6 +4,7 @@ import { PacelineError } from '../errors/paceline-error'
 import { parseInput } from '../errors/parse-input'
 import type { WarmupProviderV1, WarmupState, WarmupStatus } from '../ports/warmup-provider'
 import { type EngineContext, inTransaction } from './engine-context'
+import { notFound } from './not-found'
 import type { IdentityRecord } from './records'
 import type { Store } from './store'
 
@@ -77,15 +78,12 @@ function requireProvider(context: EngineContext): WarmupProviderV1 {
 
 async function requireInbox(store: Store, identityId: string, address: string): Promise<IdentityRecord> {
   const record = await store.get('identities', identityId)
-  if (record === undefined)
-    throw new PacelineError(PacelineErrorCodes.notFound, `Identity '${identityId}' does not exist.`, {
-      details: { entity: 'identity', id: identityId },
-    })
+  if (record === undefined) throw notFound('identity', identityId)
   if (!record.identity.email.inboxes.some((inbox) => inbox.address.toLowerCase() === address))
     throw new PacelineError(
       PacelineErrorCodes.notFound,
       `Identity '${identityId}' has no inbox ${address}; add it to the identity's email inboxes first.`,
-      { details: { entity: 'inbox', id: address } },
+      { details: { what: 'inbox', id: address } },
     )
   return record
 }
@@ -216,10 +214,7 @@ export async function warmupStatus(context: EngineContext, identityId: string): 
     context,
     async (store) => {
       const record = await store.get('identities', identityId)
-      if (record === undefined)
-        throw new PacelineError(PacelineErrorCodes.notFound, `Identity '${identityId}' does not exist.`, {
-          details: { entity: 'identity', id: identityId },
-        })
+      if (record === undefined) throw notFound('identity', identityId)
       return record.identity.email.inboxes.map((inbox) => {
         const address = inbox.address.toLowerCase()
         return viewOf(record.id, address, record.warmup?.[address], provider, context.settings.warmupPolicy)
