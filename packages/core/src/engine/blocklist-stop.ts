@@ -1,10 +1,9 @@
 import type { Lead } from '../model/lead/lead'
-import { logActions } from './action-log'
 import { blocklisted, describeEntry } from './blocklist'
 import type { EngineContext } from './engine-context'
 import type { EngineEvent } from './engine-events'
+import { finishLead } from './finish-lead'
 import type { EnrolmentRecord } from './records'
-import { finished } from './sequence-runner'
 import type { Store } from './store'
 
 /**
@@ -21,22 +20,9 @@ export async function stopIfBlocklisted(
 ): Promise<{ readonly enrolment: EnrolmentRecord; readonly events: EngineEvent[] } | undefined> {
   const entry = await blocklisted(store, lead)
   if (entry === undefined) return undefined
-  const next = finished(enrolment, 'blocked', now)
-  await store.put('enrolments', next.key, next)
-  const events = await logActions(context, store, now, [
-    {
-      type: 'lead-status-changed',
-      identityId: enrolment.identityId,
-      campaignId: enrolment.campaignId,
-      leadId: enrolment.leadId,
-      detail: {
-        from: enrolment.state,
-        to: next.state,
-        why: 'blocklist',
-        entry: { kind: entry.kind, value: entry.value, reason: entry.reason },
-        message: `matches ${describeEntry(entry)}`,
-      },
-    },
-  ])
-  return { enrolment: next, events }
+  return finishLead(context, store, enrolment, 'blocked', now, {
+    why: 'blocklist',
+    entry: { kind: entry.kind, value: entry.value, reason: entry.reason },
+    message: `matches ${describeEntry(entry)}`,
+  })
 }

@@ -15,6 +15,7 @@ import { outboundText } from './conversations/outbound-text'
 import { charge, counterKeys, refund } from './counters'
 import { type EngineContext, inTransaction } from './engine-context'
 import type { EngineEvent } from './engine-events'
+import { finishLead } from './finish-lead'
 import { idempotencyKey, messageIdFor } from './idempotency-key'
 import { blockLane, calendarOf } from './lane-gates'
 import { type LeadContext, loadLeadContext, progressLead } from './progress'
@@ -157,17 +158,9 @@ async function prepare(
     conversation !== null &&
     conversation !== enrolment.campaignId
   ) {
-    const skipped = finished(enrolment, 'skipped', now)
-    await store.put('enrolments', skipped.key, skipped)
-    const events = await logActions(context, store, now, [
-      {
-        type: 'lead-status-changed',
-        identityId: enrolment.identityId,
-        campaignId: enrolment.campaignId,
-        leadId: enrolment.leadId,
-        detail: { from: enrolment.state, to: skipped.state, why: 'prior conversation' },
-      },
-    ])
+    const { events } = await finishLead(context, store, enrolment, 'skipped', now, {
+      why: 'prior conversation',
+    })
     return { kind: 'resolved', events }
   }
   const limit = lead.identity.identity.monthlyConversationLimit
