@@ -13,6 +13,16 @@ export function expectThrows(action: () => unknown, code: PacelineErrorCode): Pa
   throw new Error(`expected a PacelineError with code ${code}, but nothing was thrown`)
 }
 
+/** Awaits a call that must be refused, expects a PacelineError, and returns it (for its code and details). */
+export async function refusal(call: Promise<unknown>): Promise<PacelineError> {
+  const error = await call.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  )
+  expect(error).toBeInstanceOf(PacelineError)
+  return error as PacelineError
+}
+
 /** Expects a failed result with `code` and returns its error. */
 export function expectFailure<T>(result: Result<T>, code: PacelineErrorCode): PacelineError {
   if (result.ok) throw new Error(`expected a failure with code ${code}, got success`)

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { PacelineError, sequence } from '../../src/index'
+import { sequence } from '../../src/index'
 import type { StorageTransaction, StorageV1 } from '../../src/ports'
 import { createMemoryStorage } from '../../src/testing'
+import { refusal } from '../test-helpers'
 import { fixture } from './engine-fixture'
 import { identity } from './harness'
 
@@ -15,15 +16,6 @@ const linkedin = sequence()
   .visitProfile({ id: 'visit' })
   .sendConnection({ id: 'connect', delay: { days: 1 } })
   .build()
-
-async function refusal(promise: Promise<unknown>): Promise<PacelineError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  )
-  expect(error).toBeInstanceOf(PacelineError)
-  return error as PacelineError
-}
 
 /** A memory store that counts the scans of blocklist entries (`state` queries from a blocklist key). */
 function countingStorage(): StorageV1 & { stateQueries: number } {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { type EngineEvent, PacelineError, sequence } from '../../src/index'
+import { type EngineEvent, type PacelineError, sequence } from '../../src/index'
 import type { CollectionName, StorageV1, StoredDocument } from '../../src/ports'
 import { createDeterministicAi, createMemoryStorage } from '../../src/testing'
+import { refusal } from '../test-helpers'
 import { fixture } from './engine-fixture'
 import { leadProfile } from './harness'
 
@@ -51,21 +52,12 @@ function cuttableStorage() {
   }
 }
 
-async function rejection(promise: Promise<unknown>): Promise<PacelineError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  )
-  expect(error).toBeInstanceOf(PacelineError)
-  return error as PacelineError
-}
-
 describe('engine.campaigns.delete', () => {
   it('deletes a draft at once, with its leads, and never lets its id be used again', async () => {
     const { engine, storage } = await fixture({ sequence: hello, leads: 3, launch: false })
     const deleted = await engine.campaigns.delete('c')
     expect(deleted).toMatchObject({ id: 'c', status: 'draft' })
-    const missing = await rejection(engine.campaigns.get('c'))
+    const missing = await refusal(engine.campaigns.get('c'))
     expect(missing.code).toBe('not_found')
     expect(missing.message).toContain('was deleted on 2026-03-02T08:00:00.000Z')
     expect((await engine.campaigns.list()).items).toEqual([])
@@ -73,20 +65,20 @@ describe('engine.campaigns.delete', () => {
     expect(await ofCampaign(storage, 'enrolments')).toEqual([])
     // The leads themselves stay: they belong to the workspace, not to the campaign.
     expect(await documents(storage, 'leads')).toHaveLength(3)
-    const reused = await rejection(engine.campaigns.create({ id: 'c', identityId: 'ana', sequence: hello }))
+    const reused = await refusal(engine.campaigns.create({ id: 'c', identityId: 'ana', sequence: hello }))
     expect(reused.code).toBe('invalid_campaign')
     expect(reused.issues[0]).toMatchObject({ rule: 'deleted_id', field: 'id' })
-    expect((await rejection(engine.campaigns.delete('c'))).code).toBe('not_found')
+    expect((await refusal(engine.campaigns.delete('c'))).code).toBe('not_found')
   })
 
   it('refuses a running campaign whose leads are not finished, and says how to go on', async () => {
     const { engine, linkedin, runUntil } = await fixture({ sequence: hello, leads: 2 })
-    const refused = await rejection(engine.campaigns.delete('c'))
+    const refused = await refusal(engine.campaigns.delete('c'))
     expect(refused.code).toBe('campaign_has_active_leads')
     expect(refused.details).toMatchObject({ campaignId: 'c', status: 'running', activeLeads: 2 })
     expect(refused.message).toContain('{ force: true }')
     await engine.campaigns.pause('c')
-    expect((await rejection(engine.campaigns.delete('c'))).code).toBe('campaign_has_active_leads')
+    expect((await refusal(engine.campaigns.delete('c'))).code).toBe('campaign_has_active_leads')
     await engine.campaigns.resume('c')
     await runUntil('2026-03-02T16:00:00Z')
     expect(linkedin.calls).toHaveLength(2)
@@ -144,7 +136,7 @@ describe('engine.campaigns.delete', () => {
     expect(entry?.detail).toMatchObject({ force: true, unfinishedLeads: 3, status: 'running' })
     await runUntil('2026-03-06T16:00:00Z')
     expect(linkedin.calls).toHaveLength(3)
-    expect((await rejection(engine.campaigns.delete('c', { force: 'yes' } as never))).code).toBe(
+    expect((await refusal(engine.campaigns.delete('c', { force: 'yes' } as never))).code).toBe(
       'invalid_campaign',
     )
   })
@@ -214,8 +206,8 @@ describe('engine.campaigns.delete', () => {
     const { engine } = await fixture({ sequence: hello, leads: 4, launch: false, storage })
     // The deletion commits; the first batch of its sweep then fails, as if the process died there.
     engine.on('campaign-deleted', cutNextTransaction)
-    expect((await rejection(engine.campaigns.delete('c'))).code).toBe('storage_failed')
-    expect((await rejection(engine.campaigns.get('c'))).code).toBe('not_found')
+    expect((await refusal(engine.campaigns.delete('c'))).code).toBe('storage_failed')
+    expect((await refusal(engine.campaigns.get('c'))).code).toBe('not_found')
     expect(await ofCampaign(memory, 'enrolments')).toHaveLength(4)
     await engine.tick()
     expect(await ofCampaign(memory, 'enrolments')).toEqual([])

@@ -1,8 +1,9 @@
 import { Effect } from 'effect'
 import { describe, expect, it } from 'vitest'
-import { type LeadInput, PacelineError, sequence } from '../../src/index'
+import { type LeadInput, sequence } from '../../src/index'
 import { createMemoryStorage } from '../../src/testing'
 import { retryingStorage } from '../storage/retrying-storage'
+import { refusal } from '../test-helpers'
 import { fixture } from './engine-fixture'
 import { identity } from './harness'
 
@@ -17,15 +18,6 @@ const contact = (id: string, jobTitle: string, extra: Record<string, unknown> = 
 })
 
 const n = (id: string) => Number(id.slice(1))
-
-async function refusal(promise: Promise<unknown>): Promise<PacelineError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  )
-  expect(error).toBeInstanceOf(PacelineError)
-  return error as PacelineError
-}
 
 describe('contact lists as an audience', () => {
   it('enrols a list’s contacts through its filters, and contacts added later as they are added', async () => {

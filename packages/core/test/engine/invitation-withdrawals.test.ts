@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import type { Engine, SequenceInput } from '../../src/index'
-import { PacelineError } from '../../src/index'
 import type { LinkedInOutcome } from '../../src/ports'
 import { createMemoryStorage, type LinkedInCall } from '../../src/testing'
 import { retryingStorage } from '../storage/retrying-storage'
+import { refusal } from '../test-helpers'
 import { fixture } from './engine-fixture'
 import { insideWindows, localTime, minGap } from './harness'
 
@@ -52,15 +52,6 @@ const historyOf = (engine: Engine) =>
   everything((after) =>
     engine.invitations.history({ identityId: 'ana', limit: 2, ...(after === undefined ? {} : { after }) }),
   )
-
-async function refusal(work: Promise<unknown>): Promise<PacelineError> {
-  const error = await work.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  )
-  expect(error).toBeInstanceOf(PacelineError)
-  return error as PacelineError
-}
 
 describe('withdrawing invitations by hand', () => {
   it.each([

@@ -9,7 +9,6 @@ import {
   LEAD_STATUSES,
   type LeadEngagement,
   type LeadView,
-  PacelineError,
   type Page,
   type SequenceInput,
   templates,
@@ -22,6 +21,7 @@ import {
   simulate,
   VirtualClock,
 } from '../../src/testing'
+import { refusal } from '../test-helpers'
 import { fixture } from './engine-fixture'
 import { identity, leadProfile } from './harness'
 
@@ -51,15 +51,6 @@ async function everyPage<T>(
 }
 
 /** The PacelineError a call fails with. */
-async function refusal(call: Promise<unknown>): Promise<PacelineError> {
-  const error = await call.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  )
-  expect(error).toBeInstanceOf(PacelineError)
-  return error as PacelineError
-}
-
 /** An identity with an email inbox and no LinkedIn account. */
 function emailOnly(id: string, limits?: { perDay: number; perHour: number }): IdentityInput {
   const { linkedin: _linkedin, ...rest } = identity({ id })

@@ -1,21 +1,13 @@
 import { Effect } from 'effect'
 import { describe, expect, it } from 'vitest'
-import { PacelineError, sequence } from '../../src/index'
+import { sequence } from '../../src/index'
+import { refusal } from '../test-helpers'
 import { fixture } from './engine-fixture'
 
 const withTask = sequence()
   .task({ id: 'call', title: 'Call {{firstName}}', type: 'call', dueInDays: 2 })
   .email({ id: 'intro', subject: 'Hi {{firstName}}', body: 'Hello', delay: { days: 1 } })
   .build()
-
-async function refusal(promise: Promise<unknown>): Promise<PacelineError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  )
-  expect(error).toBeInstanceOf(PacelineError)
-  return error as PacelineError
-}
 
 describe('tasks created by hand', () => {
   it('sit beside the task steps’ tasks: listed, counted and completed the same way', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { createEngine, PacelineError, sequence, templates } from '../../src/index'
+import { createEngine, sequence, templates } from '../../src/index'
 import { createMemoryLinkedInChannel } from '../../src/testing'
+import { refusal } from '../test-helpers'
 import { fixture } from './engine-fixture'
 import { identity, leadProfile } from './harness'
 
@@ -8,15 +9,6 @@ const twoMessages = sequence()
   .linkedinMessage({ id: 'one', body: 'Hello {{firstName}}' })
   .linkedinMessage({ id: 'two', delay: { days: 2 }, body: 'Any thoughts, {{firstName}}?' })
   .build()
-
-async function rejection(promise: Promise<unknown>): Promise<PacelineError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  )
-  expect(error).toBeInstanceOf(PacelineError)
-  return error as PacelineError
-}
 
 describe('engine.templates', () => {
   it('saves a campaign as a template of the workspace: its sequence and settings, never its leads', async () => {
@@ -96,7 +88,7 @@ describe('engine.templates', () => {
     await engine.campaigns.delete('c')
     expect((await engine.templates.get('two-touch')).id).toBe('two-touch')
     await engine.templates.delete('two-touch')
-    expect((await rejection(engine.templates.get('two-touch'))).code).toBe('not_found')
+    expect((await refusal(engine.templates.get('two-touch'))).code).toBe('not_found')
     expect((await engine.campaigns.get('again')).sequence).toEqual(twoMessages)
   })
 
@@ -105,7 +97,7 @@ describe('engine.templates', () => {
     await engine.templates.save({ fromCampaign: 'c', id: 'mine', name: 'Mine' })
     const other = createEngine({ storage, linkedin: createMemoryLinkedInChannel(), workspaceId: 'other' })
     expect((await other.templates.list()).every((each) => each.source === 'built-in')).toBe(true)
-    expect((await rejection(other.templates.get('mine'))).code).toBe('not_found')
+    expect((await refusal(other.templates.get('mine'))).code).toBe('not_found')
     await other.identities.put(identity({ id: 'ana' }))
     await other.campaigns.create({ id: 'c', identityId: 'ana', sequence: templates.linkedinOnly.sequence })
     await other.templates.save({ fromCampaign: 'c', id: 'mine', name: 'Theirs' })
@@ -116,28 +108,26 @@ describe('engine.templates', () => {
 
   it('refuses bad input, built-in ids, taken ids (unless replaced) and deleting built-in templates', async () => {
     const { engine } = await fixture({ sequence: twoMessages, leads: 0, launch: false })
-    const blank = await rejection(engine.templates.save({ fromCampaign: 'c', id: 't', name: '  ' }))
+    const blank = await refusal(engine.templates.save({ fromCampaign: 'c', id: 't', name: '  ' }))
     expect(blank.code).toBe('invalid_campaign_template')
     expect(blank.issues.map((each) => each.field)).toEqual(['name'])
-    const unknown = await rejection(
+    const unknown = await refusal(
       engine.templates.save({ fromCampaign: 'c', id: 't', name: 'T', leads: [] } as never),
     )
     expect(unknown.code).toBe('invalid_campaign_template')
-    const builtInId = await rejection(
-      engine.templates.save({ fromCampaign: 'c', id: 'emailOnly', name: 'T' }),
-    )
+    const builtInId = await refusal(engine.templates.save({ fromCampaign: 'c', id: 'emailOnly', name: 'T' }))
     expect(builtInId.issues[0]).toMatchObject({ rule: 'built_in_id', field: 'id' })
-    expect((await rejection(engine.templates.save({ fromCampaign: 'nope', id: 't', name: 'T' }))).code).toBe(
+    expect((await refusal(engine.templates.save({ fromCampaign: 'nope', id: 't', name: 'T' }))).code).toBe(
       'not_found',
     )
     await engine.templates.save({ fromCampaign: 'c', id: 't', name: 'First' })
-    const taken = await rejection(engine.templates.save({ fromCampaign: 'c', id: 't', name: 'Second' }))
+    const taken = await refusal(engine.templates.save({ fromCampaign: 'c', id: 't', name: 'Second' }))
     expect(taken.issues[0]).toMatchObject({ rule: 'already_exists', field: 'id' })
     await engine.templates.save({ fromCampaign: 'c', id: 't', name: 'Second', replace: true })
     expect((await engine.templates.get('t')).name).toBe('Second')
-    const builtIn = await rejection(engine.templates.delete('emailOnly'))
+    const builtIn = await refusal(engine.templates.delete('emailOnly'))
     expect(builtIn.code).toBe('invalid_campaign_template')
     expect(builtIn.issues[0]).toMatchObject({ rule: 'built_in' })
-    expect((await rejection(engine.templates.delete('missing'))).code).toBe('not_found')
+    expect((await refusal(engine.templates.delete('missing'))).code).toBe('not_found')
   })
 })
