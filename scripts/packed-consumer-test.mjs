@@ -128,6 +128,8 @@ import { createSqliteStorage } from '@paceline/storage-sqlite'
 import { createPostgresStorage, type PostgresStorage } from '@paceline/storage-postgres'
 import { createAiProvider } from '@paceline/ai'
 import { renderCampaignReport, writeCampaignReport } from '@paceline/report'
+import { createBoard, type BoardAction } from '@paceline/board'
+import { demoWorkspace } from '@paceline/board/demo'
 
 const storage = createSqliteStorage({ filename: ':memory:', onWarning: () => {} })
 await storage.ready
@@ -142,8 +144,14 @@ await worker.identities.put({ id: 'ana', name: 'Ana', workingHours: { timezone: 
 const onPostgres = (await worker.identities.list()).length
 await worker.close()
 await postgres.close()
+// The board over a small simulated workspace, answering a page and refusing a POST without its token.
+const demo = await demoWorkspace({ days: 3 })
+const board = createBoard({ engine: demo.engine, clock: demo.clock, basePath: '/board', authorize: (_request: Request, action: BoardAction) => action.type !== 'reply' })
+const boardPage = (await board.fetch(new Request('http://localhost/board/campaigns'))).status
+const boardRefusal = (await board.fetch(new Request('http://localhost/board/campaigns/q2-outbound/pause', { method: 'POST' }))).status
+await demo.close()
 const factories = [createAiProvider, createEmailChannel, createTrackingHandler, createLinkedInChannel, createUnipileProvider, createHubspotCrm, createSalesforceCrm, storageConformance, renderCampaignReport, writeCampaignReport]
-console.log(JSON.stringify({ postgres: onPostgres, tables: tables > 0, factories: factories.every((each) => typeof each === 'function'), memory: memory.specificationVersion, error: new PacelineError('not_found', 'x').name }))
+console.log(JSON.stringify({ board: [boardPage, boardRefusal], postgres: onPostgres, tables: tables > 0, factories: factories.every((each) => typeof each === 'function'), memory: memory.specificationVersion, error: new PacelineError('not_found', 'x').name }))
 await engine.close()
 await storage.close()
 `,
@@ -169,7 +177,7 @@ await storage.close()
     'every package imports and works',
     every.status === 0 &&
       every.stdout.includes(
-        '"postgres":1,"tables":true,"factories":true,"memory":"v1","error":"PacelineError"',
+        '"board":[200,403],"postgres":1,"tables":true,"factories":true,"memory":"v1","error":"PacelineError"',
       ),
     `${every.stdout}${every.stderr}`,
   )

@@ -42,6 +42,9 @@ export const ana: IdentityInput = {
   },
 }
 
+/** How to open the board on a simulated workspace (`examples/board`): printed at the end of a run. */
+export const DASHBOARD_HINT = 'pnpm --filter board start, then open http://localhost:3000/board'
+
 /** Where the quickstart keeps its state unless told otherwise: next to the example, git-ignored. */
 export const DEFAULT_DATABASE = fileURLToPath(new URL('../.paceline/quickstart.sqlite', import.meta.url))
 
@@ -64,7 +67,7 @@ export interface QuickstartOptions {
 /**
  * The quickstart: a campaign from a template, validated and printed, then run for 21 simulated days on
  * 200 generated leads, with a per-day activity table and the campaign funnel, and the campaign report
- * written as one HTML file.
+ * written as one HTML file; then how to open the board on a simulated workspace.
  */
 export async function runQuickstart(options: QuickstartOptions = {}): Promise<SimulationResult> {
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`))
@@ -207,5 +210,8 @@ export async function runQuickstart(options: QuickstartOptions = {}): Promise<Si
     }
   }
   await storage.close()
+  // 5. The same kind of workspace on the dashboard (`examples/board`, in its own simulation).
+  write('')
+  write(`See a workspace like this on a dashboard: ${DASHBOARD_HINT}`)
   return result
 }

@@ -33,7 +33,11 @@ it('builds a campaign from a template and runs it for 21 simulated days on 200 l
   expect(funnel?.replied).toBeGreaterThan(0)
   expect(funnel?.positive).toBeLessThan(funnel?.replied ?? 0)
   // Then the campaign report, as one HTML file whose path is printed.
-  expect(lines.at(-1)).toBe(`Report     ${report} (open it in a browser)`)
+  expect(lines.at(-3)).toBe(`Report     ${report} (open it in a browser)`)
+  // And last, how to see a workspace like it on the board.
+  expect(lines.at(-1)).toBe(
+    'See a workspace like this on a dashboard: pnpm --filter board start, then open http://localhost:3000/board',
+  )
   const html = readFileSync(report, 'utf8')
   expect(html.startsWith('<!doctype html>')).toBe(true)
   expect(html.includes('<h1>Q2 outbound</h1>')).toBe(true)
@@ -61,6 +65,8 @@ it('keeps the run in a SQLite file: stopped half-way, the next run continues and
   })
   expect(stopped.complete).toBe(false)
   expect(first.join('\n')).toMatch(/Stopped {4}at 2026-03-0\d.* run again to continue/)
+  // A run that stopped early does not point to the dashboard.
+  expect(first.join('\n')).not.toContain('dashboard')
   // No report for a run that did not finish; the finished one writes it next to the database.
   const report = join(folder, 'quickstart-report.html')
   expect(existsSync(report)).toBe(false)
@@ -70,7 +76,8 @@ it('keeps the run in a SQLite file: stopped half-way, the next run continues and
   expect(second.join('\n')).toContain(`Resuming   the run saved in`)
   expect(second.join('\n')).toContain(stopped.simulatedUntil)
   expect(resumed.complete).toBe(true)
-  expect(second.at(-1)).toBe(`Report     ${report} (open it in a browser)`)
+  expect(second.at(-3)).toBe(`Report     ${report} (open it in a browser)`)
+  expect(second.at(-1)).toMatch(/^See a workspace like this on a dashboard: pnpm --filter board start/)
   expect(readFileSync(report, 'utf8').includes('<h1>Q2 outbound</h1>')).toBe(true)
   expect(resumed.summary).toEqual(whole.summary)
   expect(resumed.events.length).toBe(whole.events.length)

@@ -18,7 +18,7 @@ interface UsageRow {
 }
 
 /** The sender's connection requests, LinkedIn messages and emails against what its daily limits allowed. */
-export function identityUsageChart(identity: ReportIdentity): Html {
+export function identityUsageChart(identity: ReportIdentity, id = 'identity-usage'): Html {
   const rows: UsageRow[] = [
     {
       label: 'Connection requests',
@@ -54,7 +54,7 @@ export function identityUsageChart(identity: ReportIdentity): Html {
   const from = period.from === null ? 'the first activity' : formatInstant(period.from, period.timeZone)
   return html`<p class="muted">${identity.name}, every campaign of this sender, from ${from} to ${formatInstant(period.to, period.timeZone)} (${period.timeZone}). Allowed is the daily limit times the working days.</p>${chart(
     {
-      id: 'identity-usage',
+      id,
       kind: 'identity',
       width: WIDTH,
       height,

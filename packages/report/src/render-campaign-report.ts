@@ -26,19 +26,9 @@ import { tagsTable } from './tags-table'
  */
 export function renderCampaignReport(input: CampaignReportInput): string {
   const data = parseReportInput(input)
-  const { campaign, daily, identity } = data
-  const title = data.title ?? campaign.campaignId
-  const sections: Html[] = [
-    html`<section class="kpis" id="summary" aria-label="Summary">${kpis(data)}</section>`,
-    html`<section id="funnels"><h2>Funnels</h2><div class="grid-2">${funnelCharts(campaign)}</div></section>`,
-    html`<section id="daily"><h2>Daily activity</h2>${dailyActivityCharts(daily)}</section>`,
-    html`<section id="progress"><h2>Progress by action</h2><p class="muted">Each step of the sequence in order: leads that reached it, went on from it and failed at it in the period, and the leads waiting there now.</p>${progressTable(campaign)}</section>`,
-    html`<section id="audience"><h2>Audience</h2><p class="muted">Where the campaign's ${formatCount(campaign.audience.total)} leads are now.</p>${audienceChart(campaign.audience)}</section>`,
-    identity === undefined
-      ? null
-      : html`<section id="identity"><h2>Sender: sent vs allowed</h2>${identityUsageChart(identity)}</section>`,
-    html`<section id="tags"><h2>Tagged conversations</h2>${tagsTable(campaign)}</section>`,
-  ].filter((section): section is Html => section !== null)
+  const title = data.title ?? data.campaign.campaignId
+  const sections = sectionsOf(data)
+
   const document = html`<!doctype html>
 <html lang="en">
 <head>
@@ -58,6 +48,31 @@ ${sections.map((section) => html`${section}\n`)}<footer>Made with paceline · ev
 </html>
 `
   return document.value
+}
+
+/**
+ * The report's sections (summary, funnels, daily activity, progress by action, audience, the sender's sent
+ * vs allowed when `identity` is given, tagged conversations) without the document around them, for a page
+ * of your own that includes `REPORT_STYLE`. Validated and escaped like `renderCampaignReport`.
+ */
+export function renderCampaignSections(input: CampaignReportInput): string {
+  return html`${sectionsOf(parseReportInput(input, 'renderCampaignSections input')).map((section) => html`${section}\n`)}`
+    .value
+}
+
+function sectionsOf(data: ReportData): Html[] {
+  const { campaign, daily, identity } = data
+  return [
+    html`<section class="kpis" id="summary" aria-label="Summary">${kpis(data)}</section>`,
+    html`<section id="funnels"><h2>Funnels</h2><div class="grid-2">${funnelCharts(campaign)}</div></section>`,
+    html`<section id="daily"><h2>Daily activity</h2>${dailyActivityCharts(daily)}</section>`,
+    html`<section id="progress"><h2>Progress by action</h2><p class="muted">Each step of the sequence in order: leads that reached it, went on from it and failed at it in the period, and the leads waiting there now.</p>${progressTable(campaign)}</section>`,
+    html`<section id="audience"><h2>Audience</h2><p class="muted">Where the campaign's ${formatCount(campaign.audience.total)} leads are now.</p>${audienceChart(campaign.audience)}</section>`,
+    identity === undefined
+      ? null
+      : html`<section id="identity"><h2>Sender: sent vs allowed</h2>${identityUsageChart(identity)}</section>`,
+    html`<section id="tags"><h2>Tagged conversations</h2>${tagsTable(campaign)}</section>`,
+  ].filter((section): section is Html => section !== null)
 }
 
 function kpis(data: ReportData): Html {

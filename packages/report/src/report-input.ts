@@ -142,3 +142,10 @@ export function parseReportInput(input: unknown, subject = 'renderCampaignReport
   if (!result.success) throw PacelineError.fromZod(PacelineErrorCodes.invalidOptions, subject, result.error)
   return result.data
 }
+
+/** Validates one identity's dashboard (`engine.analytics.identity`): `invalid_options`, one issue per field. */
+export function parseReportIdentity(input: unknown, subject: string): ReportIdentity {
+  const result = identitySchema.safeParse(input)
+  if (!result.success) throw PacelineError.fromZod(PacelineErrorCodes.invalidOptions, subject, result.error)
+  return result.data
+}
