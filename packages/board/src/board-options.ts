@@ -1,4 +1,10 @@
-import { type Engine, type EngineClock, PacelineError, PacelineErrorCodes } from '@paceline/core'
+import {
+  canonicalTimeZone,
+  type Engine,
+  type EngineClock,
+  PacelineError,
+  PacelineErrorCodes,
+} from '@paceline/core'
 import { z } from 'zod'
 import type { Authorize } from './board-action'
 
@@ -30,17 +36,9 @@ export interface BoardOptions {
 const functionNamed = <T>(what: string) =>
   z.custom<T>((value) => typeof value === 'function', { message: `must be a function (${what})` })
 
-const timeZone = z.string().refine(
-  (name) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: name })
-      return true
-    } catch {
-      return false
-    }
-  },
-  { message: 'must be an IANA time zone such as "Europe/Madrid" or "UTC"' },
-)
+const timeZone = z.string().refine((name) => canonicalTimeZone(name) !== null, {
+  message: 'must be an IANA time zone such as "Europe/Madrid" or "UTC"',
+})
 
 const optionsSchema = z.strictObject({
   engine: z.custom<Engine>(

@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { Readable } from 'node:stream'
 import { getRequestListener } from '@hono/node-server'
 import { PacelineError } from '@paceline/core'
 import { Hono } from 'hono'
@@ -14,13 +13,7 @@ import { BOARD_ICON, BOARD_SCRIPT } from './http/board-script'
 import { BOARD_STYLE } from './http/board-style'
 import { CSRF_COOKIE, isCsrfToken, newCsrfToken } from './http/csrf'
 import { problemPage } from './http/layout'
-import { audienceFiltersSchema } from './pages/audience-filters'
-import { campaignPage } from './pages/campaign-page'
-import { campaignsPage } from './pages/campaigns-page'
-import { conversationPage } from './pages/conversation-page'
-import { conversationFiltersSchema, conversationsPage } from './pages/conversations-page'
-import { identitiesPage } from './pages/identities-page'
-import { leadPage } from './pages/lead-page'
+import { boardPages } from './http/page-routes'
 
 export interface Board {
   /** The board as a fetch handler: Hono, Bun, Deno, Next.js route handlers, Cloudflare-style runtimes. */
@@ -107,59 +100,7 @@ export function createBoard(options: BoardOptions): Board {
   app.get('/assets/board.js', asset(BOARD_SCRIPT, 'text/javascript; charset=utf-8'))
   app.get('/assets/icon.svg', asset(BOARD_ICON, 'image/svg+xml'))
 
-  app.get('/', (c) => c.redirect(c.var.board.href('/campaigns'), 302))
-  app.get('/identities', async (c) => c.html(await identitiesPage(c.var.board)))
-  app.get('/campaigns', async (c) => c.html(await campaignsPage(c.var.board)))
-  app.get('/campaigns/:id', async (c) => {
-    const filters = audienceFiltersSchema.safeParse(c.req.query())
-    if (!filters.success)
-      return c.html(
-        await problemPage(
-          c.var.board,
-          'Unknown filter',
-          filterProblem(filters.error),
-          c.var.board.href(`/campaigns/${encodeURIComponent(c.req.param('id'))}`),
-        ),
-        400,
-      )
-    return c.html(await campaignPage(c.var.board, c.req.param('id'), filters.data))
-  })
-  app.get('/campaigns/:id/audience.csv', async (c) => {
-    const filters = audienceFiltersSchema.safeParse(c.req.query())
-    if (!filters.success) return c.text(filterProblem(filters.error), 400)
-    const { after: _after, step, ...rest } = filters.data
-    const campaignId = c.req.param('id')
-    const stream = await c.var.board.engine.csv.audience(campaignId, {
-      ...Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)),
-      ...(step === undefined ? {} : { stepId: step }),
-    })
-    const name = `${campaignId.replace(/[^A-Za-z0-9._-]+/g, '_')}-audience.csv`
-    return new Response(Readable.toWeb(stream) as ReadableStream, {
-      headers: {
-        'Content-Type': 'text/csv; charset=utf-8',
-        'Content-Disposition': `attachment; filename="${name}"`,
-        'Cache-Control': 'no-store',
-      },
-    })
-  })
-  app.get('/campaigns/:id/leads/:lead', async (c) =>
-    c.html(await leadPage(c.var.board, c.req.param('id'), c.req.param('lead'))),
-  )
-  app.get('/conversations', async (c) => {
-    const filters = conversationFiltersSchema.safeParse(c.req.query())
-    if (!filters.success)
-      return c.html(
-        await problemPage(
-          c.var.board,
-          'Unknown filter',
-          filterProblem(filters.error),
-          c.var.board.href('/conversations'),
-        ),
-        400,
-      )
-    return c.html(await conversationsPage(c.var.board, filters.data))
-  })
-  app.get('/conversations/:id', async (c) => c.html(await conversationPage(c.var.board, c.req.param('id'))))
+  boardPages(app)
   boardActions(app)
 
   root.notFound(async (c) => {
@@ -200,8 +141,4 @@ export function createBoard(options: BoardOptions): Board {
       return listener(request, response)
     },
   }
-}
-
-function filterProblem(error: import('zod').ZodError): string {
-  return `These filters are not valid: ${error.issues.map((issue) => `${issue.path.join('.') || 'query'}: ${issue.message}`).join('; ')}. Clear the filters and try again.`
 }

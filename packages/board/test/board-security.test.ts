@@ -1,16 +1,14 @@
 import { PacelineError } from '@paceline/core'
 import { describe, expect, it } from 'vitest'
 import { type BoardAction, createBoard } from '../src/index'
+import { csrfSession } from './support/serve-board'
 import { HOSTILE_NAME, smallWorkspace } from './support/small-workspace'
 
 const ORIGIN = 'http://board.test'
 
 /** A first page's cookie and form token, as a browser would hold them. */
-async function session(board: ReturnType<typeof createBoard>, path = '/board/campaigns/q2') {
-  const response = await board.fetch(new Request(`${ORIGIN}${path}`))
-  const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
-  const token = /name="_csrf" value="([^"]+)"/.exec(await response.text())?.[1] ?? cookie.split('=')[1] ?? ''
-  return { cookie, token, response }
+function session(board: ReturnType<typeof createBoard>, path = '/board/campaigns/q2') {
+  return csrfSession(`${ORIGIN}${path}`, (url) => board.fetch(new Request(url)))
 }
 
 function post(

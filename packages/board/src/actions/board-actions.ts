@@ -3,43 +3,40 @@ import type { Hono } from 'hono'
 import type { BoardContext } from '../http/board-context'
 import { segment } from '../http/board-context'
 import { formProblems, formText, replyForm, tagForm, untagForm } from './action-forms'
-import { postAction } from './post-action'
+import { type PostedAction, postAction } from './post-action'
 
 type BoardEnv = { Variables: { board: BoardContext } }
+type Route = (id: string, engine: Engine) => Omit<PostedAction, 'back'>
 
 /** The POST routes: each action the board offers, through `postAction`'s checks. */
 export function boardActions(app: Hono<BoardEnv>): void {
-  app.post('/campaigns/:id/pause', (c) => {
-    const campaignId = c.req.param('id')
-    return postAction(c, c.var.board, {
-      action: { type: 'pause-campaign', campaignId },
-      back: `/campaigns/${segment(campaignId)}`,
-      run: async () => {
-        await c.var.board.engine.campaigns.pause(campaignId)
-        return 'campaign-paused'
-      },
+  /** `/campaigns/:id/<verb>` and `/conversations/:id/<verb>`, coming back to that page. */
+  const on = (kind: 'campaigns' | 'conversations', verb: string, route: Route) =>
+    app.post(`/${kind}/:id/${verb}`, (c) => {
+      const id = c.req.param('id')
+      return postAction(c, c.var.board, { back: `/${kind}/${segment(id)}`, ...route(id, c.var.board.engine) })
     })
-  })
-  app.post('/campaigns/:id/resume', (c) => {
-    const campaignId = c.req.param('id')
-    return postAction(c, c.var.board, {
-      action: { type: 'resume-campaign', campaignId },
-      back: `/campaigns/${segment(campaignId)}`,
-      run: async () => {
-        await c.var.board.engine.campaigns.resume(campaignId)
-        return 'campaign-resumed'
-      },
-    })
-  })
-  app.post('/campaigns/:id/retry-errors', (c) => {
-    const campaignId = c.req.param('id')
-    return postAction(c, c.var.board, {
-      action: { type: 'retry-errors', campaignId },
-      back: `/campaigns/${segment(campaignId)}`,
-      run: async () => retryNotice(await retryCampaignErrors(c.var.board.engine, campaignId)),
-    })
-  })
-  const lead = (verb: 'pause' | 'resume' | 'retry') =>
+
+  on('campaigns', 'pause', (campaignId, engine) => ({
+    action: { type: 'pause-campaign', campaignId },
+    run: async () => {
+      await engine.campaigns.pause(campaignId)
+      return 'campaign-paused'
+    },
+  }))
+  on('campaigns', 'resume', (campaignId, engine) => ({
+    action: { type: 'resume-campaign', campaignId },
+    run: async () => {
+      await engine.campaigns.resume(campaignId)
+      return 'campaign-resumed'
+    },
+  }))
+  on('campaigns', 'retry-errors', (campaignId, engine) => ({
+    action: { type: 'retry-errors', campaignId },
+    run: async () => retryNotice(await retryCampaignErrors(engine, campaignId)),
+  }))
+
+  for (const verb of ['pause', 'resume', 'retry'] as const)
     app.post(`/campaigns/:id/leads/:lead/${verb}`, (c) => {
       const ids = { campaignId: c.req.param('id'), leadId: c.req.param('lead') }
       const engine = c.var.board.engine
@@ -60,91 +57,67 @@ export function boardActions(app: Hono<BoardEnv>): void {
         },
       })
     })
-  lead('pause')
-  lead('resume')
-  lead('retry')
 
-  app.post('/conversations/:id/approve', (c) => {
-    const conversationId = c.req.param('id')
-    const engine = c.var.board.engine
-    return postAction(c, c.var.board, {
-      // Edited or not is part of what is authorized: a host may allow sending drafts as written only.
-      action: async (form) => {
-        const suggestion = await engine.conversations.suggestion(conversationId)
-        const edited = suggestion === undefined || formText(form.text ?? '') !== formText(suggestion.text)
-        return { type: 'approve-suggestion', conversationId, edited }
-      },
-      back: `/conversations/${segment(conversationId)}`,
-      run: async (form) => {
-        const parsed = replyForm.safeParse(form)
-        if (!parsed.success) return { refused: `The answer was not sent: ${formProblems(parsed.error)}.` }
-        if ((await engine.conversations.suggestion(conversationId)) === undefined)
-          return {
-            refused:
-              'The suggestion is gone (someone answered or discarded it meanwhile); nothing was sent. Reload the conversation.',
-          }
-        await engine.conversations.reply(conversationId, {
-          text: parsed.data.text,
-          idempotencyKey: parsed.data.idempotencyKey,
-        })
-        return 'suggestion-sent'
-      },
-    })
-  })
-  app.post('/conversations/:id/discard', (c) => {
-    const conversationId = c.req.param('id')
-    return postAction(c, c.var.board, {
-      action: { type: 'discard-suggestion', conversationId },
-      back: `/conversations/${segment(conversationId)}`,
-      run: async () => {
-        await c.var.board.engine.conversations.discardSuggestion(conversationId)
-        return 'suggestion-discarded'
-      },
-    })
-  })
-  app.post('/conversations/:id/reply', (c) => {
-    const conversationId = c.req.param('id')
-    return postAction(c, c.var.board, {
-      action: { type: 'reply', conversationId },
-      back: `/conversations/${segment(conversationId)}`,
-      run: async (form) => {
-        const parsed = replyForm.safeParse(form)
-        if (!parsed.success) return { refused: `The answer was not sent: ${formProblems(parsed.error)}.` }
-        await c.var.board.engine.conversations.reply(conversationId, {
-          text: parsed.data.text,
-          idempotencyKey: parsed.data.idempotencyKey,
-          ...(parsed.data.subject === undefined ? {} : { subject: parsed.data.subject }),
-        })
-        return 'reply-sent'
-      },
-    })
-  })
-  app.post('/conversations/:id/tags', (c) => {
-    const conversationId = c.req.param('id')
-    return postAction(c, c.var.board, {
-      action: { type: 'tag-conversation', conversationId },
-      back: `/conversations/${segment(conversationId)}`,
-      run: async (form) => {
-        const parsed = tagForm.safeParse(form)
-        if (!parsed.success) return { refused: `The tag was not added: ${formProblems(parsed.error)}.` }
-        await c.var.board.engine.conversations.tag(conversationId, [parsed.data])
-        return 'tags-saved'
-      },
-    })
-  })
-  app.post('/conversations/:id/untag', (c) => {
-    const conversationId = c.req.param('id')
-    return postAction(c, c.var.board, {
-      action: { type: 'tag-conversation', conversationId },
-      back: `/conversations/${segment(conversationId)}`,
-      run: async (form) => {
-        const parsed = untagForm.safeParse(form)
-        if (!parsed.success) return { refused: `The tag was not removed: ${formProblems(parsed.error)}.` }
-        await c.var.board.engine.conversations.untag(conversationId, [parsed.data.name])
-        return 'tags-saved'
-      },
-    })
-  })
+  on('conversations', 'approve', (conversationId, engine) => ({
+    // Edited or not is part of what is authorized: a host may allow sending drafts as written only.
+    action: async (form) => {
+      const suggestion = await engine.conversations.suggestion(conversationId)
+      const edited = suggestion === undefined || formText(form.text ?? '') !== formText(suggestion.text)
+      return { type: 'approve-suggestion', conversationId, edited }
+    },
+    run: async (form) => {
+      const parsed = replyForm.safeParse(form)
+      if (!parsed.success) return { refused: `The answer was not sent: ${formProblems(parsed.error)}.` }
+      if ((await engine.conversations.suggestion(conversationId)) === undefined)
+        return {
+          refused:
+            'The suggestion is gone (someone answered or discarded it meanwhile); nothing was sent. Reload the conversation.',
+        }
+      await engine.conversations.reply(conversationId, {
+        text: parsed.data.text,
+        idempotencyKey: parsed.data.idempotencyKey,
+      })
+      return 'suggestion-sent'
+    },
+  }))
+  on('conversations', 'discard', (conversationId, engine) => ({
+    action: { type: 'discard-suggestion', conversationId },
+    run: async () => {
+      await engine.conversations.discardSuggestion(conversationId)
+      return 'suggestion-discarded'
+    },
+  }))
+  on('conversations', 'reply', (conversationId, engine) => ({
+    action: { type: 'reply', conversationId },
+    run: async (form) => {
+      const parsed = replyForm.safeParse(form)
+      if (!parsed.success) return { refused: `The answer was not sent: ${formProblems(parsed.error)}.` }
+      await engine.conversations.reply(conversationId, {
+        text: parsed.data.text,
+        idempotencyKey: parsed.data.idempotencyKey,
+        ...(parsed.data.subject === undefined ? {} : { subject: parsed.data.subject }),
+      })
+      return 'reply-sent'
+    },
+  }))
+  on('conversations', 'tags', (conversationId, engine) => ({
+    action: { type: 'tag-conversation', conversationId },
+    run: async (form) => {
+      const parsed = tagForm.safeParse(form)
+      if (!parsed.success) return { refused: `The tag was not added: ${formProblems(parsed.error)}.` }
+      await engine.conversations.tag(conversationId, [parsed.data])
+      return 'tags-saved'
+    },
+  }))
+  on('conversations', 'untag', (conversationId, engine) => ({
+    action: { type: 'tag-conversation', conversationId },
+    run: async (form) => {
+      const parsed = untagForm.safeParse(form)
+      if (!parsed.success) return { refused: `The tag was not removed: ${formProblems(parsed.error)}.` }
+      await engine.conversations.untag(conversationId, [parsed.data.name])
+      return 'tags-saved'
+    },
+  }))
 }
 
 interface RetryOutcome {

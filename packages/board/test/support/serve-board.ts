@@ -25,10 +25,13 @@ export async function serveBoard(options: BoardOptions): Promise<ServedBoard> {
   }
 }
 
-/** The CSRF cookie and token a browser gets with its first page: for posting from a test. */
-export async function csrfSession(url: string): Promise<{ readonly cookie: string; readonly token: string }> {
-  const response = await fetch(url)
+/** The CSRF cookie and form token a browser gets with its first page, and that page: for posting from a test. */
+export async function csrfSession(
+  url: string,
+  fetchPage: (url: string) => Promise<Response> = fetch,
+): Promise<{ readonly cookie: string; readonly token: string; readonly response: Response }> {
+  const response = await fetchPage(url)
   const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
   const token = /name="_csrf" value="([^"]+)"/.exec(await response.text())?.[1] ?? cookie.split('=')[1] ?? ''
-  return { cookie, token }
+  return { cookie, token, response }
 }
