@@ -427,6 +427,22 @@ describe('a lead', () => {
   }, 60_000)
 })
 
+describe('your data is text', () => {
+  it('shows a tag and a lead’s message written as markup as text, and runs nothing', async () => {
+    const { suggested } = await ids()
+    const hostile = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
+    await workspace.engine.conversations.tag(suggested.id, [{ name: hostile, category: 'neutral' }])
+    for (const path of [`/conversations/${suggested.id}`, '/conversations']) {
+      await open(path)
+      expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined()
+      expect(await page.locator('img[src="x"]').count()).toBe(0)
+      expect(await page.getByText(hostile).first().isVisible()).toBe(true)
+    }
+    await workspace.engine.conversations.untag(suggested.id, [hostile])
+    expect(problems).toEqual([])
+  }, 60_000)
+})
+
 describe('keyboard', () => {
   it('the first Tab reaches "Skip to content", which moves focus to the page', async () => {
     await open('/campaigns')

@@ -29,6 +29,16 @@ ${identities.length === 0 ? html`<p class="empty">No identity yet: add one with 
 async function identityCard(context: BoardContext, identity: Identity, index: number): Promise<Markup> {
   const zone = identity.workingHours.timezone
   const hours = workingHoursState(identity, context.now)
+  // Profile visits have a daily limit of their own, which the dashboard does not count: read today's log.
+  const visits =
+    identity.linkedin === undefined
+      ? []
+      : await context.engine.actions({
+          identityId: identity.id,
+          types: ['profile-visited'],
+          from: new Date(hours.dayStart),
+          to: new Date(context.now + 1),
+        })
   const today = await context.engine.analytics.identity(identity.id, {
     from: new Date(hours.dayStart),
     to: new Date(context.now + 1),
@@ -54,6 +64,10 @@ async function identityCard(context: BoardContext, identity: Identity, index: nu
 <h3>Today</h3>
 ${raw(renderIdentityUsage(today, { chartId: `usage-${index}` }))}
 <dl class="pairs">${
+    identity.linkedin?.limits.profileVisitsPerDay === undefined
+      ? ''
+      : html`<dt>Profile visits today</dt><dd>${formatCount(visits.length)} of ${formatCount(identity.linkedin.limits.profileVisitsPerDay)}</dd>`
+  }${
     weekly === undefined || identity.linkedin === undefined
       ? ''
       : html`<dt>Connection requests, last 7 days</dt><dd>${formatCount(week.connections.sent)} of ${formatCount(weekly)} a week</dd>`

@@ -1,5 +1,5 @@
 import { createEngine, type Engine, templates } from '@paceline/core'
-import { createMemoryStorage, VirtualClock } from '@paceline/core/testing'
+import { createMemoryLinkedInChannel, createMemoryStorage, VirtualClock } from '@paceline/core/testing'
 
 export const NOW = Date.parse('2026-03-04T10:00:00Z')
 /** A campaign name that would run script if the board did not escape it. */
@@ -8,7 +8,7 @@ export const HOSTILE_NAME = 'Q2 <script>window.__pwned = 1</script> & "co"'
 /** One identity and one running campaign with a lead: enough for the board's pages and actions. */
 export async function smallWorkspace(): Promise<{ engine: Engine; clock: VirtualClock }> {
   const clock = new VirtualClock(NOW)
-  const engine = createEngine({ storage: createMemoryStorage(), clock })
+  const engine = createEngine({ storage: createMemoryStorage(), linkedin: createMemoryLinkedInChannel(), clock })
   await engine.identities.put({
     id: 'ana',
     name: 'Ana Martín',
@@ -19,7 +19,7 @@ export async function smallWorkspace(): Promise<{ engine: Engine; clock: Virtual
     id: 'q2',
     name: HOSTILE_NAME,
     identityId: 'ana',
-    sequence: templates.linkedinEmail.sequence,
+    sequence: templates.linkedinEmailCall.sequence,
   })
   await engine.leads.add('q2', [{ id: 'lead-1', profile: { firstName: 'Lena', linkedinProfileId: 'p-1' } }])
   await engine.campaigns.launch('q2')
