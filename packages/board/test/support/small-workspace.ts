@@ -8,7 +8,11 @@ export const HOSTILE_NAME = 'Q2 <script>window.__pwned = 1</script> & "co"'
 /** One identity and one running campaign with a lead: enough for the board's pages and actions. */
 export async function smallWorkspace(): Promise<{ engine: Engine; clock: VirtualClock }> {
   const clock = new VirtualClock(NOW)
-  const engine = createEngine({ storage: createMemoryStorage(), linkedin: createMemoryLinkedInChannel(), clock })
+  const engine = createEngine({
+    storage: createMemoryStorage(),
+    linkedin: createMemoryLinkedInChannel(),
+    clock,
+  })
   await engine.identities.put({
     id: 'ana',
     name: 'Ana Martín',
