@@ -1,6 +1,7 @@
 import { type BlocklistEntryInput, createEngine, type Engine, type LeadInput, sequence } from '@paceline/core'
 import type { StorageV1 } from '@paceline/core/ports'
 import { createMemoryEmailChannel, VirtualClock } from '@paceline/core/testing'
+import { runEngineUntil } from './run-engine-until'
 
 /** What the audience scenario observed, to compare a store against the memory store. */
 export interface AudienceObservations {
@@ -96,16 +97,6 @@ const contact = (id: string, jobTitle: string, size: number, address = `${id}@co
   profile: { firstName: id, jobTitle, professionalEmail: address, company: { name: `${id} Inc`, size } },
 })
 
-async function runUntil(engine: Engine, clock: VirtualClock, at: string): Promise<void> {
-  const end = Date.parse(at)
-  while (clock.now() < end) {
-    const report = await engine.tick()
-    const next = report.nextWakeAt === undefined ? end : Date.parse(report.nextWakeAt)
-    clock.set(Math.min(Math.max(next, clock.now() + 1000), end))
-  }
-  await engine.tick()
-}
-
 async function allPages<T>(
   read: (after: string | undefined) => Promise<{ items: readonly T[]; next?: string }>,
 ): Promise<T[][]> {
@@ -158,7 +149,7 @@ export async function audienceScenario(storage: StorageV1): Promise<AudienceObse
     contact('gil', 'Head of Ops', 90),
   ])
   await engine.campaigns.launch('mail')
-  await runUntil(engine, clock, '2026-03-02T17:00:00Z')
+  await runEngineUntil(engine, clock, '2026-03-02T17:00:00Z')
   const domainBlockedAt = clock.now()
   await engine.blocklist.add([{ domain: 'acme.com', note: 'customer' }])
 
@@ -168,7 +159,7 @@ export async function audienceScenario(storage: StorageV1): Promise<AudienceObse
   const blockedByIndex = (await engine.blocklist.add([{ leadId: 'gil', note: 'by id' }])).blocked.map(
     (each) => `${each.campaignId}/${each.leadId}`,
   )
-  await runUntil(engine, clock, '2026-03-06T17:00:00Z')
+  await runEngineUntil(engine, clock, '2026-03-06T17:00:00Z')
 
   const blocklistPages = (
     await allPages((after) => engine.blocklist.list({ limit: 3, ...(after === undefined ? {} : { after }) }))
@@ -243,7 +234,7 @@ export async function audienceScenario(storage: StorageV1): Promise<AudienceObse
   const searched = (await engine.lists.list({ search: 'sales' })).items.map((list) => list.id)
   const removedContacts = (await engine.lists.removeContacts('heads', ['cai', 'nobody'])).removed
   const size = (await engine.lists.get('heads')).size
-  await runUntil(engine, clock, '2026-03-10T17:00:00Z')
+  await runEngineUntil(engine, clock, '2026-03-10T17:00:00Z')
 
   // Tasks by hand, beside the sequence.
   const call = await engine.tasks.create('listed', 'dan', {

@@ -1,6 +1,7 @@
-import { createEngine, type Engine, type SequenceInput } from '@paceline/core'
+import { createEngine, type SequenceInput } from '@paceline/core'
 import type { StorageV1 } from '@paceline/core/ports'
 import { createMemoryLinkedInChannel, VirtualClock } from '@paceline/core/testing'
+import { runEngineUntil } from './run-engine-until'
 
 /** What the withdrawal scenario observed, to compare a store against the memory store. */
 export interface WithdrawalObservations {
@@ -27,16 +28,6 @@ const sequence: SequenceInput = {
   },
 }
 
-async function runUntil(engine: Engine, clock: VirtualClock, at: string): Promise<void> {
-  const end = Date.parse(at)
-  while (clock.now() < end) {
-    const report = await engine.tick()
-    const next = report.nextWakeAt === undefined ? end : Date.parse(report.nextWakeAt)
-    clock.set(Math.min(Math.max(next, clock.now() + 1000), end))
-  }
-  await engine.tick()
-}
-
 /**
  * For store tests: six invitations, an automatic withdrawal after 5 days, a manual bulk withdrawal asked
  * twice (and read while queued, through the index of requested withdrawals), and the history paged through
@@ -58,14 +49,14 @@ export async function withdrawalScenario(storage: StorageV1): Promise<Withdrawal
     Array.from({ length: 6 }, (_, n) => ({ id: `l${n}`, profile: { linkedinProfileId: `p-${n}` } })),
   )
   await engine.campaigns.launch('c')
-  await runUntil(engine, clock, '2026-03-02T18:00:00Z')
+  await runEngineUntil(engine, clock, '2026-03-02T18:00:00Z')
   clock.set('2026-03-03T19:00:00Z')
   const asked = await engine.invitations.withdraw({ identityId: 'ana', leadIds: ['l0', 'l2', 'l4'] })
   const repeated = await engine.invitations.withdraw({ identityId: 'ana', leadIds: ['l0', 'l2'] })
   const pendingWhileQueued = (await engine.invitations.pending({ identityId: 'ana', limit: 100 })).items.map(
     (invitation) => ({ leadId: invitation.leadId, dueAt: invitation.withdrawal?.dueAt }),
   )
-  await runUntil(engine, clock, '2026-03-09T18:00:00Z')
+  await runEngineUntil(engine, clock, '2026-03-09T18:00:00Z')
   const history: { leadId: string; reason: string; at: string }[] = []
   let after: string | undefined
   do {

@@ -6,6 +6,7 @@ import { VirtualClock } from '@paceline/core/testing'
 import { createSqliteStorage, type SqliteStorage } from '@paceline/storage-sqlite'
 import { simpleParser } from 'mailparser'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { runEngineUntil } from '../../../test-support/run-engine-until'
 import { createEmailChannel, type EmailChannel } from '../src/index'
 import { appendMessage, listMessages, sendAs, serverSettings } from './servers/mailbox'
 
@@ -77,15 +78,7 @@ describe('the engine sending and receiving through a real mail server', () => {
   // Monday 23 November 2026, 07:00 in Madrid: the first sends wait for 09:00.
   const clock = new VirtualClock('2026-11-23T06:00:00Z')
 
-  const runUntil = async (until: string) => {
-    const end = Date.parse(until)
-    while (clock.now() < end) {
-      const report = await engine.tick()
-      const next = report.nextWakeAt === undefined ? end : Date.parse(report.nextWakeAt)
-      clock.set(Math.min(Math.max(next, clock.now() + 1_000), end))
-    }
-    await engine.tick()
-  }
+  const runUntil = (until: string) => runEngineUntil(engine, clock, until)
   const sentTo = async (leadId: string) =>
     (await engine.actions({ types: ['message-sent'] }))
       .filter((action) => action.leadId === leadId)

@@ -1,5 +1,9 @@
 export { ACTION_KEEPS_ACTIVE_MS, SYNC_KEEPS_ACTIVE_MS } from './billing/active-periods'
-export { type ActionLogEntry, activityFromActions } from './billing/activity-from-actions'
+export {
+  type ActionLogEntry,
+  activityFromActions,
+  BILLING_ACTIVITY_TYPES,
+} from './billing/activity-from-actions'
 export type {
   ActivityKind,
   BilledIdentity,

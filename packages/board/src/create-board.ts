@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { getRequestListener } from '@hono/node-server'
 import { PacelineError } from '@paceline/core'
-import { Hono } from 'hono'
+import { type Context, Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { getCookie, setCookie } from 'hono/cookie'
 import { HTTPException } from 'hono/http-exception'
@@ -45,12 +45,7 @@ export function createBoard(options: BoardOptions): Board {
   const parsed = parseBoardOptions(options)
   const clock = parsed.clock
   const settings: BoardSettings = {
-    engine: parsed.engine,
-    basePath: parsed.basePath,
-    authorize: parsed.authorize,
-    timeZone: parsed.timeZone,
-    title: parsed.title,
-    trustedOrigins: parsed.trustedOrigins,
+    ...parsed,
     now: clock === undefined ? () => Date.now() : () => new Date(clock.now()).getTime(),
   }
   const report = parsed.onError ?? ((error: unknown) => console.error('@paceline/board:', error))
@@ -92,10 +87,8 @@ export function createBoard(options: BoardOptions): Board {
     if (c.res.headers.get('content-type')?.startsWith('text/html')) c.header('Cache-Control', 'no-store')
   })
 
-  const asset =
-    (body: string, type: string) =>
-    (c: { body: (data: string, status: 200, headers: Record<string, string>) => Response }) =>
-      c.body(body, 200, { 'Content-Type': type, 'Cache-Control': 'public, max-age=3600' })
+  const asset = (body: string, type: string) => (c: Context) =>
+    c.body(body, 200, { 'Content-Type': type, 'Cache-Control': 'public, max-age=3600' })
   app.get('/assets/board.css', asset(BOARD_STYLE, 'text/css; charset=utf-8'))
   app.get('/assets/board.js', asset(BOARD_SCRIPT, 'text/javascript; charset=utf-8'))
   app.get('/assets/icon.svg', asset(BOARD_ICON, 'image/svg+xml'))

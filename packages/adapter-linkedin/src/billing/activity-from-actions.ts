@@ -15,6 +15,15 @@ const LINKEDIN_ACTIONS: ReadonlySet<EngineEvent['type']> = new Set([
 ])
 
 /**
+ * The log entry types `activityFromActions` reads: pass them as `engine.actions({ identityId, types })` so a
+ * meter reads only these (an indexed read) rather than the identity's whole log.
+ */
+export const BILLING_ACTIVITY_TYPES: readonly EngineEvent['type'][] = [
+  ...LINKEDIN_ACTIONS,
+  'channel-reconnected',
+]
+
+/**
  * The meter's activity from paceline's action log. The whole mapping:
  * - a LinkedIn action (`channel: 'linkedin'`, one of the types above) is an `action`; except an
  *   `invitation-withdrawn` without `action`, which reports a withdrawal the engine did not run;

@@ -2,7 +2,7 @@ import { type EngineEvent, PacelineError } from '@paceline/core'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { ACTION_KEEPS_ACTIVE_MS, SYNC_KEEPS_ACTIVE_MS } from '../../src/billing/active-periods'
-import { activityFromActions } from '../../src/billing/activity-from-actions'
+import { activityFromActions, BILLING_ACTIVITY_TYPES } from '../../src/billing/activity-from-actions'
 import type {
   ActivityKind,
   BilledIdentity,
@@ -425,6 +425,12 @@ describe('activityFromActions', () => {
       { identityId: 'ana', at: on(3, 8), kind: 'action' },
       { identityId: 'bob', at: on(3, 9), kind: 'action' },
     ])
+  })
+
+  it('reads only the entries of BILLING_ACTIVITY_TYPES: a log narrowed to them gives the same activity', () => {
+    const narrowed = log.filter((entry) => BILLING_ACTIVITY_TYPES.includes(entry.type))
+    expect(narrowed.length).toBeLessThan(log.length)
+    expect(activityFromActions(narrowed)).toEqual(activityFromActions(log))
   })
 
   it('feeds the meter', () => {

@@ -1,4 +1,4 @@
-import type { Engine } from '@paceline/core'
+import type { Engine, Suggestion } from '@paceline/core'
 import type { Hono } from 'hono'
 import type { BoardContext } from '../http/board-context'
 import { segment } from '../http/board-context'
@@ -58,28 +58,32 @@ export function boardActions(app: Hono<BoardEnv>): void {
       })
     })
 
-  on('conversations', 'approve', (conversationId, engine) => ({
-    // Edited or not is part of what is authorized: a host may allow sending drafts as written only.
-    action: async (form) => {
-      const suggestion = await engine.conversations.suggestion(conversationId)
-      const edited = suggestion === undefined || formText(form.text ?? '') !== formText(suggestion.text)
-      return { type: 'approve-suggestion', conversationId, edited }
-    },
-    run: async (form) => {
-      const parsed = replyForm.safeParse(form)
-      if (!parsed.success) return { refused: `The answer was not sent: ${formProblems(parsed.error)}.` }
-      if ((await engine.conversations.suggestion(conversationId)) === undefined)
-        return {
-          refused:
-            'The suggestion is gone (someone answered or discarded it meanwhile); nothing was sent. Reload the conversation.',
-        }
-      await engine.conversations.reply(conversationId, {
-        text: parsed.data.text,
-        idempotencyKey: parsed.data.idempotencyKey,
-      })
-      return 'suggestion-sent'
-    },
-  }))
+  on('conversations', 'approve', (conversationId, engine) => {
+    // Read once, to ask `authorize` (edited or not is part of what it decides: a host may allow sending
+    // drafts only as written) and to refuse when there is no draft left to send.
+    let suggestion: Suggestion | undefined
+    return {
+      action: async (form) => {
+        suggestion = await engine.conversations.suggestion(conversationId)
+        const edited = suggestion === undefined || formText(form.text ?? '') !== formText(suggestion.text)
+        return { type: 'approve-suggestion', conversationId, edited }
+      },
+      run: async (form) => {
+        const parsed = replyForm.safeParse(form)
+        if (!parsed.success) return { refused: `The answer was not sent: ${formProblems(parsed.error)}.` }
+        if (suggestion === undefined)
+          return {
+            refused:
+              'The suggestion is gone (someone answered or discarded it meanwhile); nothing was sent. Reload the conversation.',
+          }
+        await engine.conversations.reply(conversationId, {
+          text: parsed.data.text,
+          idempotencyKey: parsed.data.idempotencyKey,
+        })
+        return 'suggestion-sent'
+      },
+    }
+  })
   on('conversations', 'discard', (conversationId, engine) => ({
     action: { type: 'discard-suggestion', conversationId },
     run: async () => {

@@ -6,7 +6,7 @@ export interface BoardSettings {
   readonly engine: Engine
   /** '' for the root, else '/board' style: where the board is mounted. */
   readonly basePath: string
-  readonly authorize: Authorize | undefined
+  readonly authorize?: Authorize
   readonly timeZone: string
   readonly title: string
   readonly now: () => number

@@ -1,7 +1,6 @@
 import {
   type Campaign,
   describeLeadState,
-  describeWaitReason,
   LEAD_STATUSES,
   LEAD_SUBSTATUSES,
   type LeadView,
@@ -10,6 +9,7 @@ import { formatInstant, formatRelative } from '../format'
 import { type BoardContext, segment } from '../http/board-context'
 import { html, type Markup, time } from '../http/markup'
 import { type AudienceFilters, leadListOptions } from './audience-filters'
+import { leadName, leadReason } from './lead-words'
 import { pager } from './pager'
 
 const PAGE_SIZE = 25
@@ -48,21 +48,8 @@ ${pager(context, list.next, filters.after)}</section>`
 }
 
 function leadRow(context: BoardContext, base: string, lead: LeadView, zone: string): Markup {
-  const why = describeWaitReason({ ...(lead.reason === undefined ? {} : { reason: lead.reason }) })
-  const detail = 'detail' in lead.state ? lead.state.detail : undefined
-  const substatus = lead.substatus === null ? undefined : LEAD_SUBSTATUSES[lead.substatus]
+  const { waiting, meaning, detail } = leadReason(lead)
   const reason =
-    why ??
-    (substatus === undefined ? '' : `${substatus.description}${detail === undefined ? '' : ` (${detail})`}`)
+    waiting ?? (meaning === undefined ? '' : `${meaning}${detail === undefined ? '' : ` (${detail})`}`)
   return html`<tr data-lead="${lead.leadId}" data-status="${lead.status}"><th scope="row"><a href="${context.href(`${base}/leads/${segment(lead.leadId)}`)}">${leadName(lead)}</a></th><td><span class="badge ${lead.status}">${describeLeadState(lead.state)}</span></td><td class="reason">${reason}</td><td>${lead.stepId ?? '–'}</td><td>${lead.nextEligibleAt === undefined ? '–' : html`${time(lead.nextEligibleAt, formatInstant(lead.nextEligibleAt, zone))} <span class="muted">(${formatRelative(lead.nextEligibleAt, context.now)})</span>`}</td></tr>`
-}
-
-/** The lead's name as people read it, else its email or id. */
-export function leadName(lead: Pick<LeadView, 'leadId' | 'profile'>): string {
-  const text = (value: unknown) =>
-    typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined
-  const name = [text(lead.profile.firstName), text(lead.profile.lastName)].filter(Boolean).join(' ')
-  const company = text(lead.profile.companyName)
-  const who = name === '' ? (text(lead.profile.professionalEmail) ?? lead.leadId) : name
-  return company === undefined ? who : `${who} · ${company}`
 }

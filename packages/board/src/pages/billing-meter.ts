@@ -1,4 +1,4 @@
-import { activityFromActions, engagementBilling } from '@paceline/adapter-linkedin'
+import { activityFromActions, BILLING_ACTIVITY_TYPES, engagementBilling } from '@paceline/adapter-linkedin'
 import type { Identity } from '@paceline/core'
 import { formatCount, formatInstant } from '../format'
 import type { BoardContext } from '../http/board-context'
@@ -27,7 +27,9 @@ export async function billingMeter(context: BoardContext, identities: readonly I
   const from = new Date(cycle.start - 30 * DAY_MS).toISOString()
   const to = new Date(context.now + 1).toISOString()
   const logs = await Promise.all(
-    engaged.map((identity) => context.engine.actions({ identityId: identity.id, from, to })),
+    engaged.map((identity) =>
+      context.engine.actions({ identityId: identity.id, types: BILLING_ACTIVITY_TYPES, from, to }),
+    ),
   )
   const billing = engagementBilling({
     identities: engaged.map((identity) => ({

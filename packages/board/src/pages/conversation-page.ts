@@ -4,7 +4,7 @@ import { formatInstant } from '../format'
 import { type BoardContext, segment } from '../http/board-context'
 import { actionForm, hiddenFields, page } from '../http/layout'
 import { html, type Markup, time } from '../http/markup'
-import { leadName } from './audience-table'
+import { leadName } from './lead-words'
 import { messageList } from './message-list'
 import { tagList } from './tag-list'
 
@@ -56,6 +56,12 @@ function agentText(conversation: ConversationWithMessages): string {
   return parts.join(', ')
 }
 
+/** The text box of an answer; on LinkedIn, with its length limit and the characters left. */
+function answerField(id: string, label: string, limit: number | undefined, text: string): Markup {
+  const counter = `${id}-count`
+  return html`<div class="field"><label for="${id}">${label}</label><textarea id="${id}" name="text" required${limit === undefined ? '' : html` maxlength="${limit}" data-limit="${limit}" aria-describedby="${counter}"`}>${text}</textarea>${limit === undefined ? '' : html`<p class="hint" id="${counter}" aria-live="polite">At most ${limit} characters on LinkedIn.</p>`}</div>`
+}
+
 function textLimit(conversation: ConversationWithMessages): number | undefined {
   return conversation.channel === 'linkedin' ? DEFAULT_TEXT_LIMITS.linkedinMessage : undefined
 }
@@ -81,7 +87,7 @@ async function suggestionPanel(
 ${
   canSend
     ? html`<form method="post" action="${context.href(`${base}/approve`)}">${hiddenFields(context, back)}<input type="hidden" name="idempotencyKey" value="${randomUUID()}">
-<div class="field"><label for="suggestion-text">Answer (edit it before sending if you like)</label><textarea id="suggestion-text" name="text" required${limit === undefined ? '' : html` maxlength="${limit}" data-limit="${limit}" aria-describedby="suggestion-text-count"`}>${suggestion.text}</textarea>${limit === undefined ? '' : html`<p class="hint" id="suggestion-text-count" aria-live="polite">At most ${limit} characters on LinkedIn.</p>`}</div>
+${answerField('suggestion-text', 'Answer (edit it before sending if you like)', limit, suggestion.text)}
 <div class="actions"><button type="submit">Send this answer</button></div></form>`
     : html`<blockquote class="message outbound">${suggestion.text}</blockquote>`
 }
@@ -95,7 +101,7 @@ async function replyPanel(context: BoardContext, conversation: ConversationWithM
   return html`<section aria-labelledby="reply-title"><h2 id="reply-title">Answer by hand</h2>
 <form method="post" action="${context.href(`/conversations/${segment(conversation.id)}/reply`)}">${hiddenFields(context, context.url.pathname)}<input type="hidden" name="idempotencyKey" value="${randomUUID()}">
 ${conversation.channel === 'email' ? html`<div class="field"><label for="reply-subject">Subject</label><input type="text" id="reply-subject" name="subject" aria-describedby="reply-subject-hint"><p class="hint" id="reply-subject-hint">Leave empty to answer in the same thread ("Re: ...").</p></div>` : ''}
-<div class="field"><label for="reply-text">Your answer</label><textarea id="reply-text" name="text" required${limit === undefined ? '' : html` maxlength="${limit}" data-limit="${limit}" aria-describedby="reply-text-count"`}></textarea>${limit === undefined ? '' : html`<p class="hint" id="reply-text-count" aria-live="polite">At most ${limit} characters on LinkedIn.</p>`}</div>
+${answerField('reply-text', 'Your answer', limit, '')}
 <div class="actions"><button type="submit">Send</button></div></form></section>`
 }
 

@@ -4,7 +4,7 @@ import { formatCount, formatInstant, formatRelative } from '../format'
 import { type BoardContext, segment } from '../http/board-context'
 import { page } from '../http/layout'
 import { html, type Markup, time } from '../http/markup'
-import { leadName } from './audience-table'
+import { leadName } from './lead-words'
 import { pager } from './pager'
 import { tagList } from './tag-list'
 

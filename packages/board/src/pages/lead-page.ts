@@ -4,8 +4,6 @@ import {
   conversationId,
   describeLeadState,
   describeStep,
-  describeWaitReason,
-  LEAD_SUBSTATUSES,
   type LeadView,
   PacelineError,
 } from '@paceline/core'
@@ -13,8 +11,8 @@ import { formatInstant, formatRelative } from '../format'
 import { type BoardContext, segment } from '../http/board-context'
 import { actionForm, page } from '../http/layout'
 import { html, type Markup, time } from '../http/markup'
-import { leadName } from './audience-table'
 import { eventKind, eventText } from './event-text'
+import { leadName, leadReason } from './lead-words'
 import { messageList } from './message-list'
 
 /** One lead in one campaign: where it stands and why, its timeline, its conversations, what may be done. */
@@ -63,10 +61,8 @@ ${conversations.length === 0 ? html`<section aria-labelledby="conversation-title
 
 function whereItStands(context: BoardContext, lead: LeadView, step: string | undefined): Markup {
   const zone = context.settings.timeZone
-  const why = describeWaitReason({ ...(lead.reason === undefined ? {} : { reason: lead.reason }) })
-  const substatus = lead.substatus === null ? undefined : LEAD_SUBSTATUSES[lead.substatus]
-  const detail = 'detail' in lead.state ? lead.state.detail : undefined
-  return html`<dl class="pairs"><dt>Status</dt><dd>${describeLeadState(lead.state)}</dd>${substatus === undefined ? '' : html`<dt>Meaning</dt><dd>${substatus.description}${detail === undefined ? '' : html` <span class="muted">(${detail})</span>`}</dd>`}${why === undefined ? '' : html`<dt>Why it waits</dt><dd class="why-waiting">${why}</dd>`}${lead.nextEligibleAt === undefined ? '' : html`<dt>Next action</dt><dd>${time(lead.nextEligibleAt, formatInstant(lead.nextEligibleAt, zone))} (${formatRelative(lead.nextEligibleAt, context.now)})</dd>`}${lead.stepId === null ? '' : html`<dt>Step</dt><dd>${lead.stepId}${step === undefined ? '' : `: ${step}`}</dd>`}${lead.inbox === undefined ? '' : html`<dt>Writes from</dt><dd>${lead.inbox}</dd>`}</dl>`
+  const { waiting, meaning, detail } = leadReason(lead)
+  return html`<dl class="pairs"><dt>Status</dt><dd>${describeLeadState(lead.state)}</dd>${meaning === undefined ? '' : html`<dt>Meaning</dt><dd>${meaning}${detail === undefined ? '' : html` <span class="muted">(${detail})</span>`}</dd>`}${waiting === undefined ? '' : html`<dt>Why it waits</dt><dd class="why-waiting">${waiting}</dd>`}${lead.nextEligibleAt === undefined ? '' : html`<dt>Next action</dt><dd>${time(lead.nextEligibleAt, formatInstant(lead.nextEligibleAt, zone))} (${formatRelative(lead.nextEligibleAt, context.now)})</dd>`}${lead.stepId === null ? '' : html`<dt>Step</dt><dd>${lead.stepId}${step === undefined ? '' : `: ${step}`}</dd>`}${lead.inbox === undefined ? '' : html`<dt>Writes from</dt><dd>${lead.inbox}</dd>`}</dl>`
 }
 
 async function leadActions(context: BoardContext, lead: LeadView): Promise<Markup> {

@@ -134,6 +134,15 @@ const seed = (engine: PacelineEngineApi) =>
     yield* engine.addLeads('q4', people)
   })
 
+/** An engine on a new store with the workspace seeded and the CRM configured. */
+const configuredEngine = (crm: CrmV1) =>
+  Effect.gen(function* () {
+    const engine = yield* makeEngine(createMemoryStorage(), crm)
+    yield* seed(engine)
+    yield* engine.crm.configure(config)
+    return engine
+  })
+
 /** Lets the engine's fibers and promises settle without moving the clock. */
 const settle = Effect.promise(async () => {
   for (let round = 0; round < 20; round++) await new Promise<void>((resolve) => setImmediate(resolve))
@@ -212,9 +221,7 @@ describe('the automatic CRM sync', () => {
     const watch = watched(crm)
     const statuses = await runTest(
       Effect.gen(function* () {
-        const engine = yield* makeEngine(createMemoryStorage(), watch.crm)
-        yield* seed(engine)
-        yield* engine.crm.configure(config)
+        const engine = yield* configuredEngine(watch.crm)
         crm.failNext(
           'searchRecords',
           new PacelineError('crm_failed', 'The CRM is down for maintenance', { isRetryable: true }),
@@ -248,9 +255,7 @@ describe('the automatic CRM sync', () => {
     const watch = watched(crm)
     const statuses = await runTest(
       Effect.gen(function* () {
-        const engine = yield* makeEngine(createMemoryStorage(), watch.crm)
-        yield* seed(engine)
-        yield* engine.crm.configure(config)
+        const engine = yield* configuredEngine(watch.crm)
         crm.failNext('describeFields', new PacelineError('crm_failed', 'Unauthorized: token expired'), 1)
         const loop = yield* Effect.forkChild(engine.run)
         yield* settle
@@ -283,9 +288,7 @@ describe('the automatic CRM sync', () => {
     const watch = watched(crm)
     const result = await runTest(
       Effect.gen(function* () {
-        const engine = yield* makeEngine(createMemoryStorage(), watch.crm)
-        yield* seed(engine)
-        yield* engine.crm.configure(config)
+        const engine = yield* configuredEngine(watch.crm)
         const checks = watch.started()
         const release = watch.hold()
         const loop = yield* Effect.forkChild(engine.run)

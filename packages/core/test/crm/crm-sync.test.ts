@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { runEngineUntil } from '../../../../test-support/run-engine-until'
 import {
   type CrmConfigInput,
   conversationId,
@@ -147,13 +148,7 @@ async function world(
     crm,
     clock,
     async run(days) {
-      const end = clock.now() + days * 86_400_000
-      while (clock.now() < end) {
-        const report = await engine.tick()
-        const next = report.nextWakeAt === undefined ? end : Date.parse(report.nextWakeAt)
-        clock.set(Math.min(Math.max(next, clock.now() + 1000), end))
-      }
-      await engine.tick()
+      await runEngineUntil(engine, clock, clock.now() + days * 86_400_000)
     },
   }
 }

@@ -241,27 +241,18 @@ describe('the workspace blocklist', () => {
 
   it('refuses malformed entries, naming them, and writes none of them', async () => {
     const { engine } = await fixture({ sequence: mail, launch: false })
-    const error = await refusal(
-      engine.blocklist.add([
-        { domain: 'acme.com' },
-        { email: 'a@b.example', domain: 'b.example' } as never,
-        { domain: 'localhost' },
-        { linkedinUrl: 'https://example.com/in/ana' },
-        {} as never,
-        { phone: '+34' } as never,
-      ]),
-    )
+    // Four malformed entries among a valid one; then an unknown field too, which is refused first.
+    const malformed = [
+      { domain: 'acme.com' },
+      { email: 'a@b.example', domain: 'b.example' } as never,
+      { domain: 'localhost' },
+      { linkedinUrl: 'https://example.com/in/ana' },
+      {} as never,
+    ]
+    const error = await refusal(engine.blocklist.add([...malformed, { phone: '+34' } as never]))
     expect(error.code).toBe('invalid_blocklist_entry')
     expect(error.issues.map((each) => [each.field, each.rule])).toEqual([['[5].phone', 'unknown_field']])
-    const second = await refusal(
-      engine.blocklist.add([
-        { domain: 'acme.com' },
-        { email: 'a@b.example', domain: 'b.example' } as never,
-        { domain: 'localhost' },
-        { linkedinUrl: 'https://example.com/in/ana' },
-        {} as never,
-      ]),
-    )
+    const second = await refusal(engine.blocklist.add(malformed))
     expect(second.issues.map((each) => [each.field, each.rule])).toEqual([
       ['[1]', 'too_many_fields'],
       ['[2].domain', 'invalid_format'],

@@ -1,3 +1,4 @@
+import { runEngineUntil } from '../../../../test-support/run-engine-until'
 import {
   createEngine,
   type Engine,
@@ -83,17 +84,6 @@ export async function fixture(options: FixtureOptions): Promise<Fixture> {
     storage,
     linkedin,
     email,
-    async runUntil(until) {
-      const end = typeof until === 'number' ? until : Date.parse(until)
-      let ticks = 0
-      while (clock.now() < end) {
-        const report = await engine.tick()
-        ticks++
-        const next = report.nextWakeAt === undefined ? end : Date.parse(report.nextWakeAt)
-        clock.set(Math.min(Math.max(next, clock.now() + 1000), end))
-      }
-      await engine.tick()
-      return ticks
-    },
+    runUntil: (until) => runEngineUntil(engine, clock, until),
   }
 }
